@@ -1,0 +1,60 @@
+import type { BookLevel } from '#adapters/venues/book-levels';
+import type { MarketSide } from '../../shared/services/scanner/find-candidates.ts';
+import type { Scenario, ScenarioTick } from './scenario.ts';
+
+const toDepth = (levels: BookLevel[]) =>
+  levels.map((l) => ({ priceMicros: l.priceMicros, quantity: l.quantityHundredths }));
+
+/**
+ * The four buyable sides of the sample game: Kalshi YES/NO on the home team's market and Polymarket's two outcome
+ * tokens. Both venues' markets settle on the winner of the game including overtime, and both wait for a postponed
+ * game to be completed, so they share one resolution key (checked by hand against the rule texts in the scenario).
+ */
+export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[] {
+  const { home, away } = tick.game;
+  const resolutionKey = `winner-incl-overtime:${tick.game.espnEventId}`;
+  const kalshiOther = scenario.kalshi.yesTeam === home.abbreviation ? away.abbreviation : home.abbreviation;
+  const kalshiFee = {
+    venue: 'kalshi' as const,
+    liquidity: 'taker' as const,
+    multiplier: scenario.kalshi.feeMultiplier,
+  };
+  const polymarketFee = {
+    venue: 'polymarket' as const,
+    rate: scenario.polymarket.feeRateBps / 10_000,
+    exponent: scenario.polymarket.feeExponent,
+  };
+  const sides: MarketSide[] = [];
+  if (tick.kalshi) {
+    for (const [side, team] of [
+      ['yes', scenario.kalshi.yesTeam],
+      ['no', kalshiOther],
+    ] as const) {
+      sides.push({
+        venue: 'kalshi',
+        venueMarketId: scenario.kalshi.ticker,
+        side,
+        paysOnTeam: team,
+        asks: toDepth(tick.kalshi[side].asks),
+        fee: kalshiFee,
+        minOrderQuantity: scenario.kalshi.minOrderHundredths,
+        resolutionKey,
+      });
+    }
+  }
+  for (const [team, book] of Object.entries(tick.polymarket ?? {})) {
+    const tokenId = scenario.polymarket.tokenIdByTeam[team];
+    if (!tokenId) continue;
+    sides.push({
+      venue: 'polymarket',
+      venueMarketId: tokenId,
+      side: 'yes',
+      paysOnTeam: team,
+      asks: toDepth(book.asks),
+      fee: polymarketFee,
+      minOrderQuantity: scenario.polymarket.minOrderHundredths,
+      resolutionKey,
+    });
+  }
+  return sides;
+}

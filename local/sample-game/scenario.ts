@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { BookSides } from '#adapters/venues/book-levels';
+import { parsePriceMicros, parseQuantityHundredths } from '#adapters/venues/decimal';
+import { type EspnGameState, parseEspnScoreboard } from '#adapters/venues/espn';
+import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
+import { parsePolymarketBook } from '#adapters/venues/polymarket';
+
+/** The sample game `npm start` replays: venue messages in their wire formats, one tick at a time. */
+const scenarioSchema = z.object({
+  description: z.string(),
+  sport: z.enum(['nba', 'nfl']),
+  pregameHomeWinProbability: z.number().gt(0).lt(1),
+  kalshi: z.object({
+    ticker: z.string(),
+    eventTicker: z.string(),
+    yesTeam: z.string(),
+    rulesPrimary: z.string(),
+    feeMultiplier: z.number().positive(),
+    minOrderQuantity: z.string(),
+  }),
+  polymarket: z.object({
+    conditionId: z.string(),
+    question: z.string(),
+    outcomes: z.tuple([z.string(), z.string()]),
+    tokenIds: z.tuple([z.string(), z.string()]),
+    outcomeTeams: z.tuple([z.string(), z.string()]),
+    description: z.string(),
+    feeSchedule: z.object({ rate: z.number().min(0).max(1), exponent: z.number().int().min(0) }),
+    orderMinSize: z.string(),
+  }),
+  ticks: z.array(
+    z.object({
+      atMs: z.number().int(),
+      espnScoreboard: z.unknown(),
+      kalshiOrderbook: z.unknown().optional(),
+      polymarketBooks: z.array(z.unknown()).optional(),
+    }),
+  ),
+});
+
+export interface ScenarioTick {
+  atMs: number;
+  game: EspnGameState;
+  /** Books per team abbreviation's YES ("DEN wins") and NO; absent once the venues stop quoting. */
+  kalshi?: { yes: BookSides; no: BookSides };
+  /** Polymarket books per outcome team abbreviation. */
+  polymarket?: Record<string, BookSides>;
+}
+
+export interface Scenario {
+  description: string;
+  sport: 'nba' | 'nfl';
+  pregameHomeWinProbability: number;
+  kalshi: { ticker: string; yesTeam: string; rules: string; feeMultiplier: number; minOrderHundredths: number };
+  polymarket: {
+    conditionId: string;
+    tokenIdByTeam: Record<string, string>;
+    rules: string;
+    feeRateBps: number;
+    feeExponent: number;
+    minOrderHundredths: number;
+  };
+  ticks: ScenarioTick[];
+}
+
+export function loadScenario(path: string): Scenario {
+  const raw = scenarioSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  const [teamA, teamB] = raw.polymarket.outcomeTeams;
+  const [tokenA, tokenB] = raw.polymarket.tokenIds;
+  const teamByToken = new Map([
+    [tokenA, teamA],
+    [tokenB, teamB],
+  ]);
+  return {
+    description: raw.description,
+    sport: raw.sport,
+    pregameHomeWinProbability: raw.pregameHomeWinProbability,
+    kalshi: {
+      ticker: raw.kalshi.ticker,
+      yesTeam: raw.kalshi.yesTeam,
+      rules: raw.kalshi.rulesPrimary,
+      feeMultiplier: raw.kalshi.feeMultiplier,
+      minOrderHundredths: parseQuantityHundredths(raw.kalshi.minOrderQuantity),
+    },
+    polymarket: {
+      conditionId: raw.polymarket.conditionId,
+      tokenIdByTeam: { [teamA]: tokenA, [teamB]: tokenB },
+      rules: raw.polymarket.description,
+      // The schedule's rate is a decimal (0.03); carried in basis points so nothing downstream is a float.
+      feeRateBps: parsePriceMicros(String(raw.polymarket.feeSchedule.rate)) / 100,
+      feeExponent: raw.polymarket.feeSchedule.exponent,
+      minOrderHundredths: parseQuantityHundredths(raw.polymarket.orderMinSize),
+    },
+    ticks: raw.ticks.map((t) => {
+      const [game] = parseEspnScoreboard(raw.sport, t.espnScoreboard);
+      if (!game) throw new RangeError(`tick at ${t.atMs} has no game in its scoreboard`);
+      const polymarket = t.polymarketBooks?.map((b) => parsePolymarketBook(b));
+      return {
+        atMs: t.atMs,
+        game,
+        kalshi: t.kalshiOrderbook === undefined ? undefined : parseKalshiOrderbookResponse(t.kalshiOrderbook),
+        polymarket: polymarket
+          ? Object.fromEntries(polymarket.map((b) => [teamByToken.get(b.assetId) ?? b.assetId, b]))
+          : undefined,
+      };
+    }),
+  };
+}

@@ -1,0 +1,123 @@
+import { candidateId, type DepthLevel, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
+import { edgeAfterFeesMicros, optimalArbitrage, type Sport, winProbability } from '#domain';
+
+/**
+ * What the game shard does on every book or state change: price each market side with the win-probability model,
+ * keep the sides whose edge after fees clears the bar, and pair opposite sides across venues for arbitrage.
+ * Pure: the caller passes the clock, the books and the versions they carry.
+ */
+
+/** One buyable market side and which team it pays on. */
+export interface MarketSide extends Omit<Leg, 'askMicros' | 'depth'> {
+  /** Team abbreviation this side pays out on ("DEN" for Kalshi DEN YES and for Polymarket "Nuggets"). */
+  paysOnTeam: string;
+  /** Ask levels, best first; empty when nobody sells. */
+  asks: DepthLevel[];
+  /** Identifies the market's resolution rule: sides pair for arbitrage only when both resolve on the same one. */
+  resolutionKey: string;
+}
+
+export interface ScanInput {
+  gameId: string;
+  sport: Sport;
+  homeTeam: string;
+  awayTeam: string;
+  homeScore: number;
+  awayScore: number;
+  secondsRemaining: number;
+  pregameHomeWinProbability: number;
+  sides: MarketSide[];
+  minEdgeBps: number;
+  bookVersion: number;
+  stateVersion: number;
+  priceObservedAtMs: number;
+  nowMs: number;
+  /** Levels of depth a candidate carries: enough to size against, small enough for one SQS message. */
+  maxDepthLevels?: number;
+}
+
+const MICROS_PER_BP = 100;
+/** Fees round per order, so edge is judged for a 100-contract order rather than the worst case of one. */
+const EDGE_REFERENCE_COUNT = 100;
+
+export function findCandidates(input: ScanInput): SignalCandidate[] {
+  const homeWins = winProbability(input.sport, {
+    homeScore: input.homeScore,
+    awayScore: input.awayScore,
+    secondsRemaining: input.secondsRemaining,
+    pregameHomeWinProbability: input.pregameHomeWinProbability,
+  });
+  const probabilityOf = (team: string) => (team === input.homeTeam ? homeWins : 1 - homeWins);
+  const quoted = input.sides.filter((s) => s.asks.length > 0);
+  return [...modelEdges(input, quoted, probabilityOf), ...arbitrages(input, quoted, probabilityOf)];
+}
+
+function toLeg(side: MarketSide, maxLevels: number): Leg {
+  const { paysOnTeam: _team, asks, resolutionKey: _rule, ...rest } = side;
+  return { ...rest, askMicros: asks[0]!.priceMicros, depth: asks.slice(0, maxLevels) };
+}
+
+function envelope(input: ScanInput, modelProbability: number, edgeBps: number) {
+  return {
+    type: 'signal_candidate' as const,
+    v: 1 as const,
+    gameId: input.gameId,
+    modelProbability,
+    edgeBps: Math.max(-10_000, Math.min(10_000, edgeBps)),
+    bookVersion: input.bookVersion,
+    stateVersion: input.stateVersion,
+    priceObservedAtMs: input.priceObservedAtMs,
+    createdAtMs: input.nowMs,
+  };
+}
+
+function modelEdges(input: ScanInput, sides: MarketSide[], probabilityOf: (team: string) => number) {
+  const maxLevels = input.maxDepthLevels ?? 10;
+  return sides.flatMap((side): SignalCandidate[] => {
+    const probability = probabilityOf(side.paysOnTeam);
+    const edgeMicros = edgeAfterFeesMicros({
+      probability,
+      askMicros: side.asks[0]!.priceMicros,
+      feeSchedule: side.fee,
+      count: EDGE_REFERENCE_COUNT,
+    });
+    const edgeBps = Math.floor(edgeMicros / MICROS_PER_BP);
+    if (edgeBps < input.minEdgeBps) return [];
+    const leg = toLeg(side, maxLevels);
+    const id = candidateId({
+      gameId: input.gameId,
+      leg,
+      bookVersion: input.bookVersion,
+      stateVersion: input.stateVersion,
+    });
+    return [{ ...envelope(input, probability, edgeBps), kind: 'model_edge', id, leg }];
+  });
+}
+
+function arbitrages(input: ScanInput, sides: MarketSide[], probabilityOf: (team: string) => number) {
+  const maxLevels = input.maxDepthLevels ?? 10;
+  const out: SignalCandidate[] = [];
+  for (const a of sides) {
+    for (const b of sides) {
+      const pairable = a.venue < b.venue && a.paysOnTeam !== b.paysOnTeam && a.resolutionKey === b.resolutionKey;
+      if (!pairable) continue;
+      // The edge is that of the top of both books, the best per-contract profit there is; the evaluator sizes
+      // against the full depth the candidate carries.
+      const top = optimalArbitrage(a.asks.slice(0, 1), b.asks.slice(0, 1), { yes: a.fee, no: b.fee });
+      if (top.count === 0) continue;
+      const edgeBps = Math.floor(top.profitMicros / top.count / MICROS_PER_BP);
+      if (edgeBps < input.minEdgeBps) continue;
+      const leg = toLeg(a, maxLevels);
+      const hedge = toLeg(b, maxLevels);
+      const id = candidateId({
+        gameId: input.gameId,
+        leg,
+        hedge,
+        bookVersion: input.bookVersion,
+        stateVersion: input.stateVersion,
+      });
+      out.push({ ...envelope(input, probabilityOf(a.paysOnTeam), edgeBps), kind: 'arbitrage', id, leg, hedge });
+    }
+  }
+  return out;
+}
