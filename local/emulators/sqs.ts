@@ -14,7 +14,7 @@ export interface LocalQueue {
  * The real @aws-sdk/client-sqs talks to it through `endpoint`.
  */
 export async function startSqsEmulator(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
+  const server = await startFauxqs({ port: 0, logger: false, host: 'localhost' });
   return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 

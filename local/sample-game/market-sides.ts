@@ -2,6 +2,9 @@ import type { BookLevel } from '#adapters/venues/book-levels';
 import type { MarketSide } from '../../shared/services/scanner/find-candidates.ts';
 import type { Scenario, ScenarioTick } from './scenario.ts';
 
+/** Our canonical form of both venues' rule: the winner of the game, overtime included. */
+export const SAMPLE_RESOLUTION_KEY = 'moneyline:incl_ot';
+
 const toDepth = (levels: BookLevel[]) =>
   levels.map((l) => ({ priceMicros: l.priceMicros, quantity: l.quantityHundredths }));
 
@@ -12,7 +15,7 @@ const toDepth = (levels: BookLevel[]) =>
  */
 export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[] {
   const { home, away } = tick.game;
-  const resolutionKey = `winner-incl-overtime:${tick.game.espnEventId}`;
+  const resolutionKey = SAMPLE_RESOLUTION_KEY;
   const kalshiOther = scenario.kalshi.yesTeam === home.abbreviation ? away.abbreviation : home.abbreviation;
   const kalshiFee = {
     venue: 'kalshi' as const,

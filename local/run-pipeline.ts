@@ -1,0 +1,139 @@
+import { fileURLToPath } from 'node:url';
+import { makeSqsClient } from '#adapters/aws/clients';
+import { applyBankrollChange, getBankroll } from '#adapters/pg/bankroll';
+import { createPool, getPool } from '#adapters/pg/pool';
+import { loadConfig } from '#config/env';
+import { kellyFraction } from '#domain';
+import { startApiServer } from './api/server.ts';
+import { localLambdaContext } from './pipeline/lambda-context.ts';
+import { startPoller } from './pipeline/poller.ts';
+import { countDecided, dollars, readRunReport } from './report.ts';
+import { replayScenario, type TickProgress } from './sample-game/replay.ts';
+import { loadScenario } from './sample-game/scenario.ts';
+import { startLocalStack } from './stack.ts';
+
+export interface RunOptions {
+  port: number;
+  speedup: number;
+  serve: boolean;
+}
+
+const INITIAL_PAPER_BANKROLL_MICROS = 10_000_000_000;
+const DECISION_DEADLINE_MS = 60_000;
+
+/** The pipeline behind `npm start`; returns whether every candidate got its decision. */
+export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Promise<boolean> {
+  const t0 = Date.now();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const step = (line: string) => say(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+
+  say('sharpline: local pipeline on the embedded default');
+  const stack = await startLocalStack(step);
+  step(`stack up: ${stack.parts.join(', ')}`);
+  const config = loadConfig();
+  const pool = createPool({ connectionString: stack.databaseUrl });
+
+  const funded = await getBankroll(pool, { mode: 'paper' }).catch(() => undefined);
+  if (!funded || funded.balanceMicros === 0) {
+    await applyBankrollChange(pool, {
+      mode: 'paper',
+      deltaMicros: INITIAL_PAPER_BANKROLL_MICROS,
+      reason: 'deposit',
+      ref: 'local-initial-deposit',
+    });
+  }
+  const bankrollBefore = await getBankroll(pool, { mode: 'paper' });
+  step(`paper bankroll ${dollars(bankrollBefore.balanceMicros)}`);
+
+  const api = await startApiServer({ port, pool }).catch(() => startApiServer({ port: 0, pool }));
+  step(`HTTP API on ${api.url}  (token: npm run -s token -- --sub alice --role admin)`);
+
+  // Imported only now: the handlers build their clients from the environment the stack just set.
+  const { handler: evaluator } = await import('../functions/signal-evaluator/handler.ts');
+  const { handler: settlement } = await import('../functions/settlement/handler.ts');
+  const sqs = makeSqsClient(stack.sqsEndpoint);
+  const poller = startPoller({
+    sqs,
+    queueUrl: stack.queues.candidates.url,
+    queueArn: stack.queues.candidates.arn,
+    handler: evaluator,
+    retryAfterSeconds: 1,
+  });
+
+  const scenario = loadScenario(fileURLToPath(new URL('./sample-game/boston-at-denver.json', import.meta.url)));
+  step(`replaying: ${scenario.description.split('.')[0]} (game time x${speedup})`);
+
+  function describeTick({ tick, homeWinProbability, candidates }: TickProgress): string {
+    const { game } = tick;
+    const clock = `Q${game.period} ${Math.floor(game.clockSeconds / 60)}:${String(game.clockSeconds % 60).padStart(2, '0')}`;
+    const score = `${game.away.abbreviation} ${game.away.score} @ ${game.home.abbreviation} ${game.home.score}`;
+    if (game.status === 'final') return `FINAL ${score}`;
+    const cents = (micros?: number) => (micros === undefined ? '  - ' : `${(micros / 10_000).toFixed(0)}c`);
+    const kalshi = cents(tick.kalshi?.yes.asks[0]?.priceMicros);
+    const poly = cents(tick.polymarket?.[scenario.kalshi.yesTeam]?.asks[0]?.priceMicros);
+    const found = candidates.map((c) => `${c.kind === 'arbitrage' ? 'ARB' : 'edge'} ${c.leg.venue} ${c.edgeBps}bp`);
+    return `${clock.padEnd(9)} ${score.padEnd(18)} model P(${game.home.abbreviation})=${homeWinProbability?.toFixed(3)}  ask ${game.home.abbreviation}: kalshi ${kalshi} polymarket ${poly}  -> ${found.length ? found.join(', ') : 'no candidate'}`;
+  }
+
+  const run = await replayScenario({
+    scenario,
+    pool,
+    sqs,
+    candidatesQueueUrl: stack.queues.candidates.url,
+    speedup,
+    minEdgeBps: config.MIN_EDGE_BPS,
+    onTick: (progress) => {
+      step(describeTick(progress));
+      const best = progress.candidates.find((c) => c.kind === 'model_edge');
+      if (best) {
+        const kelly = kellyFraction(best.modelProbability, best.leg.askMicros);
+        step(
+          `          full Kelly at ${best.leg.askMicros / 10_000}c: ${(kelly * 100).toFixed(1)}% of bankroll; fractional (${config.KELLY_FRACTION}): ${(kelly * config.KELLY_FRACTION * 100).toFixed(1)}%`,
+        );
+      }
+    },
+  });
+
+  step(`waiting for the evaluator to decide ${run.candidateIds.length} candidates`);
+  const deadline = Date.now() + DECISION_DEADLINE_MS;
+  let decided = await countDecided(pool, run.candidateIds);
+  while (decided < run.candidateIds.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    decided = await countDecided(pool, run.candidateIds);
+  }
+  await poller.stop();
+  step(`${decided}/${run.candidateIds.length} decided in ${poller.batches} SQS batches`);
+
+  const settled = await settlement({}, localLambdaContext('settlement'));
+  step(`settlement: ${settled.settled} positions settled, payout ${dollars(settled.payoutMicros)}`);
+
+  const report = await readRunReport(pool, run);
+  const bankrollAfter = await getBankroll(pool, { mode: 'paper' });
+  say('\n=== report ===');
+  say('decisions:');
+  for (const d of report.decisions) say(`  ${d.decision.padEnd(9)} ${String(d.count).padStart(3)}  ${d.reason}`);
+  say('paper trades:');
+  for (const t of report.trades) {
+    const avg = t.quantityHundredths ? Math.round((t.costMicros * 100) / t.quantityHundredths) : 0;
+    say(
+      `  ${t.venue.padEnd(10)} ${t.side.toUpperCase().padEnd(3)} (${t.yesMeaning.padEnd(8)}) ${(t.quantityHundredths / 100).toFixed(2).padStart(9)} contracts  avg ${(avg / 10_000).toFixed(2)}c  cost ${dollars(t.costMicros)}  fees ${dollars(t.feeMicros)}`,
+    );
+  }
+  say(
+    `settled positions: ${report.settlement.positions}, realized P&L ${dollars(report.settlement.realizedPnlMicros)}`,
+  );
+  say(
+    `paper bankroll: ${dollars(bankrollBefore.balanceMicros)} -> ${dollars(bankrollAfter.balanceMicros)} (${dollars(bankrollAfter.balanceMicros - bankrollBefore.balanceMicros)})`,
+  );
+  say(`took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  if (serve) {
+    say(`\nAPI still serving on ${api.url}; Ctrl-C stops it.`);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  }
+  await api.stop();
+  await pool.end();
+  await getPool().end();
+  await stack.stop();
+  return decided === run.candidateIds.length;
+}

@@ -1,0 +1,115 @@
+import { type Queryable, singleRow } from './rows.ts';
+
+/**
+ * Reference data the game shard keeps current: teams, games, venue markets and game states. Upserts are keyed on
+ * the feeds' own ids (ESPN team and event ids, venue market ids), so replaying a feed changes nothing.
+ */
+export type Sport = 'nba' | 'nfl';
+export type GameStatus = 'scheduled' | 'in_progress' | 'final' | 'postponed' | 'cancelled';
+
+export interface TeamInput {
+  sport: Sport;
+  abbreviation: string;
+  name: string;
+  espnTeamId: string;
+}
+
+export async function upsertTeam(db: Queryable, team: TeamInput): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO teams (sport, abbreviation, name, espn_team_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (sport, abbreviation) DO UPDATE SET name = EXCLUDED.name, espn_team_id = EXCLUDED.espn_team_id
+     RETURNING id`,
+    [team.sport, team.abbreviation, team.name, team.espnTeamId],
+  );
+  return singleRow(rows, 'team').id;
+}
+
+export interface GameInput {
+  sport: Sport;
+  homeTeamId: string;
+  awayTeamId: string;
+  startsAtMs: number;
+  espnEventId: string;
+}
+
+export async function upsertGame(db: Queryable, game: GameInput): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO games (sport, home_team_id, away_team_id, starts_at, espn_event_id)
+     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5)
+     ON CONFLICT (espn_event_id) DO UPDATE SET starts_at = EXCLUDED.starts_at
+     RETURNING id`,
+    [game.sport, game.homeTeamId, game.awayTeamId, game.startsAtMs, game.espnEventId],
+  );
+  return singleRow(rows, 'game').id;
+}
+
+export interface MarketInput {
+  venue: 'kalshi' | 'polymarket';
+  venueMarketId: string;
+  gameId: string;
+  /** The team whose win makes YES pay. */
+  outcomeTeamId: string;
+  yesMeaning: string;
+  title: string;
+  resolutionRule: string;
+  resolutionKey: string;
+  tickSizeMicros: number;
+  /** Fee rule parameters in parts per million, so no rate is stored as a float. */
+  takerFeeRatePpm: number;
+  feeMultiplierPpm: number;
+  feeExponent: number;
+}
+
+export async function upsertMarket(db: Queryable, m: MarketInput): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, title, resolution_rule,
+                          resolution_key, tick_size_micros, taker_fee_rate_ppm, fee_multiplier_ppm, fee_exponent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (venue, venue_market_id) DO UPDATE SET
+       game_id = EXCLUDED.game_id, outcome_team_id = EXCLUDED.outcome_team_id, yes_meaning = EXCLUDED.yes_meaning,
+       title = EXCLUDED.title, resolution_rule = EXCLUDED.resolution_rule, resolution_key = EXCLUDED.resolution_key,
+       tick_size_micros = EXCLUDED.tick_size_micros, taker_fee_rate_ppm = EXCLUDED.taker_fee_rate_ppm,
+       fee_multiplier_ppm = EXCLUDED.fee_multiplier_ppm, fee_exponent = EXCLUDED.fee_exponent
+     RETURNING id`,
+    [
+      m.venue,
+      m.venueMarketId,
+      m.gameId,
+      m.outcomeTeamId,
+      m.yesMeaning,
+      m.title,
+      m.resolutionRule,
+      m.resolutionKey,
+      m.tickSizeMicros,
+      m.takerFeeRatePpm,
+      m.feeMultiplierPpm,
+      m.feeExponent,
+    ],
+  );
+  return singleRow(rows, 'market').id;
+}
+
+export interface GameStateInput {
+  gameId: string;
+  observedAtMs: number;
+  status: GameStatus;
+  period: number;
+  clockRemainingSeconds: number;
+  homeScore: number;
+  awayScore: number;
+  winnerTeamId: string | null;
+}
+
+/** Appends a state and mirrors status and winner onto the game; the same observation twice is one row. */
+export async function recordGameState(db: Queryable, s: GameStateInput): Promise<void> {
+  await db.query(
+    `WITH state AS (
+       INSERT INTO game_states (game_id, observed_at, status, period, clock_remaining_seconds, home_score, away_score,
+                                winner_team_id)
+       VALUES ($1, to_timestamp($2 / 1000.0), $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (game_id, observed_at) DO NOTHING
+     )
+     UPDATE games SET status = $3, winner_team_id = $8 WHERE id = $1`,
+    [s.gameId, s.observedAtMs, s.status, s.period, s.clockRemainingSeconds, s.homeScore, s.awayScore, s.winnerTeamId],
+  );
+}
