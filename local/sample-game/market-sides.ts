@@ -1,12 +1,8 @@
-import type { BookLevel } from '#adapters/venues/book-levels';
 import type { MarketSide } from '../../shared/services/scanner/find-candidates.ts';
 import type { Scenario, ScenarioTick } from './scenario.ts';
 
 /** Our canonical form of both venues' rule: the winner of the game, overtime included. */
 export const SAMPLE_RESOLUTION_KEY = 'moneyline:incl_ot';
-
-const toDepth = (levels: BookLevel[]) =>
-  levels.map((l) => ({ priceMicros: l.priceMicros, quantity: l.quantityHundredths }));
 
 /**
  * The four buyable sides of the sample game: Kalshi YES/NO on the home team's market and Polymarket's two outcome
@@ -38,7 +34,7 @@ export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[
         venueMarketId: scenario.kalshi.ticker,
         side,
         paysOnTeam: team,
-        asks: toDepth(tick.kalshi[side].asks),
+        asks: [...tick.kalshi[side].asks],
         fee: kalshiFee,
         minOrderQuantity: scenario.kalshi.minOrderHundredths,
         resolutionKey,
@@ -53,7 +49,7 @@ export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[
       venueMarketId: tokenId,
       side: 'yes',
       paysOnTeam: team,
-      asks: toDepth(book.asks),
+      asks: [...book.asks],
       fee: polymarketFee,
       minOrderQuantity: scenario.polymarket.minOrderHundredths,
       resolutionKey,

@@ -2,9 +2,8 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { upsertMarketPrices } from '#adapters/pg/market-prices';
 import { recordGameState, upsertGame, upsertMarket, upsertTeam } from '#adapters/pg/reference-data';
-import type { BookSides } from '#adapters/venues/book-levels';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import { winProbability } from '#domain';
+import { type OrderBook, winProbability } from '#domain';
 import { findCandidates } from '../../shared/services/scanner/find-candidates.ts';
 import { marketSides, SAMPLE_RESOLUTION_KEY } from './market-sides.ts';
 import type { Scenario, ScenarioTick } from './scenario.ts';
@@ -106,14 +105,14 @@ export async function seedScenario(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-function topOfBook(book: BookSides) {
-  const bid = book.bids[0];
-  const ask = book.asks[0];
+function topOfBook(book: OrderBook) {
+  const bid = book.bestBid();
+  const ask = book.bestAsk();
   return {
     bidMicros: bid?.priceMicros ?? null,
     askMicros: ask?.priceMicros ?? null,
-    bidSizeHundredths: bid?.quantityHundredths ?? null,
-    askSizeHundredths: ask?.quantityHundredths ?? null,
+    bidSizeHundredths: bid?.quantity ?? null,
+    askSizeHundredths: ask?.quantity ?? null,
   };
 }
 

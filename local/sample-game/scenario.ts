@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { BookSides } from '#adapters/venues/book-levels';
-import { parsePriceMicros, parseQuantityHundredths } from '#adapters/venues/decimal';
 import { type EspnGameState, parseEspnScoreboard } from '#adapters/venues/espn';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
 import { parsePolymarketBook } from '#adapters/venues/polymarket';
+import { type OrderBook, parseHundredths, parseMicros } from '#domain';
 
 /** The sample game `npm start` replays: venue messages in their wire formats, one tick at a time. */
 const scenarioSchema = z.object({
@@ -43,9 +42,9 @@ export interface ScenarioTick {
   atMs: number;
   game: EspnGameState;
   /** Books per team abbreviation's YES ("DEN wins") and NO; absent once the venues stop quoting. */
-  kalshi?: { yes: BookSides; no: BookSides };
+  kalshi?: { yes: OrderBook; no: OrderBook };
   /** Polymarket books per outcome team abbreviation. */
-  polymarket?: Record<string, BookSides>;
+  polymarket?: Record<string, OrderBook>;
 }
 
 export interface Scenario {
@@ -81,16 +80,16 @@ export function loadScenario(path: string): Scenario {
       yesTeam: raw.kalshi.yesTeam,
       rules: raw.kalshi.rulesPrimary,
       feeMultiplier: raw.kalshi.feeMultiplier,
-      minOrderHundredths: parseQuantityHundredths(raw.kalshi.minOrderQuantity),
+      minOrderHundredths: parseHundredths(raw.kalshi.minOrderQuantity),
     },
     polymarket: {
       conditionId: raw.polymarket.conditionId,
       tokenIdByTeam: { [teamA]: tokenA, [teamB]: tokenB },
       rules: raw.polymarket.description,
       // The schedule's rate is a decimal (0.03); carried in basis points so nothing downstream is a float.
-      feeRateBps: parsePriceMicros(String(raw.polymarket.feeSchedule.rate)) / 100,
+      feeRateBps: parseMicros(String(raw.polymarket.feeSchedule.rate)) / 100,
       feeExponent: raw.polymarket.feeSchedule.exponent,
-      minOrderHundredths: parseQuantityHundredths(raw.polymarket.orderMinSize),
+      minOrderHundredths: parseHundredths(raw.polymarket.orderMinSize),
     },
     ticks: raw.ticks.map((t) => {
       const [game] = parseEspnScoreboard(raw.sport, t.espnScoreboard);
@@ -101,7 +100,7 @@ export function loadScenario(path: string): Scenario {
         game,
         kalshi: t.kalshiOrderbook === undefined ? undefined : parseKalshiOrderbookResponse(t.kalshiOrderbook),
         polymarket: polymarket
-          ? Object.fromEntries(polymarket.map((b) => [teamByToken.get(b.assetId) ?? b.assetId, b]))
+          ? Object.fromEntries(polymarket.map((b) => [teamByToken.get(b.assetId) ?? b.assetId, b.book]))
           : undefined,
       };
     }),

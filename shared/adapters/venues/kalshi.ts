@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { type BookLevel, type BookSides, sortBestFirst } from './book-levels.ts';
-import { parsePriceMicros, parseQuantityHundredths } from './decimal.ts';
+import { asksFromOppositeBids, OrderBook, type PriceLevel, parseHundredths, parseMicros } from '#domain';
 
 const level = z.tuple([z.string(), z.string()]);
 
@@ -12,32 +11,24 @@ export const kalshiOrderbookResponse = z.object({
   }),
 });
 
-function toLevels(raw: [string, string][] | undefined): BookLevel[] {
-  return (raw ?? []).map(([price, count]) => ({
-    priceMicros: parsePriceMicros(price),
-    quantityHundredths: parseQuantityHundredths(count),
-  }));
+function toLevels(raw: [string, string][] | undefined): PriceLevel[] {
+  return (raw ?? []).map(([price, count]) => ({ priceMicros: parseMicros(price), quantity: parseHundredths(count) }));
 }
 
-/**
- * Kalshi publishes bids on both sides; a NO bid at p is a YES ask at 1 - p. Returns the YES and NO books
- * with asks derived that way, best first.
- */
+/** Kalshi publishes bids on both sides; each side's asks are the other side's bids mirrored (YES ask = 1 - NO bid). */
 export function kalshiBooks(raw: { yes?: [string, string][]; no?: [string, string][] }): {
-  yes: BookSides;
-  no: BookSides;
+  yes: OrderBook;
+  no: OrderBook;
 } {
   const yesBids = toLevels(raw.yes);
   const noBids = toLevels(raw.no);
-  const complement = (levels: BookLevel[]) =>
-    levels.map((l) => ({ priceMicros: 1_000_000 - l.priceMicros, quantityHundredths: l.quantityHundredths }));
   return {
-    yes: { bids: sortBestFirst(yesBids, 'bids'), asks: sortBestFirst(complement(noBids), 'asks') },
-    no: { bids: sortBestFirst(noBids, 'bids'), asks: sortBestFirst(complement(yesBids), 'asks') },
+    yes: OrderBook.fromLevels({ bids: yesBids, asks: asksFromOppositeBids(noBids) }),
+    no: OrderBook.fromLevels({ bids: noBids, asks: asksFromOppositeBids(yesBids) }),
   };
 }
 
-export function parseKalshiOrderbookResponse(body: unknown): { yes: BookSides; no: BookSides } {
+export function parseKalshiOrderbookResponse(body: unknown): { yes: OrderBook; no: OrderBook } {
   const parsed = kalshiOrderbookResponse.parse(body);
   return kalshiBooks({ yes: parsed.orderbook_fp.yes_dollars, no: parsed.orderbook_fp.no_dollars });
 }

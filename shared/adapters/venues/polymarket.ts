@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { type BookSides, sortBestFirst } from './book-levels.ts';
-import { parsePriceMicros, parseQuantityHundredths } from './decimal.ts';
+import { OrderBook, parseHundredths, parseMicros } from '#domain';
 
 const level = z.object({ price: z.string(), size: z.string() });
 
@@ -8,7 +7,7 @@ const level = z.object({ price: z.string(), size: z.string() });
 export const polymarketBook = z.object({
   market: z.string(),
   asset_id: z.string(),
-  timestamp: z.string(),
+  timestamp: z.string().regex(/^\d+$/),
   hash: z.string().optional(),
   bids: z.array(level),
   asks: z.array(level),
@@ -16,17 +15,13 @@ export const polymarketBook = z.object({
   tick_size: z.string().optional(),
 });
 
-export function parsePolymarketBook(body: unknown): BookSides & { assetId: string; observedAtMs: number } {
-  const book = polymarketBook.parse(body);
+export function parsePolymarketBook(body: unknown): { assetId: string; observedAtMs: number; book: OrderBook } {
+  const raw = polymarketBook.parse(body);
   const toLevels = (levels: { price: string; size: string }[]) =>
-    levels.map((l) => ({
-      priceMicros: parsePriceMicros(l.price),
-      quantityHundredths: parseQuantityHundredths(l.size),
-    }));
+    levels.map((l) => ({ priceMicros: parseMicros(l.price), quantity: parseHundredths(l.size) }));
   return {
-    assetId: book.asset_id,
-    observedAtMs: Number(book.timestamp),
-    bids: sortBestFirst(toLevels(book.bids), 'bids'),
-    asks: sortBestFirst(toLevels(book.asks), 'asks'),
+    assetId: raw.asset_id,
+    observedAtMs: Number(raw.timestamp),
+    book: OrderBook.fromLevels({ bids: toLevels(raw.bids), asks: toLevels(raw.asks) }),
   };
 }

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePriceMicros, parseQuantityHundredths } from '#adapters/venues/decimal';
 import { parseEspnScoreboard } from '#adapters/venues/espn';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
 import { parsePolymarketBook } from '#adapters/venues/polymarket';
@@ -9,51 +7,23 @@ import { parsePolymarketBook } from '#adapters/venues/polymarket';
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/venues/${name}`, import.meta.url), 'utf8'));
 
-describe('decimal strings to integers', () => {
-  it('parses Kalshi dollar strings and Polymarket ticks exactly', () => {
-    expect(parsePriceMicros('0.5300')).toBe(530_000);
-    expect(parsePriceMicros('0.7')).toBe(700_000);
-    expect(parsePriceMicros('0.001')).toBe(1_000);
-    expect(parsePriceMicros('1.0000')).toBe(1_000_000);
-    expect(parseQuantityHundredths('640.55')).toBe(64_055);
-    expect(parseQuantityHundredths('10.00')).toBe(1_000);
-    expect(parseQuantityHundredths('5')).toBe(500);
-  });
-
-  it('rejects what it cannot represent instead of rounding', () => {
-    expect(() => parsePriceMicros('0.1234567')).toThrow(RangeError);
-    expect(() => parsePriceMicros('1.01')).toThrow(RangeError);
-    expect(() => parsePriceMicros('-0.5')).toThrow(RangeError);
-    expect(() => parsePriceMicros('0.5e2')).toThrow(RangeError);
-    expect(() => parseQuantityHundredths('1.001')).toThrow(RangeError);
-  });
-
-  it('round-trips every micro price through its 6-decimal string', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), (micros) => {
-        const text = `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
-        expect(parsePriceMicros(text)).toBe(micros);
-      }),
-    );
-  });
-});
-
 describe('Kalshi order book', () => {
   it('derives YES asks from NO bids (YES ask = 1 - NO bid), best first', () => {
     const { yes, no } = parseKalshiOrderbookResponse(fixture('kalshi_get_orderbook_response.json'));
     // Fixture scenario (REFERENCE.md section 4): best YES bid 0.69 x 275, best NO bid 0.29 x 190 -> YES ask 0.71.
-    expect(yes.bids[0]).toEqual({ priceMicros: 690_000, quantityHundredths: 27_500 });
-    expect(yes.asks[0]).toEqual({ priceMicros: 710_000, quantityHundredths: 19_000 });
-    expect(no.asks[0]).toEqual({ priceMicros: 310_000, quantityHundredths: 27_500 });
+    expect(yes.bids[0]).toEqual({ priceMicros: 690_000, quantity: 27_500 });
+    expect(yes.asks[0]).toEqual({ priceMicros: 710_000, quantity: 19_000 });
+    expect(no.asks[0]).toEqual({ priceMicros: 310_000, quantity: 27_500 });
     expect(yes.asks.map((l) => l.priceMicros)).toEqual([710_000, 720_000, 730_000, 740_000, 750_000]);
   });
 });
 
 describe('Polymarket book', () => {
   it('orders bids high to low and asks low to high whatever the wire order', () => {
-    const book = parsePolymarketBook(fixture('polymarket_clob_book.json'));
-    expect(book.bids[0]).toEqual({ priceMicros: 700_000, quantityHundredths: 64_055 });
-    expect(book.asks[0]).toEqual({ priceMicros: 710_000, quantityHundredths: 42_030 });
+    const { book, assetId } = parsePolymarketBook(fixture('polymarket_clob_book.json'));
+    expect(assetId).toMatch(/^9156/);
+    expect(book.bids[0]).toEqual({ priceMicros: 700_000, quantity: 64_055 });
+    expect(book.asks[0]).toEqual({ priceMicros: 710_000, quantity: 42_030 });
     expect(book.asks.at(-1)?.priceMicros).toBe(750_000);
   });
 });
@@ -79,5 +49,15 @@ describe('ESPN scoreboard', () => {
 
   it('rejects a body that is not a scoreboard', () => {
     expect(() => parseEspnScoreboard('nba', { events: [{ id: 1 }] })).toThrow();
+  });
+});
+
+describe('malformed venue messages', () => {
+  it('rejects prices it cannot represent exactly, or outside $0..$1, instead of rounding them', () => {
+    const book = (price: string) => ({ orderbook_fp: { yes_dollars: [[price, '1.00']] } });
+    expect(() => parseKalshiOrderbookResponse(book('0.1234567'))).toThrow(RangeError);
+    expect(() => parseKalshiOrderbookResponse(book('1.0100'))).toThrow(RangeError);
+    expect(() => parseKalshiOrderbookResponse(book('0.5e2'))).toThrow(RangeError);
+    expect(() => parseKalshiOrderbookResponse({ orderbook: { yes: [[45, 100]] } })).toThrow();
   });
 });
