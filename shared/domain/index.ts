@@ -1,0 +1,37 @@
+/** The domain core: pure functions over integer micros and hundredths (DESIGN.md section 4). No I/O, no clock. */
+export { type ArbitrageLeg, type BinaryArbitrage, binaryArbitrage } from './binary-arbitrage.ts';
+export { type DevigMethod, devig } from './devig.ts';
+export { type EdgeInput, edgeAfterFeesMicros } from './edge.ts';
+export {
+  type Fill,
+  type KalshiFeeSchedule,
+  kalshiFeeMicros,
+  kalshiFeeMicrosForHundredths,
+  kalshiOrderFeeMicros,
+  type Liquidity,
+  orderFeeMicros,
+  type PolymarketFeeInput,
+  type PolymarketFeeSchedule,
+  polymarketFeeMicros,
+  polymarketOrderFeeMicros,
+  type Venue,
+  type VenueFeeSchedule,
+} from './fees.ts';
+export { kellyFraction } from './kelly.ts';
+export { americanToDecimal, decimalToAmerican, impliedProbability } from './odds.ts';
+export { type OptimalArbitrage, optimalArbitrage } from './optimal-arbitrage.ts';
+export { asksFromOppositeBids, type BookWalk, OrderBook, type PriceLevel } from './order-book.ts';
+export { type Surebet, surebet } from './surebet.ts';
+export {
+  CONTRACT_PAYOUT_MICROS,
+  contractsToHundredths,
+  HUNDREDTHS_PER_CONTRACT,
+  type Hundredths,
+  MICROS_PER_DOLLAR,
+  type Micros,
+  parseHundredths,
+  parseMicros,
+  priceFromProbability,
+  toMicros,
+} from './units.ts';
+export { type GameSituation, SPORT_MODELS, type Sport, type SportModel, winProbability } from './win-probability.ts';
