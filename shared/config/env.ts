@@ -11,10 +11,29 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_SECRET_ARN: z.string().min(1).optional(),
   DATABASE_SSL: z.enum(['true', 'false']).optional(),
+  DATABASE_HOST: z.string().min(1).optional(),
+  DB_POOL_MAX: z.coerce.number().int().positive().default(5),
+  DB_STATEMENT_TIMEOUT_MS: intFromEnv(15_000),
+  RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   REDIS_URL: z.string().url().optional(),
   SQS_ENDPOINT: z.string().url().optional(),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+  BROWSER_JOBS_QUEUE_URL: z.string().url().optional(),
+  /** Game shard: where candidates go, which shard this task is (0-based) of how many, set by infra. */
+  CANDIDATES_QUEUE_URL: z.string().url().optional(),
+  SHARD_INDEX: intFromEnv(0),
+  SHARD_COUNT: z.coerce.number().int().positive().default(1),
+  /** ElastiCache AUTH token (an ECS secret); REDIS_URL carries host and port only. */
+  REDIS_AUTH_TOKEN: z.string().min(1).optional(),
+  /** The egress tunnel's HTTP proxy (Cloud Map name) for venue traffic from ECS tasks. */
+  EGRESS_PROXY_URL: z.string().url().optional(),
+  /** Live mode: where the signal evaluator sends each venue's ExecutionRequests. */
+  EXECUTION_KALSHI_QUEUE_URL: z.string().url().optional(),
+  EXECUTION_POLYMARKET_QUEUE_URL: z.string().url().optional(),
+  /** Secrets Manager secret holding the base64 AES-256 key for sportsbook sessions; unset means the local file. */
+  SESSION_KEY_SECRET_ARN: z.string().min(1).optional(),
+  LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
   TRADING_MODE: z.enum(['paper', 'live']).default('paper'),
   PRICE_STALE_AFTER_MS: intFromEnv(30_000),
   MIN_EDGE_BPS: intFromEnv(200),

@@ -1,0 +1,211 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { makeDynamoClient } from '#adapters/aws/clients';
+import { makeIdempotencyStore } from '#adapters/aws/idempotency';
+import { startEmbeddedPostgres } from '#adapters/pg/embedded';
+import { migrate } from '#adapters/pg/migrate';
+import { createPool } from '#adapters/pg/pool';
+import { createPgSignalStore } from '#adapters/pg/signals';
+import type { SignalCandidate } from '#contracts/signal-candidate';
+import { createEvaluatorHandler } from '../functions/signal-evaluator/evaluator.ts';
+import { createIdempotencyTable, startDynamoEmulator } from '../local/emulators/dynamodb.ts';
+import { localLambdaContext } from '../local/pipeline/lambda-context.ts';
+import { kalshiLeg, modelEdgeCandidate } from '../local/pipeline/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../local/pipeline/seed.ts';
+import { type EvaluatorDeps, evaluateCandidates } from '../shared/services/pipeline/evaluate-batch.ts';
+
+/**
+ * Evaluator throughput in one process against real Postgres (`DATABASE_URL`, else an embedded server), batches of
+ * ten handled one after another as one Lambda instance does. Every candidate is new and most are accepted, so each
+ * batch pays the full path: parse, idempotency records (DynamoDB emulator), one load, one write transaction.
+ */
+const BATCH = 10;
+const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 5_000);
+const MARKETS = 50;
+
+interface Run {
+  name: string;
+  candidatesPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function timeBatches(
+  name: string,
+  batches: SignalCandidate[][],
+  run: (b: SignalCandidate[]) => Promise<void>,
+): Promise<Run> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (const batch of batches) {
+    const t = performance.now();
+    await run(batch);
+    latencies.push(performance.now() - t);
+  }
+  const elapsedS = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    candidatesPerS: (batches.length * BATCH) / elapsedS,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+async function database(): Promise<{ url: string; cleanup(): Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const name = `sl_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      async cleanup() {
+        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sharpline-bench-'));
+  const server = await startEmbeddedPostgres({ dataDir, persistent: false });
+  return {
+    url: server.url,
+    async cleanup() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function candidateBatches(gameIds: string[], fromVersion: number): SignalCandidate[][] {
+  const nowMs = Date.now();
+  const all = Array.from({ length: CANDIDATES }, (_, i) => {
+    const m = i % MARKETS;
+    return modelEdgeCandidate({
+      nowMs,
+      gameId: gameIds[m],
+      bookVersion: fromVersion + i,
+      priceObservedAtMs: nowMs + 600_000,
+      leg: { venueMarketId: `${kalshiLeg().venueMarketId}-${m}` },
+    });
+  });
+  return Array.from({ length: CANDIDATES / BATCH }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH));
+}
+
+export async function runEvaluatorBench(): Promise<void> {
+  const db = await database();
+  const dynamo = await startDynamoEmulator();
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  await createIdempotencyTable(makeDynamoClient(), 'bench-idempotency');
+  await migrate(db.url, { quiet: true });
+  const pool = createPool({ connectionString: db.url, max: 2 });
+  try {
+    const gameIds: string[] = [];
+    for (let m = 0; m < MARKETS; m++)
+      gameIds.push((await seedSampleGame(pool, { gameId: crypto.randomUUID(), suffix: `-${m}` })).gameId);
+    await fundPaperBankroll(pool, 10 ** 15);
+    const deps: EvaluatorDeps = {
+      store: createPgSignalStore(pool, 'paper'),
+      limits: {
+        staleAfterMs: 30_000,
+        minEdgeBps: 200,
+        cooldownMs: 0,
+        kellyFraction: 0.25,
+        maxExposurePerMarketMicros: 10 ** 14,
+        maxExposurePerGameMicros: 10 ** 14,
+        maxTotalExposureMicros: 10 ** 15,
+        dailyLossLimitMicros: 10 ** 12,
+      },
+      mode: 'paper',
+      now: Date.now,
+      sendExecutionRequests: async () => undefined,
+    };
+    const handler = createEvaluatorHandler({ ...deps, persistenceStore: makeIdempotencyStore('bench-idempotency') });
+
+    // Count round trips: every pool.query and client.query goes through Client.prototype.query.
+    let roundTrips = 0;
+    const originalQuery = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<pg.Client['query']>) {
+      roundTrips += 1;
+      return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof originalQuery;
+
+    await timeBatches('warm-up', candidateBatches(gameIds, 0).slice(0, 50), async (b) => {
+      await evaluateCandidates(deps, b);
+    });
+    roundTrips = 0;
+    const core = await timeBatches(
+      'evaluateCandidates (Postgres only)',
+      candidateBatches(gameIds, 1_000_000),
+      async (b) => {
+        await evaluateCandidates(deps, b);
+      },
+    );
+    const coreTrips = roundTrips / (CANDIDATES / BATCH);
+    roundTrips = 0;
+    const full = await timeBatches(
+      'handler (parse + idempotency on dynalite + Postgres)',
+      candidateBatches(gameIds, 2_000_000),
+      async (b) => {
+        const res = await handler(
+          {
+            Records: b.map((c, i) => ({
+              messageId: `${c.id}-${i}`,
+              receiptHandle: 'bench',
+              body: JSON.stringify(c),
+              attributes: {
+                ApproximateReceiveCount: '1',
+                SentTimestamp: '0',
+                SenderId: 'bench',
+                ApproximateFirstReceiveTimestamp: '0',
+              },
+              messageAttributes: {},
+              md5OfBody: '',
+              eventSource: 'aws:sqs',
+              eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
+              awsRegion: 'us-east-1',
+            })),
+          },
+          localLambdaContext('signal-evaluator'),
+        );
+        if (res.batchItemFailures.length > 0)
+          throw new Error(`bench batch had ${res.batchItemFailures.length} failures`);
+      },
+    );
+    const fullTrips = roundTrips / (CANDIDATES / BATCH);
+    pg.Client.prototype.query = originalQuery;
+
+    const { rows } = await pool.query<{ decision: string; n: number }>(
+      `SELECT decision, count(*)::int AS n FROM trading_signals GROUP BY decision ORDER BY decision`,
+    );
+    console.log(
+      `evaluator bench: ${CANDIDATES} candidates per run, batches of ${BATCH}, one batch at a time, ${MARKETS} markets`,
+    );
+    console.log(`decisions: ${rows.map((r) => `${r.decision} ${r.n}`).join(', ')}`);
+    console.table(
+      [core, full].map((r, i) => ({
+        path: r.name,
+        'candidates/s': Math.round(r.candidatesPerS),
+        'p50 batch ms': r.p50Ms.toFixed(2),
+        'p99 batch ms': r.p99Ms.toFixed(2),
+        'pg round trips/batch': (i === 0 ? coreTrips : fullTrips).toFixed(2),
+      })),
+    );
+    console.log(`RESULT evaluator_candidates_per_s ${Math.round(full.candidatesPerS)}`);
+  } finally {
+    await pool.end();
+    await dynamo.stop();
+    await db.cleanup();
+  }
+}

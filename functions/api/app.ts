@@ -1,0 +1,53 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { logger, metrics, tracer } from '../../shared/observability.ts';
+import type { ApiDeps } from '../../shared/services/api/deps.ts';
+import { ApiError } from '../../shared/services/api/errors.ts';
+import { bodyLimit, correlationId, errorResponses, requestMetrics } from './error-response.ts';
+import { assertBodyWithinLimit } from './request.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { killSwitchRoutes } from './routes/kill-switch.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { tradingRoutes } from './routes/trading.ts';
+import { workerRoutes } from './routes/workers.ts';
+
+export interface ApiHandlerOptions {
+  /** middy aborts this long before the Lambda deadline; 0 in tests and local mode, where there is no deadline. */
+  timeoutEarlyInMillis?: number;
+}
+
+/** The route table, then the one middleware order every handler uses (STYLE.md): tracer, logger, metrics, errors. */
+export function createApiHandler(deps: ApiDeps, opts: ApiHandlerOptions = {}) {
+  const routes = [
+    ...healthRoutes(deps),
+    ...consentRoutes(deps),
+    ...sessionRoutes(deps),
+    ...jobRoutes(deps),
+    ...workerRoutes(deps),
+    ...tradingRoutes(deps),
+    ...killSwitchRoutes(deps),
+  ];
+  const router = httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+    routes,
+    notFoundResponse: ({ method, path }) => {
+      throw new ApiError(404, 'not_found', `no route for ${method} ${path}`);
+    },
+  });
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+    timeoutEarlyInMillis: opts.timeoutEarlyInMillis ?? 5,
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationId())
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(requestMetrics())
+    .use(bodyLimit(assertBodyWithinLimit))
+    .use(errorResponses())
+    .handler(router);
+}

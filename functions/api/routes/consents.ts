@@ -1,0 +1,23 @@
+import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
+import { createConsentBodySchema, listConsentsQuerySchema } from '../../../shared/contracts/api/consents.ts';
+import { grantConsent, listUserConsents, withdrawConsent } from '../../../shared/services/api/consents.ts';
+import type { ApiDeps } from '../../../shared/services/api/deps.ts';
+import { atLeast } from '../../../shared/services/api/principal.ts';
+import { json, jsonBody, pathParams, queryParams } from '../request.ts';
+import { type RouteEntry, route } from '../route.ts';
+
+const roles = atLeast('trader');
+
+export function consentRoutes(deps: ApiDeps): RouteEntry[] {
+  return [
+    route('POST', '/v1/consents', roles, async (event, actor) =>
+      json(201, await grantConsent(deps, actor, jsonBody(event, createConsentBodySchema))),
+    ),
+    route('GET', '/v1/consents', roles, async (event, actor) =>
+      json(200, await listUserConsents(deps, actor.sub, queryParams(event, listConsentsQuerySchema))),
+    ),
+    route('DELETE', '/v1/consents/{id}', roles, async (event, actor) =>
+      json(200, await withdrawConsent(deps, actor, pathParams(event, idParamsSchema).id)),
+    ),
+  ];
+}

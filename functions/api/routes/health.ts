@@ -1,0 +1,33 @@
+import type { ApiDeps } from '../../../shared/services/api/deps.ts';
+import { checkHealth } from '../../../shared/services/api/health.ts';
+import {
+  cacheProbe,
+  databaseProbe,
+  idempotencyTableProbe,
+  queueProbe,
+} from '../../../shared/services/api/health-probes.ts';
+import { json } from '../request.ts';
+import { publicRoute, type RouteEntry } from '../route.ts';
+
+/** Health needs no token: load balancers and uptime checks call it. Only `detailed` names dependencies. */
+export function healthRoutes(deps: ApiDeps): RouteEntry[] {
+  const database = databaseProbe(deps.pool);
+  const all = [
+    database,
+    cacheProbe(deps.redisUrl),
+    queueProbe(deps.sqs, deps.browserJobsQueueUrl),
+    idempotencyTableProbe(deps.dynamo, deps.idempotencyTable),
+  ];
+  return [
+    publicRoute('GET', '/health', async () => json(200, { status: 'ok' })),
+    publicRoute('GET', '/health/live', async () => json(200, { status: 'ok' })),
+    publicRoute('GET', '/health/ready', async () => {
+      const report = await checkHealth([database]);
+      return json(report.status === 'down' ? 503 : 200, report);
+    }),
+    publicRoute('GET', '/health/detailed', async () => {
+      const report = await checkHealth(all);
+      return json(report.status === 'down' ? 503 : 200, report);
+    }),
+  ];
+}

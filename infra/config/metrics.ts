@@ -1,0 +1,33 @@
+/**
+ * The custom metrics the dashboard and alarms watch. Emitters publish them with the Powertools `metrics` singleton
+ * (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`), whose default dimension is `service` = `POWERTOOLS_SERVICE_NAME`:
+ * an alarm only sees a metric whose name, namespace and dimensions all match, so the names live here, once.
+ */
+export const metricsNamespace = 'Sharpline';
+
+export const serviceNames = {
+  api: 'api',
+  signalEvaluator: 'signal-evaluator',
+  settlement: 'settlement',
+  retention: 'retention',
+  migrate: 'migrate',
+  gameShard: 'game-shard',
+  browserWorker: 'browser-worker',
+} as const;
+
+export const customMetrics = {
+  /** game-shard: venue messages received (Count) and those that failed to parse (Count). */
+  venueMessages: { service: serviceNames.gameShard, name: 'VenueMessages' },
+  parseFailures: { service: serviceNames.gameShard, name: 'ParseFailures' },
+  /** game-shard: age of the newest price of the stalest tracked market (Milliseconds). */
+  priceStalenessMs: { service: serviceNames.gameShard, name: 'PriceStalenessMs' },
+  /** signal-evaluator: candidates received and decisions taken (Count). */
+  candidatesEvaluated: { service: serviceNames.signalEvaluator, name: 'CandidatesEvaluated' },
+  signalsAccepted: { service: serviceNames.signalEvaluator, name: 'SignalsAccepted' },
+  signalsRejected: { service: serviceNames.signalEvaluator, name: 'SignalsRejected' },
+  /** browser-worker: one per heartbeat (Count). */
+  workerHeartbeats: { service: serviceNames.browserWorker, name: 'WorkerHeartbeat' },
+  /** settlement: bankroll balance (None, micros) and drawdown from its high-water mark (None, basis points). */
+  bankrollMicros: { service: serviceNames.settlement, name: 'BankrollMicros' },
+  drawdownBps: { service: serviceNames.settlement, name: 'DrawdownBps' },
+} as const;

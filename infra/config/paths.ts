@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Lambda entries, relative to the repo root: infra knows the handlers by path only. */
+export const lambdaEntries = {
+  api: 'functions/api/handler.ts',
+  signalEvaluator: 'functions/signal-evaluator/handler.ts',
+  settlement: 'functions/settlement/handler.ts',
+  retention: 'functions/retention/handler.ts',
+  migrate: 'functions/migrate/handler.ts',
+} as const;
+
+export const migrationsDir = 'shared/adapters/pg/migrations';
+
+export function missingLambdaEntries(root: string = repoRoot): string[] {
+  return Object.values(lambdaEntries).filter((entry) => !existsSync(join(root, entry)));
+}

@@ -1,0 +1,67 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const envNames = ['dev', 'staging', 'prod'] as const;
+export type EnvName = (typeof envNames)[number];
+
+/** Where a service's image comes from until its `containers/<name>/Dockerfile` lands. */
+export interface EcrImage {
+  repository: string;
+  tag: string;
+}
+
+/** Everything that differs between environments: one object per env, passed down to every stack as props. */
+export interface EnvConfig {
+  envName: EnvName;
+  account: string;
+  region: string;
+  /** Named explicitly so synth needs no AZ lookup (offline, no credentials). */
+  availabilityZones: string[];
+  /** Stores, keys and logs: DESTROY only in dev, RETAIN elsewhere. */
+  removalPolicy: RemovalPolicy;
+  logRetention: RetentionDays;
+  network: { cidr: string; natGateways: number };
+  database: {
+    instanceType: string;
+    allocatedStorageGb: number;
+    maxAllocatedStorageGb: number;
+    multiAz: boolean;
+    backupRetentionDays: number;
+    deletionProtection: boolean;
+    /** SNAPSHOT outside dev: a final snapshot if the instance is ever replaced or deleted. */
+    removalPolicy: RemovalPolicy;
+  };
+  cache: { nodeType: string; nodes: number; multiAz: boolean };
+  lambda: { memoryMb: number; timeoutSeconds: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' };
+  evaluator: { batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency: number };
+  schedules: { settlementEveryMinutes: number; retentionHourUtc: number };
+  /** Days of market prices and finished records kept in Postgres (`RETENTION_DAYS`). */
+  retentionDays: number;
+  tradingMode: 'paper' | 'live';
+  auth: { jwtIssuer: string; jwtAudience: string[] };
+  api: { throttleRatePerSecond: number; throttleBurst: number };
+  compute: {
+    shardCount: number;
+    shard: { cpu: number; memoryMiB: number };
+    browserWorker: { cpu: number; memoryMiB: number; minTasks: number; maxTasks: number };
+    egress: {
+      instanceType: string;
+      tasks: number;
+      image: string;
+      /** Secrets Manager secret (set before deploy) with the VPN credentials, as gluetun env var names. */
+      vpnSecretName: string;
+      /** gluetun provider; `custom` takes the WireGuard peer from the secret. */
+      vpnServiceProvider: string;
+    };
+  };
+  images: { gameShard: EcrImage; browserWorker: EcrImage };
+  alarms: {
+    email?: string;
+    apiP99LatencyMs: number;
+    lambdaErrorsPer5Min: number;
+    parseFailurePercent: number;
+    priceStaleMs: number;
+    heartbeatMissingMinutes: number;
+    drawdownLimitBps: number;
+  };
+}

@@ -1,0 +1,196 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  SingleValueWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { customMetrics, metricsNamespace } from '../config/metrics.ts';
+import type { EnvConfig } from '../config/types.ts';
+
+export interface ObservabilityStackProps extends StackProps {
+  config: EnvConfig;
+  api: HttpApi;
+  /** Every Lambda, by a readable name (the alarm and widget names use it). */
+  functions: Record<string, IFunction>;
+  evaluator: IFunction;
+  /** Every dead-letter queue, by a readable name: each gets a not-empty alarm. */
+  deadLetterQueues: Record<string, IQueue>;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+function custom(ref: { service: string; name: string }, statistic: string, period = FIVE_MINUTES): Metric {
+  return new Metric({
+    namespace: metricsNamespace,
+    metricName: ref.name,
+    dimensionsMap: { service: ref.service },
+    statistic,
+    period,
+  });
+}
+
+/** One dashboard and the alarms, all to one SNS topic (encrypted, TLS-only). */
+export class ObservabilityStack extends Stack {
+  readonly alarmTopic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const topicKey = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the alarm topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch must be able to publish to a topic under a customer-managed key.
+    topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new Topic(this, 'Alarms', { masterKey: topicKey, enforceSSL: true });
+    if (config.alarms.email) this.alarmTopic.addSubscription(new EmailSubscription(config.alarms.email));
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, metric: IMetric, threshold: number, description: string, extra = {}) => {
+      const created = new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+        ...extra,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+
+    for (const [name, dlq] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `${name}DlqNotEmpty`,
+        dlq.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        0,
+        `${name}: messages reached the dead-letter queue`,
+      );
+    }
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarm(`${name}Errors`, fn.metricErrors({ period: FIVE_MINUTES }), config.alarms.lambdaErrorsPer5Min, `${name}: Lambda errors`, {
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+      alarm(`${name}Throttles`, fn.metricThrottles({ period: FIVE_MINUTES }), 0, `${name}: Lambda throttled`);
+    }
+    alarm(
+      'ApiP99Latency',
+      props.api.metricLatency({ statistic: 'p99', period: FIVE_MINUTES }),
+      config.alarms.apiP99LatencyMs,
+      `API p99 latency over ${config.alarms.apiP99LatencyMs} ms`,
+      { evaluationPeriods: 3, datapointsToAlarm: 2 },
+    );
+    const parseFailurePercent = new MathExpression({
+      label: 'parse failures %',
+      expression: 'IF(messages > 0, 100 * failures / messages, 0)',
+      usingMetrics: {
+        failures: custom(customMetrics.parseFailures, 'Sum'),
+        messages: custom(customMetrics.venueMessages, 'Sum'),
+      },
+      period: FIVE_MINUTES,
+    });
+    alarm(
+      'ParseFailures',
+      parseFailurePercent,
+      config.alarms.parseFailurePercent,
+      `Venue parse failures over ${config.alarms.parseFailurePercent}% of messages`,
+    );
+    const staleness = custom(customMetrics.priceStalenessMs, 'Maximum', Duration.minutes(1));
+    alarm('StalePrices', staleness, config.alarms.priceStaleMs, `Prices older than ${config.alarms.priceStaleMs} ms`, {
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
+    const heartbeats = custom(
+      customMetrics.workerHeartbeats,
+      'SampleCount',
+      Duration.minutes(config.alarms.heartbeatMissingMinutes),
+    );
+    alarm('NoWorkerHeartbeat', heartbeats, 1, `No browser-worker heartbeat for ${config.alarms.heartbeatMissingMinutes} min`, {
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      // Silence is the failure this alarm exists for.
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+    const drawdown = custom(customMetrics.drawdownBps, 'Maximum');
+    alarm('Drawdown', drawdown, config.alarms.drawdownLimitBps, `Bankroll drawdown over ${config.alarms.drawdownLimitBps} bps`);
+
+    this.addDashboard(props, parseFailurePercent, staleness, heartbeats, drawdown);
+  }
+
+  private addDashboard(
+    props: ObservabilityStackProps,
+    parseFailurePercent: MathExpression,
+    staleness: Metric,
+    heartbeats: Metric,
+    drawdown: Metric,
+  ): void {
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `sharpline-${props.config.envName}`,
+      defaultInterval: Duration.hours(3),
+    });
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API latency (p50, p99)',
+        left: [
+          props.api.metricLatency({ statistic: 'p50', period: Duration.minutes(1) }),
+          props.api.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'API errors',
+        left: [props.api.metricClientError({ period: Duration.minutes(1) }), props.api.metricServerError({ period: Duration.minutes(1) })],
+      }),
+      new GraphWidget({
+        title: 'Evaluator throughput and decisions',
+        left: [
+          props.evaluator.metricInvocations({ period: Duration.minutes(1) }),
+          custom(customMetrics.candidatesEvaluated, 'Sum', Duration.minutes(1)),
+          custom(customMetrics.signalsAccepted, 'Sum', Duration.minutes(1)),
+          custom(customMetrics.signalsRejected, 'Sum', Duration.minutes(1)),
+        ],
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'DLQ depths',
+        left: Object.entries(props.deadLetterQueues).map(([name, dlq]) =>
+          dlq.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum', period: Duration.minutes(1) }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'Shard messages and parse failures %',
+        left: [custom(customMetrics.venueMessages, 'Sum', Duration.minutes(1))],
+        right: [parseFailurePercent],
+      }),
+      new GraphWidget({ title: 'Price staleness (ms, max)', left: [staleness] }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Worker heartbeats', left: [heartbeats] }),
+      new SingleValueWidget({
+        title: 'Bankroll (micros) and drawdown (bps)',
+        metrics: [custom(customMetrics.bankrollMicros, 'Average'), drawdown],
+      }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: Object.entries(props.functions).map(([name, fn]) => fn.metricErrors({ label: name, period: FIVE_MINUTES })),
+      }),
+    );
+  }
+}

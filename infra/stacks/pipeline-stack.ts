@@ -1,0 +1,118 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { type QueueKey, queues } from '#config/resources';
+import { serviceNames } from '../config/metrics.ts';
+import { lambdaEntries } from '../config/paths.ts';
+import type { EnvConfig } from '../config/types.ts';
+import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
+import { SharplineFunction } from '../constructs/sharpline-function.ts';
+import { type DatabaseAccess, databaseEnvironment, grantDatabase } from './database-access.ts';
+
+export interface PipelineStackProps extends StackProps {
+  config: EnvConfig;
+  vpc: Vpc;
+  database: DatabaseAccess;
+  idempotencyTable: ITable;
+}
+
+/** AWS's rule for an SQS-triggered Lambda: visibility timeout at least six times the function timeout. */
+const VISIBILITY_TO_TIMEOUT = 6;
+
+/**
+ * The signal pipeline: every queue of `shared/config/resources.ts` with its DLQ, the evaluator consuming candidates
+ * (partial batch failures), and settlement and retention on EventBridge schedules.
+ */
+export class PipelineStack extends Stack {
+  readonly queues: Record<QueueKey, QueueWithDlq>;
+  readonly evaluator: SharplineFunction;
+  readonly settlement: SharplineFunction;
+  readonly retention: SharplineFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { config, vpc, database } = props;
+    const visibilityTimeout = Duration.seconds(config.lambda.timeoutSeconds * VISIBILITY_TO_TIMEOUT);
+    const makeQueue = (key: QueueKey, constructId: string) =>
+      new QueueWithDlq(this, constructId, { envName: config.envName, spec: queues[key], visibilityTimeout });
+    this.queues = {
+      candidates: makeQueue('candidates', 'Candidates'),
+      executionKalshi: makeQueue('executionKalshi', 'ExecutionKalshi'),
+      executionPolymarket: makeQueue('executionPolymarket', 'ExecutionPolymarket'),
+      browserJobs: makeQueue('browserJobs', 'BrowserJobs'),
+    };
+    const dbEnv = databaseEnvironment(database);
+
+    this.evaluator = new SharplineFunction(this, 'SignalEvaluator', {
+      config,
+      entry: lambdaEntries.signalEvaluator,
+      serviceName: serviceNames.signalEvaluator,
+      description: 'Evaluates signal candidates: freshness, kill switch, risk, sizing, decision',
+      vpc,
+      securityGroups: [database.clients],
+      environment: {
+        ...dbEnv,
+        IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
+        EXECUTION_KALSHI_QUEUE_URL: this.queues.executionKalshi.queue.queueUrl,
+        EXECUTION_POLYMARKET_QUEUE_URL: this.queues.executionPolymarket.queue.queueUrl,
+      },
+    });
+    grantDatabase(database, this.evaluator);
+    // Powertools idempotency reads, writes and clears its own records; nothing else on the table.
+    props.idempotencyTable.grant(
+      this.evaluator,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+    this.queues.executionKalshi.queue.grantSendMessages(this.evaluator);
+    this.queues.executionPolymarket.queue.grantSendMessages(this.evaluator);
+    this.evaluator.addEventSource(
+      new SqsEventSource(this.queues.candidates.queue, {
+        batchSize: config.evaluator.batchSize,
+        maxBatchingWindow: Duration.seconds(config.evaluator.maxBatchingWindowSeconds),
+        maxConcurrency: config.evaluator.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.settlement = new SharplineFunction(this, 'Settlement', {
+      config,
+      entry: lambdaEntries.settlement,
+      serviceName: serviceNames.settlement,
+      description: 'Settles finished games: positions, paper P&L, bankroll',
+      vpc,
+      securityGroups: [database.clients],
+      environment: dbEnv,
+      timeout: Duration.minutes(2),
+    });
+    grantDatabase(database, this.settlement);
+    new Rule(this, 'SettlementSchedule', {
+      description: 'Runs settlement',
+      schedule: Schedule.rate(Duration.minutes(config.schedules.settlementEveryMinutes)),
+      targets: [new LambdaFunction(this.settlement, { retryAttempts: 2 })],
+    });
+
+    this.retention = new SharplineFunction(this, 'Retention', {
+      config,
+      entry: lambdaEntries.retention,
+      serviceName: serviceNames.retention,
+      description: 'Deletes data past its retention period',
+      vpc,
+      securityGroups: [database.clients],
+      environment: { ...dbEnv, RETENTION_DAYS: String(config.retentionDays) },
+      timeout: Duration.minutes(10),
+    });
+    grantDatabase(database, this.retention);
+    new Rule(this, 'RetentionSchedule', {
+      description: 'Runs retention daily',
+      schedule: Schedule.cron({ minute: '0', hour: String(config.schedules.retentionHourUtc) }),
+      targets: [new LambdaFunction(this.retention, { retryAttempts: 2 })],
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { roleSchema } from '../../shared/services/api/principal.ts';
+
+/**
+ * Local stand-in for the HTTP API JWT authorizer: an ES256 key pair generated once under `.data/`, used by the `token`
+ * CLI to sign and by the local server to verify, with the same `sub` and `role` claims AWS would pass on.
+ */
+const ALG = 'ES256';
+export const LOCAL_ISSUER = 'sharpline-local';
+export const LOCAL_AUDIENCE = 'sharpline-api';
+export const DEFAULT_KEY_FILE = '.data/jwt-signing-key.json';
+
+const keyFileSchema = z.object({
+  privateJwk: z.record(z.string(), z.unknown()),
+  publicJwk: z.record(z.string(), z.unknown()),
+});
+
+export interface LocalJwtKeys {
+  sign(claims: { sub: string; role: string }, ttlSeconds?: number): Promise<string>;
+  /** The verified claims; rejects on a bad signature, issuer, audience or expiry. */
+  verify(token: string): Promise<{ sub: string; role: string }>;
+}
+
+async function readOrCreateKeyFile(filePath: string): Promise<z.infer<typeof keyFileSchema>> {
+  await mkdir(dirname(filePath), { recursive: true, mode: 0o700 });
+  try {
+    const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+    const contents = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+    await writeFile(filePath, JSON.stringify(contents), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return keyFileSchema.parse(JSON.parse(await readFile(filePath, 'utf8')));
+}
+
+const verifiedClaimsSchema = z.object({ sub: z.string().min(1), role: roleSchema });
+
+export async function loadLocalJwtKeys(filePath = DEFAULT_KEY_FILE): Promise<LocalJwtKeys> {
+  const file = await readOrCreateKeyFile(filePath);
+  const privateKey = await importJWK(file.privateJwk as JWK, ALG);
+  const publicKey = await importJWK(file.publicJwk as JWK, ALG);
+  return {
+    sign: ({ sub, role }, ttlSeconds = 3600) =>
+      new SignJWT({ role })
+        .setProtectedHeader({ alg: ALG })
+        .setSubject(sub)
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(privateKey),
+    verify: async (token) => {
+      const { payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
+      return verifiedClaimsSchema.parse(payload);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { makeSqsClient } from '#adapters/aws/clients';
+import { startEmbeddedPostgres } from '#adapters/pg/embedded';
+import { migrate } from '#adapters/pg/migrate';
+import { loadConfig } from '#config/env';
+import { createQueues, startSqsEmulator } from '../emulators/sqs.ts';
+import { startApiServer } from './server.ts';
+
+/**
+ * `npm run api -- --port 3000`: the API alone, on `DATABASE_URL` when set, else on the embedded Postgres under
+ * `.data/`, migrated before the first request. Without `BROWSER_JOBS_QUEUE_URL` it creates the queues on
+ * `SQS_ENDPOINT`, or on an in-process SQS emulator when that is unset too, so accepted jobs have somewhere to go.
+ */
+const { values } = parseArgs({ options: { port: { type: 'string', default: '3000' } } });
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  process.stderr.write(`invalid --port ${values.port}\n`);
+  process.exit(2);
+}
+
+const config = loadConfig();
+const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres();
+const databaseUrl = config.DATABASE_URL ?? embedded?.url;
+if (!databaseUrl) throw new Error('no database');
+await migrate(databaseUrl);
+
+const sqsEmulator = config.BROWSER_JOBS_QUEUE_URL || config.SQS_ENDPOINT ? undefined : await startSqsEmulator();
+const sqs = makeSqsClient(sqsEmulator?.endpoint ?? config.SQS_ENDPOINT);
+const browserJobsQueueUrl = config.BROWSER_JOBS_QUEUE_URL ?? (await createQueues(sqs, config.STAGE)).browserJobs.url;
+const server = await startApiServer({ port, databaseUrl, deps: { sqs, browserJobsQueueUrl } });
+process.stdout.write(
+  `sharpline API listening on ${server.url} (token: npm run -s token -- --sub alice --role admin)\n`,
+);
+
+const shutdown = async () => {
+  await server.stop();
+  await sqsEmulator?.stop();
+  await embedded?.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());

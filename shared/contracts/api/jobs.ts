@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { cursorSchema, limitSchema, sportsbookSchema, uuidSchema } from './common.ts';
+
+export const jobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+const checkOddsPayloadSchema = z.strictObject({
+  sportsbook: sportsbookSchema,
+  eventUrl: z.url({ protocol: /^https$/ }).max(2048),
+  markets: z.array(z.string().min(1).max(128)).min(1).max(50).optional(),
+});
+
+/** Stakes are money: integer micros (DESIGN.md section 4). */
+const placeBetPayloadSchema = z.strictObject({
+  sportsbook: sportsbookSchema,
+  sessionId: uuidSchema,
+  eventUrl: z.url({ protocol: /^https$/ }).max(2048),
+  selection: z.string().min(1).max(256),
+  stakeMicros: z.number().int().positive().max(1_000_000_000_000),
+  minAmericanOdds: z
+    .number()
+    .int()
+    .refine((odds) => Math.abs(odds) >= 100, 'American odds are <= -100 or >= 100'),
+});
+
+const prioritySchema = z.number().int().min(1).max(10).default(5);
+
+export const createJobBodySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('check_odds'), payload: checkOddsPayloadSchema, priority: prioritySchema }),
+  z.strictObject({ type: z.literal('place_bet'), payload: placeBetPayloadSchema, priority: prioritySchema }),
+]);
+export type CreateJobBody = z.infer<typeof createJobBodySchema>;
+export type JobType = CreateJobBody['type'];
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+export const listJobsQuerySchema = z.strictObject({
+  status: jobStatusSchema.optional(),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+
+export interface JobView {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  priority: number;
+  payload: CreateJobBody['payload'];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The browser-jobs SQS message: what the browser worker receives for an accepted job. */
+export const browserJobMessageSchema = z.strictObject({
+  type: z.literal('browser_job'),
+  v: z.literal(1),
+  jobId: uuidSchema,
+  userId: z.string().min(1).max(256),
+  job: createJobBodySchema,
+});
+export type BrowserJobMessage = z.infer<typeof browserJobMessageSchema>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { cursorSchema, limitSchema, uuidSchema } from './common.ts';
+
+/** Query strings of the deployment-wide trading reads. Money in micros, quantities in hundredths (DESIGN.md 4). */
+const modeSchema = z.enum(['paper', 'live']);
+const instantSchema = z.iso.datetime({ offset: true });
+const page = { limit: limitSchema, cursor: cursorSchema };
+
+export const listSignalsQuerySchema = z.strictObject({
+  decision: z.enum(['accepted', 'rejected']).optional(),
+  mode: modeSchema.optional(),
+  since: instantSchema.optional(),
+  ...page,
+});
+
+export const listTradesQuerySchema = z.strictObject({
+  marketId: uuidSchema.optional(),
+  signalId: uuidSchema.optional(),
+  since: instantSchema.optional(),
+  ...page,
+});
+
+export const listPositionsQuerySchema = z.strictObject({
+  status: z.enum(['open', 'settled']).optional(),
+  mode: modeSchema.optional(),
+  marketId: uuidSchema.optional(),
+  ...page,
+});
+
+export const listBankrollQuerySchema = z.strictObject({ mode: modeSchema.optional(), ...page });
+
+export const listGamesQuerySchema = z.strictObject({
+  sport: z.enum(['nba', 'nfl']).optional(),
+  status: z.enum(['scheduled', 'in_progress', 'final', 'postponed', 'cancelled']).optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  ...page,
+});
+
+export const listMarketsQuerySchema = z.strictObject({
+  venue: z.enum(['kalshi', 'polymarket']).optional(),
+  gameId: uuidSchema.optional(),
+  status: z.enum(['open', 'closed', 'settled']).optional(),
+  ...page,
+});
+
+export type ListSignalsQuery = z.infer<typeof listSignalsQuerySchema>;
+export type ListTradesQuery = z.infer<typeof listTradesQuerySchema>;
+export type ListPositionsQuery = z.infer<typeof listPositionsQuerySchema>;
+export type ListBankrollQuery = z.infer<typeof listBankrollQuerySchema>;
+export type ListGamesQuery = z.infer<typeof listGamesQuerySchema>;
+export type ListMarketsQuery = z.infer<typeof listMarketsQuerySchema>;

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** Field schemas shared by the pipeline's messages; units follow DESIGN.md section 4. */
+export const venueSchema = z.enum(['kalshi', 'polymarket']);
+export type Venue = z.infer<typeof venueSchema>;
+
+export const sideSchema = z.enum(['yes', 'no']);
+export type Side = z.infer<typeof sideSchema>;
+
+/** A contract price in micros of a $1 payout. */
+export const priceMicrosSchema = z.number().int().min(0).max(1_000_000);
+/** A quantity in hundredths of a contract. */
+export const quantitySchema = z.number().int().positive().max(100_000_000);
+export const epochMsSchema = z.number().int().nonnegative();

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { epochMsSchema, priceMicrosSchema, quantitySchema, sideSchema, venueSchema } from './common.ts';
+
+/** One ask level the producer saw: buying up to `quantity` hundredths at `priceMicros`. */
+export const depthLevelSchema = z.object({ priceMicros: priceMicrosSchema, quantity: quantitySchema });
+export type DepthLevel = z.infer<typeof depthLevelSchema>;
+
+/**
+ * Each venue's fee rule with the market's own parameters (the shape `orderFeeMicros` of the domain takes), so the
+ * evaluator prices fills as the venue will.
+ */
+export const feeScheduleSchema = z.discriminatedUnion('venue', [
+  z.object({
+    venue: z.literal('kalshi'),
+    liquidity: z.enum(['taker', 'maker']).default('taker'),
+    /** The series' `fee_multiplier`. */
+    multiplier: z.number().nonnegative().max(100).default(1),
+  }),
+  z.object({
+    venue: z.literal('polymarket'),
+    /** The market's `feeSchedule.rate` and `exponent`: shares x rate x (p(1-p))^exponent. */
+    rate: z.number().nonnegative().max(1),
+    exponent: z.number().int().min(0).max(8),
+  }),
+]);
+export type FeeSchedule = z.infer<typeof feeScheduleSchema>;
+
+/** One side of one market to buy, with the book it was computed on (ask levels, best first). */
+export const legSchema = z
+  .object({
+    venue: venueSchema,
+    venueMarketId: z.string().min(1).max(200),
+    side: sideSchema,
+    askMicros: priceMicrosSchema,
+    depth: z.array(depthLevelSchema).min(1).max(50),
+    fee: feeScheduleSchema,
+    /** The venue's smallest order for this market, in hundredths. */
+    minOrderQuantity: quantitySchema,
+  })
+  .refine((leg) => leg.fee.venue === leg.venue, { message: 'fee schedule is for another venue', path: ['fee'] })
+  .refine((leg) => leg.depth[0]?.priceMicros === leg.askMicros, {
+    message: 'depth must start at the ask',
+    path: ['depth'],
+  })
+  .refine((leg) => leg.depth.every((level, i) => i === 0 || level.priceMicros > leg.depth[i - 1]!.priceMicros), {
+    message: 'depth levels must be strictly ascending in price',
+    path: ['depth'],
+  });
+export type Leg = z.infer<typeof legSchema>;
+
+const candidateBase = {
+  type: z.literal('signal_candidate'),
+  v: z.literal(1),
+  id: z.uuid(),
+  gameId: z.uuid(),
+  /** Probability the bought side pays out, from the win-probability model. */
+  modelProbability: z.number().min(0).max(1),
+  /** Edge after fees, in basis points of a $1 payout. */
+  edgeBps: z.number().int().min(-10_000).max(10_000),
+  bookVersion: z.number().int().nonnegative(),
+  stateVersion: z.number().int().nonnegative(),
+  priceObservedAtMs: epochMsSchema,
+  createdAtMs: epochMsSchema,
+  leg: legSchema,
+};
+
+/**
+ * A market side (or a pair across venues) that cleared the producer's edge threshold. `model_edge` buys one leg;
+ * `arbitrage` buys `leg` and `hedge` in equal counts so one of them pays $1 whatever happens.
+ */
+export const signalCandidateSchema = z.discriminatedUnion('kind', [
+  z.object({ ...candidateBase, kind: z.literal('model_edge') }),
+  z.object({ ...candidateBase, kind: z.literal('arbitrage'), hedge: legSchema }),
+]);
+export type SignalCandidate = z.infer<typeof signalCandidateSchema>;
+
+export interface CandidateIdInput {
+  gameId: string;
+  leg: Pick<Leg, 'venue' | 'venueMarketId' | 'side'>;
+  hedge?: Pick<Leg, 'venue' | 'venueMarketId' | 'side'>;
+  bookVersion: number;
+  stateVersion: number;
+}
+
+/**
+ * The candidate id: a name-based UUID (SHA-256, RFC 9562 layout) over what the candidate was computed from, so the
+ * same book and state always yield the same id and a re-published candidate is recognised as a duplicate.
+ */
+export function candidateId(input: CandidateIdInput): string {
+  const legKey = (l: CandidateIdInput['leg']) => `${l.venue}:${l.venueMarketId}:${l.side}`;
+  const name = [
+    input.gameId,
+    legKey(input.leg),
+    input.hedge ? legKey(input.hedge) : '',
+    input.bookVersion,
+    input.stateVersion,
+  ];
+  const bytes = createHash('sha256').update(JSON.stringify(name)).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,131 @@
+import type { Leg, SignalCandidate } from '#contracts/signal-candidate';
+import { kellyFraction } from '#domain/kelly';
+import { CONTRACT_PAYOUT_MICROS, priceFromProbability } from '#domain/units';
+import {
+  allInCostMicros,
+  contractsBelow,
+  edgeAfterFeesBps,
+  fillLeg,
+  largestFitting,
+  profitableArbitrageContracts,
+  topOfBookPriceMicros,
+} from './sizing.ts';
+import {
+  type Decision,
+  type LegFill,
+  marketKey,
+  marketSideKey,
+  type RejectionReason,
+  type RiskLimits,
+  type RiskState,
+} from './types.ts';
+
+export interface DecideInput {
+  candidate: SignalCandidate;
+  state: RiskState;
+  limits: RiskLimits;
+  nowMs: number;
+}
+
+function legsOf(candidate: SignalCandidate): Leg[] {
+  return candidate.kind === 'arbitrage' ? [candidate.leg, candidate.hedge] : [candidate.leg];
+}
+
+/**
+ * The evaluator's decision for one candidate: each check in order, the first failing one is the reason. Accepted
+ * candidates are sized with fractional Kelly of the bankroll, capped by the depth they carried and by every limit's
+ * headroom; arbitrage legs are sized together, in equal counts.
+ */
+export function decide({ candidate, state, limits, nowMs }: DecideInput): Decision {
+  const edgeBps = Math.min(candidate.edgeBps, edgeAfterFeesBps(candidate));
+  const reject = (reason: RejectionReason): Decision => ({ status: 'rejected', edgeBps, reason });
+  const legs = legsOf(candidate);
+
+  if (state.killSwitchEngaged) return reject('kill_switch_engaged');
+  if (nowMs - candidate.priceObservedAtMs > limits.staleAfterMs) return reject('price_stale');
+  if (edgeBps < limits.minEdgeBps) return reject('edge_below_minimum');
+  const coolingDown = legs.some((leg) => {
+    const last = state.lastAcceptedAtMs.get(marketSideKey(leg));
+    return last !== undefined && nowMs - last < limits.cooldownMs;
+  });
+  if (coolingDown) return reject('cooldown_active');
+  if (-state.realizedPnlTodayMicros >= limits.dailyLossLimitMicros) return reject('daily_loss_limit');
+
+  const marketHeadroom = legs.map(
+    (leg) => limits.maxExposurePerMarketMicros - (state.exposureByMarketMicros.get(marketKey(leg)) ?? 0),
+  );
+  const gameHeadroom = limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(candidate.gameId) ?? 0);
+  const totalHeadroom = limits.maxTotalExposureMicros - state.totalExposureMicros;
+  if (marketHeadroom.some((h) => h <= 0)) return reject('market_exposure_limit');
+  if (gameHeadroom <= 0) return reject('game_exposure_limit');
+  if (totalHeadroom <= 0) return reject('total_exposure_limit');
+
+  const { maxContracts, stakeMicros } = sizingBounds(candidate, state.bankrollMicros, limits.kellyFraction);
+  const budgetMicros = Math.min(stakeMicros, gameHeadroom, totalHeadroom, state.bankrollMicros);
+  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * 100));
+  const contracts = largestFitting(maxContracts, (n) => {
+    const fills = fillsFor(n);
+    return (
+      allInCostMicros(fills) <= budgetMicros && fills.every((f, i) => f.costMicros + f.feeMicros <= marketHeadroom[i]!)
+    );
+  });
+  if (contracts === 0 || legs.some((leg) => contracts * 100 < leg.minOrderQuantity)) {
+    return reject('size_below_venue_minimum');
+  }
+  const fills = fillsFor(contracts);
+  return { status: 'accepted', edgeBps, fills, totalCostMicros: allInCostMicros(fills) };
+}
+
+/** How many contracts the book offers at an edge, and the fractional-Kelly stake for the candidate. */
+function sizingBounds(
+  candidate: SignalCandidate,
+  bankrollMicros: number,
+  fraction: number,
+): { maxContracts: number; stakeMicros: number } {
+  if (candidate.kind === 'arbitrage') {
+    // Both legs together pay $1 whatever the outcome: the full Kelly stake is the whole bankroll, so the fraction
+    // caps the capital one arbitrage may tie up until settlement.
+    return {
+      maxContracts: profitableArbitrageContracts(candidate.leg, candidate.hedge),
+      stakeMicros: Math.floor(fraction * bankrollMicros),
+    };
+  }
+  const fairMicros = priceFromProbability(candidate.modelProbability);
+  const fStar = kellyFraction(
+    candidate.modelProbability,
+    Math.min(topOfBookPriceMicros(candidate.leg), CONTRACT_PAYOUT_MICROS),
+  );
+  return {
+    maxContracts: contractsBelow(candidate.leg, fairMicros),
+    stakeMicros: Math.floor(fraction * fStar * bankrollMicros),
+  };
+}
+
+/** The batch's risk state after an accepted decision, so later candidates in the batch see it. */
+export function applyAccepted(
+  state: RiskState,
+  candidate: SignalCandidate,
+  fills: readonly LegFill[],
+  nowMs: number,
+): RiskState {
+  const exposureByMarketMicros = new Map(state.exposureByMarketMicros);
+  const lastAcceptedAtMs = new Map(state.lastAcceptedAtMs);
+  let added = 0;
+  for (const fill of fills) {
+    const market = marketKey(fill);
+    const cost = fill.costMicros + fill.feeMicros;
+    exposureByMarketMicros.set(market, (exposureByMarketMicros.get(market) ?? 0) + cost);
+    lastAcceptedAtMs.set(marketSideKey(fill), nowMs);
+    added += cost;
+  }
+  const exposureByGameMicros = new Map(state.exposureByGameMicros);
+  exposureByGameMicros.set(candidate.gameId, (exposureByGameMicros.get(candidate.gameId) ?? 0) + added);
+  return {
+    ...state,
+    bankrollMicros: state.bankrollMicros - added,
+    exposureByMarketMicros,
+    exposureByGameMicros,
+    totalExposureMicros: state.totalExposureMicros + added,
+    lastAcceptedAtMs,
+  };
+}

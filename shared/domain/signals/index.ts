@@ -1,0 +1,14 @@
+export { applyAccepted, type DecideInput, decide } from './decide.ts';
+export { fillFeeMicros } from './fees.ts';
+export { type DepthFill, depthQuantity, walkDepth } from './fill.ts';
+export { type OpenPosition, type Settled, settlePosition } from './settlement.ts';
+export {
+  allInCostMicros,
+  contractsBelow,
+  edgeAfterFeesBps,
+  fillLeg,
+  largestFitting,
+  profitableArbitrageContracts,
+  topOfBookPriceMicros,
+} from './sizing.ts';
+export * from './types.ts';

@@ -1,0 +1,71 @@
+/** Why a candidate was turned down, in the order the evaluator checks. */
+export const rejectionReasons = [
+  'kill_switch_engaged',
+  'price_stale',
+  'edge_below_minimum',
+  'cooldown_active',
+  'daily_loss_limit',
+  'market_exposure_limit',
+  'game_exposure_limit',
+  'total_exposure_limit',
+  'size_below_venue_minimum',
+] as const;
+export type RejectionReason = (typeof rejectionReasons)[number];
+
+export interface RiskLimits {
+  staleAfterMs: number;
+  minEdgeBps: number;
+  cooldownMs: number;
+  kellyFraction: number;
+  maxExposurePerMarketMicros: number;
+  maxExposurePerGameMicros: number;
+  maxTotalExposureMicros: number;
+  dailyLossLimitMicros: number;
+}
+
+/** A market side: the cooldown is kept per market side, exposure per market (both sides). */
+export interface MarketSideKey {
+  venue: string;
+  venueMarketId: string;
+  side: string;
+}
+
+export function marketSideKey(k: MarketSideKey): string {
+  return `${k.venue}|${k.venueMarketId}|${k.side}`;
+}
+
+export function marketKey(k: Omit<MarketSideKey, 'side'>): string {
+  return `${k.venue}|${k.venueMarketId}`;
+}
+
+/** What risk needs to know, loaded once per batch and updated in memory as the batch accepts signals. */
+export interface RiskState {
+  killSwitchEngaged: boolean;
+  bankrollMicros: number;
+  /** Open cost basis (price and fees) per market (`marketKey`). */
+  exposureByMarketMicros: Map<string, number>;
+  exposureByGameMicros: Map<string, number>;
+  totalExposureMicros: number;
+  /** Realized P&L since the start of the current UTC day (negative = loss). */
+  realizedPnlTodayMicros: number;
+  /** When a signal on the market side was last accepted. */
+  lastAcceptedAtMs: Map<string, number>;
+}
+
+/** One leg bought: its quantity (hundredths), what it cost at the book, and the venue's fee. */
+export interface LegFill {
+  venue: string;
+  venueMarketId: string;
+  side: string;
+  quantity: number;
+  costMicros: number;
+  feeMicros: number;
+  /** Volume-weighted price in micros, rounded up: never better than the book. */
+  averagePriceMicros: number;
+  /** The worst level touched: the limit price of the order. */
+  limitPriceMicros: number;
+}
+
+export type Decision =
+  | { status: 'accepted'; edgeBps: number; fills: LegFill[]; totalCostMicros: number }
+  | { status: 'rejected'; edgeBps: number; reason: RejectionReason };

@@ -1,0 +1,15 @@
+import type { Config } from '#config/env';
+import type { RiskLimits } from '#domain/signals/index';
+
+export function riskLimitsFrom(config: Config): RiskLimits {
+  return {
+    staleAfterMs: config.PRICE_STALE_AFTER_MS,
+    minEdgeBps: config.MIN_EDGE_BPS,
+    cooldownMs: config.SIGNAL_COOLDOWN_MS,
+    kellyFraction: config.KELLY_FRACTION,
+    maxExposurePerMarketMicros: config.MAX_EXPOSURE_PER_MARKET_MICROS,
+    maxExposurePerGameMicros: config.MAX_EXPOSURE_PER_GAME_MICROS,
+    maxTotalExposureMicros: config.MAX_TOTAL_EXPOSURE_MICROS,
+    dailyLossLimitMicros: config.DAILY_LOSS_LIMIT_MICROS,
+  };
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { loadEnvConfig } from '../../infra/config/load.ts';
+import { envNames } from '../../infra/config/types.ts';
+import { buildSharpline } from '../../infra/lib/build-app.ts';
+import { emptyBuildRoot, synthesize } from './support.ts';
+
+describe('cdk-nag AwsSolutionsChecks', () => {
+  it.each(envNames)('finds nothing unacknowledged in %s, and every acknowledgement gives its reason', (env) => {
+    const { app } = synthesize(env);
+    const acknowledgements = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .filter(([id]) => id.startsWith('AwsSolutions'));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgements) {
+      expect(reason.length, `reason for ${id}`).toBeGreaterThan(30);
+    }
+  });
+
+  it('is wired into synth: an unacknowledged finding fails it', () => {
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      outdir: mkdtempSync(join(tmpdir(), 'sharpline-nag-')),
+    });
+    const { pipeline } = buildSharpline(app, loadEnvConfig({ env: 'dev' }), { buildRoot: emptyBuildRoot() });
+    new Queue(pipeline, 'Careless', { encryption: QueueEncryption.UNENCRYPTED });
+    expect(() => app.synth()).toThrow(/Validation failed/);
+  });
+
+  it('leaves the plain stacks of another app alone (the plugin is added per app)', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'sharpline-plain-')) });
+    new Queue(new Stack(app, 'Plain'), 'Careless', { encryption: QueueEncryption.UNENCRYPTED });
+    expect(() => app.synth()).not.toThrow();
+  });
+});

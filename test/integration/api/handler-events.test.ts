@@ -1,0 +1,114 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../../support/pg.ts';
+import './harness.ts';
+
+/** The Lambda handler invoked directly with API Gateway v2 events shaped as the JWT authorizer sends them. */
+type Invoke = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+let invoke: Invoke;
+let db: TestDatabase;
+let dir: string;
+
+function event(
+  method: string,
+  path: string,
+  opts: { claims?: Record<string, string>; body?: string; base64?: boolean } = {},
+): APIGatewayProxyEventV2 {
+  const requestContext = {
+    accountId: '123456789012',
+    apiId: 'api',
+    domainName: 'api.example.com',
+    domainPrefix: 'api',
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
+    requestId: 'req-1',
+    routeKey: '$default',
+    stage: '$default',
+    time: '23/Nov/2026:11:00:00 +0000',
+    timeEpoch: 1_795_431_600_000,
+    ...(opts.claims ? { authorizer: { jwt: { claims: opts.claims, scopes: [] } } } : {}),
+  };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext,
+    isBase64Encoded: opts.base64 ?? false,
+    ...(opts.body === undefined ? {} : { body: opts.body }),
+  } as APIGatewayProxyEventV2;
+}
+
+beforeAll(async () => {
+  const [{ createApiHandler }, { lambdaContext }, pg, clients, secrets] = await Promise.all([
+    import('../../../functions/api/app.ts'),
+    import('../../../local/api/lambda-event.ts'),
+    import('../../support/pg.ts'),
+    import('#adapters/aws/clients'),
+    import('../../../shared/adapters/secrets/local-file.ts'),
+  ]);
+  db = await pg.createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'sharpline-handler-'));
+  const handler = createApiHandler(
+    {
+      pool: db.pool,
+      secrets: secrets.createLocalSecretsProvider(join(dir, 'secrets.json')),
+      sqs: clients.makeSqsClient('http://127.0.0.1:1'),
+      browserJobsQueueUrl: undefined,
+      dynamo: clients.makeDynamoClient('http://127.0.0.1:1'),
+      idempotencyTable: undefined,
+      redisUrl: undefined,
+      now: () => new Date(),
+    },
+    { timeoutEarlyInMillis: 0 },
+  );
+  invoke = (e) => handler(e, lambdaContext('sharpline-api-test'));
+});
+afterAll(async () => {
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const body = (res: APIGatewayProxyStructuredResultV2) => JSON.parse(res.body ?? 'null');
+
+describe('handler with API Gateway events', () => {
+  it('reads sub and role from requestContext.authorizer.jwt.claims', async () => {
+    const ok = await invoke(event('GET', '/v1/bankroll', { claims: { sub: 'alice', role: 'viewer' } }));
+    expect(ok.statusCode).toBe(200);
+    expect(body(ok).items).toHaveLength(2);
+    expect((await invoke(event('GET', '/v1/bankroll'))).statusCode).toBe(401);
+    expect((await invoke(event('GET', '/v1/bankroll', { claims: { sub: 'alice' } }))).statusCode).toBe(403);
+    const odd = await invoke(event('GET', '/v1/bankroll', { claims: { sub: 'alice', role: 'superuser' } }));
+    expect(odd.statusCode).toBe(403);
+    expect(body(odd)).toEqual({ error: { code: 'forbidden', message: expect.any(String), details: [] } });
+  });
+
+  it('decodes base64 bodies and rejects those over 256 KiB with 413 before routing', async () => {
+    const claims = { sub: 'alice', role: 'admin' };
+    const good = Buffer.from(JSON.stringify({ engaged: false, reason: 'base64 body' })).toString('base64');
+    const put = await invoke(event('PUT', '/v1/kill-switch', { claims, body: good, base64: true }));
+    expect(put.statusCode).toBe(200);
+    expect(body(put)).toMatchObject({ reason: 'base64 body', updatedBy: 'alice' });
+    const big = Buffer.alloc(256 * 1024 + 1, 0x20).toString('base64');
+    const tooBig = await invoke(event('PUT', '/v1/kill-switch', { claims, body: big, base64: true }));
+    expect(tooBig.statusCode).toBe(413);
+    expect(body(tooBig).error.code).toBe('payload_too_large');
+  });
+
+  it('answers 503, not 500, when the queue for jobs is not configured, and writes nothing', async () => {
+    const claims = { sub: 'alice', role: 'trader' };
+    const res = await invoke({
+      ...event('POST', '/v1/jobs', {
+        claims,
+        body: JSON.stringify({ type: 'check_odds', payload: { sportsbook: 'dk', eventUrl: 'https://b.test/e' } }),
+      }),
+      headers: { 'idempotency-key': 'k' },
+    });
+    expect(res.statusCode).toBe(503);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM jobs');
+    expect(rows[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiStack, startApiStack } from './harness.ts';
+
+let stack: ApiStack;
+let alice: string;
+let bob: string;
+let worker: string;
+let otherWorker: string;
+let admin: string;
+
+beforeAll(async () => {
+  stack = await startApiStack();
+  [alice, bob, worker, otherWorker, admin] = await Promise.all([
+    stack.token('alice', 'trader'),
+    stack.token('bob', 'trader'),
+    stack.token('worker-1', 'worker'),
+    stack.token('worker-2', 'worker'),
+    stack.token('root', 'admin'),
+  ]);
+  for (const scope of ['automate_sportsbook', 'store_session']) {
+    const res = await stack.call('POST', '/v1/consents', {
+      token: alice,
+      body: { scope, sportsbook: 'draftkings', textVersion: 'v1' },
+    });
+    expect(res.status).toBe(201);
+  }
+});
+afterAll(() => stack?.stop());
+
+const checkOdds = { type: 'check_odds', payload: { sportsbook: 'draftkings', eventUrl: 'https://book.test/e/1' } };
+
+async function submit(token: string, key: string, body: unknown) {
+  return stack.call('POST', '/v1/jobs', { token, body, headers: { 'idempotency-key': key } });
+}
+
+async function drainJobMessages(expected: number): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const deadline = Date.now() + 10_000;
+  while (seen.length < expected && Date.now() < deadline) seen.push(...(await stack.receiveJobMessages()));
+  return seen;
+}
+
+describe('jobs', () => {
+  it('accepts a job once per Idempotency-Key, enqueues it, replays the first response and rejects a new body', async () => {
+    const first = await submit(alice, 'key-1', checkOdds);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ type: 'check_odds', status: 'queued', priority: 5 });
+    const job = first.body as { id: string };
+
+    const again = await submit(alice, 'key-1', { ...checkOdds, priority: 5 });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+
+    const different = await submit(alice, 'key-1', { ...checkOdds, priority: 9 });
+    expect(different.status).toBe(409);
+    expect(different.body).toMatchObject({ error: { code: 'idempotency_key_reused' } });
+
+    const messages = await drainJobMessages(1);
+    expect(messages).toEqual([
+      { type: 'browser_job', v: 1, jobId: job.id, userId: 'alice', job: { ...checkOdds, priority: 5 } },
+    ]);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM jobs WHERE user_id = 'alice'`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('gates jobs on consent and on a usable session of the same user', async () => {
+    const noConsent = await submit(bob, 'b-1', checkOdds);
+    expect(noConsent.status).toBe(403);
+    expect(noConsent.body).toMatchObject({ error: { code: 'consent_required' } });
+
+    const consents = await stack.call('GET', '/v1/consents?status=active', { token: alice });
+    const store = (consents.body as { items: { id: string; scope: string }[] }).items.find(
+      (c) => c.scope === 'store_session',
+    )!;
+    const session = await stack.call('POST', '/v1/sessions', {
+      token: alice,
+      body: { sportsbook: 'draftkings', consentId: store.id, sessionData: { cookies: [] } },
+    });
+    const sessionId = (session.body as { id: string }).id;
+    const bet = {
+      type: 'place_bet',
+      payload: {
+        sportsbook: 'draftkings',
+        sessionId,
+        eventUrl: 'https://book.test/e/1',
+        selection: 'BOS ML',
+        stakeMicros: 10_000_000,
+        minAmericanOdds: -150,
+      },
+      priority: 8,
+    };
+    expect((await submit(alice, 'bet-1', bet)).status).toBe(202);
+    expect(await drainJobMessages(1)).toHaveLength(1);
+
+    expect((await stack.call('DELETE', `/v1/consents/${store.id}`, { token: alice })).status).toBe(200);
+    const afterRevoke = await submit(alice, 'bet-2', bet);
+    expect(afterRevoke.status).toBe(409);
+    expect(afterRevoke.body).toMatchObject({ error: { code: 'session_not_active' } });
+  });
+
+  it('reads, lists with filters and cancels only the caller’s jobs', async () => {
+    const list = await stack.call('GET', '/v1/jobs?status=queued&limit=1', { token: alice });
+    expect(list.status).toBe(200);
+    const page = list.body as { items: { id: string }[]; nextCursor: string | null };
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).not.toBeNull();
+    const id = page.items[0]!.id;
+
+    expect((await stack.call('GET', `/v1/jobs/${id}`, { token: bob })).status).toBe(404);
+    expect((await stack.call('POST', `/v1/jobs/${id}/cancel`, { token: bob })).status).toBe(404);
+    const cancelled = await stack.call('POST', `/v1/jobs/${id}/cancel`, { token: alice });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id, status: 'cancelled' });
+    const twice = await stack.call('POST', `/v1/jobs/${id}/cancel`, { token: alice });
+    expect(twice.status).toBe(409);
+    expect((await stack.call('GET', '/v1/jobs?status=cancelled', { token: alice })).body).toMatchObject({
+      items: [{ id }],
+    });
+  });
+});
+
+describe('workers', () => {
+  it('registers, beats, and reads as offline once the heartbeat is older than its timeout', async () => {
+    expect((await stack.call('POST', '/v1/workers/register', { token: alice, body: {} })).status).toBe(403);
+    const registered = await stack.call('POST', '/v1/workers/register', {
+      token: worker,
+      body: { name: 'browser-a', capabilities: ['check_odds'], heartbeatTimeoutMs: 5_000 },
+    });
+    expect(registered.status).toBe(201);
+    const id = (registered.body as { id: string }).id;
+    expect(registered.body).toMatchObject({ status: 'idle', heartbeatTimeoutMs: 5_000 });
+
+    const taken = await stack.call('POST', '/v1/workers/register', {
+      token: otherWorker,
+      body: { name: 'browser-a', capabilities: ['check_odds'] },
+    });
+    expect(taken.status).toBe(409);
+
+    const beat = await stack.call('POST', `/v1/workers/${id}/heartbeat`, { token: worker, body: { status: 'busy' } });
+    expect(beat.status).toBe(200);
+    expect(beat.body).toMatchObject({ status: 'busy' });
+    const foreign = await stack.call('POST', `/v1/workers/${id}/heartbeat`, { token: otherWorker, body: {} });
+    expect(foreign.status).toBe(404);
+
+    await stack.pool.query(`UPDATE workers SET last_heartbeat_at = now() - interval '6 seconds' WHERE id = $1`, [id]);
+    const stale = await stack.call('GET', `/v1/workers/${id}`, { token: admin });
+    expect(stale.body).toMatchObject({ id, status: 'offline' });
+    const offline = await stack.call('GET', '/v1/workers?status=offline', { token: admin });
+    expect((offline.body as { items: { id: string }[] }).items.map((w) => w.id)).toEqual([id]);
+    expect((await stack.call('GET', '/v1/workers', { token: alice })).status).toBe(403);
+  });
+});
+
+describe('kill switch', () => {
+  it('is admin-only, writes the kill_switch row the evaluator reads, and is audited', async () => {
+    expect((await stack.call('GET', '/v1/kill-switch', { token: alice })).status).toBe(403);
+    const put = await stack.call('PUT', '/v1/kill-switch', {
+      token: admin,
+      body: { engaged: true, reason: 'venue outage' },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ engaged: true, reason: 'venue outage', updatedBy: 'root' });
+    const { rows } = await stack.pool.query('SELECT engaged, reason, updated_by FROM kill_switch');
+    expect(rows).toEqual([{ engaged: true, reason: 'venue outage', updated_by: 'root' }]);
+    expect((await stack.call('GET', '/v1/kill-switch', { token: admin })).body).toMatchObject({ engaged: true });
+    const audit = await stack.pool.query(
+      `SELECT actor, request_id FROM audit_logs WHERE action = 'kill_switch.engage'`,
+    );
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0].actor).toBe('root');
+  });
+});

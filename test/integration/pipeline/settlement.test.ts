@@ -1,0 +1,84 @@
+import './quiet-env.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localLambdaContext } from '../../../local/pipeline/lambda-context.ts';
+import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
+import { settleFinishedGames } from '../../../shared/services/pipeline/settle.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { buildEvaluator, type Emulators, sqsEvent, startEmulators } from './harness.ts';
+
+const INITIAL = 1_000_000_000;
+let db: TestDatabase;
+let emu: Emulators;
+let game: SampleGame;
+
+beforeAll(async () => {
+  [db, emu] = await Promise.all([createTestDatabase(), startEmulators()]);
+  game = await seedSampleGame(db.pool);
+  await fundPaperBankroll(db.pool, INITIAL);
+});
+
+afterAll(async () => {
+  await emu?.stop();
+  await db?.drop();
+});
+
+const balance = async () =>
+  (await db.pool.query<{ b: number }>(`SELECT balance_micros AS b FROM bankroll WHERE mode = 'paper'`)).rows[0]!.b;
+
+describe('settlement', () => {
+  it('pays the winning side, records P&L that sums to the bankroll change, and settles nothing twice', async () => {
+    const handler = buildEvaluator({ pool: db.pool, emulators: emu, limits: { cooldownMs: 0 } });
+    const now = Date.now();
+    // YES on the home team (Kalshi) twice, plus an arbitrage: YES on Kalshi and NO on Polymarket.
+    const res = await handler(
+      sqsEvent([
+        modelEdgeCandidate({ nowMs: now, bookVersion: 1 }),
+        modelEdgeCandidate({ nowMs: now, bookVersion: 2 }),
+        arbitrageCandidate({ nowMs: now, bookVersion: 3 }),
+      ]),
+      localLambdaContext('signal-evaluator'),
+    );
+    expect(res.batchItemFailures).toEqual([]);
+    const { rows: open } = await db.pool.query<{ side: string; quantity_hundredths: number; basis: number }>(
+      `SELECT m.venue || ':' || p.side AS side, p.quantity_hundredths, p.cost_micros + p.fees_micros AS basis
+         FROM positions p JOIN markets m ON m.id = p.market_id WHERE p.status = 'open' ORDER BY 1`,
+    );
+    expect(open.map((p) => p.side)).toEqual(['kalshi:yes', 'polymarket:no']);
+    const afterTrades = await balance();
+    expect(INITIAL - afterTrades).toBe(open.reduce((s, p) => s + p.basis, 0));
+
+    // Nothing settles while the game is live.
+    expect((await settleFinishedGames(db.pool, Date.now())).settled).toBe(0);
+
+    await db.pool.query(
+      `INSERT INTO game_states (game_id, observed_at, status, period, home_score, away_score, winner_team_id)
+       VALUES ($1, now(), 'final', 4, 112, 104, $2)`,
+      [game.gameId, game.homeTeamId],
+    );
+    const first = await settleFinishedGames(db.pool, Date.now());
+    const kalshiYes = open.find((p) => p.side === 'kalshi:yes')!;
+    expect(first.settled).toBe(2);
+    // The home team won: Kalshi YES pays $1 a contract, Polymarket NO pays nothing.
+    expect(first.payoutMicros).toBe(kalshiYes.quantity_hundredths * 10_000);
+    expect(await balance()).toBe(afterTrades + first.payoutMicros);
+
+    const { rows } = await db.pool.query<{ pnl: number; open: number }>(
+      `SELECT coalesce(sum(realized_pnl_micros), 0)::bigint AS pnl, count(*) FILTER (WHERE status = 'open')::int AS open
+         FROM positions`,
+    );
+    expect(rows[0]).toEqual({ pnl: (await balance()) - INITIAL, open: 0 });
+    const { rows: markets } = await db.pool.query(`SELECT venue, status, settled_outcome FROM markets ORDER BY venue`);
+    expect(markets).toEqual([
+      { venue: 'kalshi', status: 'settled', settled_outcome: 'yes' },
+      { venue: 'polymarket', status: 'settled', settled_outcome: 'yes' },
+    ]);
+
+    const again = await Promise.all([
+      settleFinishedGames(db.pool, Date.now()),
+      settleFinishedGames(db.pool, Date.now()),
+    ]);
+    expect(again.map((r) => r.settled)).toEqual([0, 0]);
+    expect(await balance()).toBe(afterTrades + first.payoutMicros);
+  });
+});
