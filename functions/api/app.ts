@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger, metrics, tracer } from '../../shared/observability.ts';
 import type { ApiDeps } from '../../shared/services/api/deps.ts';
 import { ApiError } from '../../shared/services/api/errors.ts';
-import { bodyLimit, correlationId, errorResponses, requestMetrics } from './error-response.ts';
+import { bodyLimit, correlationId, errorResponses, requestMetrics } from './middleware.ts';
 import { assertBodyWithinLimit } from './request.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { healthRoutes } from './routes/health.ts';

@@ -18,5 +18,4 @@ export const badRequest = (message: string, details: readonly unknown[] = []) =>
   new ApiError(400, 'invalid_request', message, details);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string) => new ApiError(409, code, message);
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const unavailable = (message: string) => new ApiError(503, 'unavailable', message);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { appendAudit } from '#adapters/pg/audit-log';
 import { lockActiveConsent } from '#adapters/pg/consents';
@@ -23,7 +23,6 @@ import { inTransaction } from './transaction.ts';
 
 const DEFAULT_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 const MAX_LIFETIME_MS = 365 * 24 * 3600 * 1000;
-const KEY_ID = 'session-data-key';
 
 function toView(row: SessionRow): SessionView {
   return {
@@ -43,7 +42,9 @@ const aadFor = (sessionId: string, userId: string) => `sportsbook_session:${sess
 async function sealSessionData(deps: ApiDeps, sessionId: string, userId: string, data: unknown) {
   const key = await getSessionDataKey(deps.secrets);
   const box = seal(key, Buffer.from(JSON.stringify(data), 'utf8'), aadFor(sessionId, userId));
-  return { ciphertext: box.ciphertext, nonce: box.iv, authTag: box.authTag, keyId: KEY_ID } satisfies SealedSessionData;
+  // Names the key by a fingerprint, so after a rotation a reader knows which key a row needs.
+  const keyId = `session-data-key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  return { ciphertext: box.ciphertext, nonce: box.iv, authTag: box.authTag, keyId } satisfies SealedSessionData;
 }
 
 function expiryFrom(deps: ApiDeps, iso: string): Date {

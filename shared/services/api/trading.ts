@@ -1,5 +1,4 @@
 import * as reads from '#adapters/pg/trading-reads';
-import type { ListResponse } from '../../contracts/api/common.ts';
 import type {
   ListBankrollQuery,
   ListGamesQuery,
@@ -15,7 +14,7 @@ import type { ApiDeps } from './deps.ts';
 const byTime = (row: { cursor_key: string; id: string }) => ({ k: row.cursor_key, id: row.id });
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
-export async function listSignals(deps: ApiDeps, q: ListSignalsQuery): Promise<ListResponse<unknown>> {
+export async function listSignals(deps: ApiDeps, q: ListSignalsQuery) {
   const rows = await reads.listSignals(deps.pool, { ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
@@ -36,7 +35,7 @@ export async function listSignals(deps: ApiDeps, q: ListSignalsQuery): Promise<L
   );
 }
 
-export async function listTrades(deps: ApiDeps, q: ListTradesQuery): Promise<ListResponse<unknown>> {
+export async function listTrades(deps: ApiDeps, q: ListTradesQuery) {
   const rows = await reads.listTrades(deps.pool, { ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
@@ -57,7 +56,7 @@ export async function listTrades(deps: ApiDeps, q: ListTradesQuery): Promise<Lis
   );
 }
 
-export async function listPositions(deps: ApiDeps, q: ListPositionsQuery): Promise<ListResponse<unknown>> {
+export async function listPositions(deps: ApiDeps, q: ListPositionsQuery) {
   const rows = await reads.listPositions(deps.pool, { ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
@@ -79,7 +78,7 @@ export async function listPositions(deps: ApiDeps, q: ListPositionsQuery): Promi
   );
 }
 
-export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery): Promise<ListResponse<unknown>> {
+export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery) {
   const rows = await reads.listBankrolls(deps.pool, { ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
@@ -95,7 +94,7 @@ export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery): Promise
   );
 }
 
-export async function listGames(deps: ApiDeps, q: ListGamesQuery): Promise<ListResponse<unknown>> {
+export async function listGames(deps: ApiDeps, q: ListGamesQuery) {
   const rows = await reads.listGames(deps.pool, { ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
@@ -114,7 +113,7 @@ export async function listGames(deps: ApiDeps, q: ListGamesQuery): Promise<ListR
   );
 }
 
-export async function listMarkets(deps: ApiDeps, q: ListMarketsQuery): Promise<ListResponse<unknown>> {
+export async function listMarkets(deps: ApiDeps, q: ListMarketsQuery) {
   const rows = await reads.listMarkets(deps.pool, { ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { open } from '../../../shared/adapters/crypto/session-cipher.ts';
 import { type ApiStack, startApiStack } from './harness.ts';
 
 let stack: ApiStack;
@@ -96,6 +97,11 @@ describe('sessions', () => {
     expect(stored.ciphertext.length).toBeGreaterThan(0);
     expect(stored.nonce.length).toBe(12);
     expect(stored.auth_tag.length).toBe(16);
+    const box = { ciphertext: stored.ciphertext, iv: stored.nonce, authTag: stored.auth_tag };
+    const key = await stack.sessionKey();
+    const aad = `sportsbook_session:${session.id}:alice`;
+    expect(JSON.parse(open(key, box, aad).toString('utf8'))).toEqual(sessionData);
+    expect(() => open(key, box, `sportsbook_session:${session.id}:bob`)).toThrow();
     const everything = Buffer.concat([stored.ciphertext, stored.nonce, stored.auth_tag]);
     expect(everything.includes(Buffer.from('super-secret-cookie-value-42'))).toBe(false);
     expect(everything.includes(Buffer.from('cookies'))).toBe(false);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
+import { getSessionDataKey } from '../../../shared/adapters/secrets/provider.ts';
 import type { TestDatabase } from '../../support/pg.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface ApiStack {
   token(sub: string, role: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   receiveJobMessages(): Promise<unknown[]>;
+  /** The session data key the server encrypts with, to prove what is stored decrypts to what was sent. */
+  sessionKey(): Promise<Buffer>;
   stop(): Promise<void>;
 }
 
@@ -55,13 +58,14 @@ export async function startApiStack(): Promise<ApiStack> {
   const queues = await createQueues(sqs, 'test');
   const jwtKeyFile = join(dir, 'jwt.json');
   const keys = await loadLocalJwtKeys(jwtKeyFile);
+  const secretsProvider = secrets.createLocalSecretsProvider(join(dir, 'secrets.json'));
   const server = await startApiServer({
     pool: db.pool,
     jwtKeyFile,
     deps: {
       sqs,
       browserJobsQueueUrl: queues.browserJobs.url,
-      secrets: secrets.createLocalSecretsProvider(join(dir, 'secrets.json')),
+      secrets: secretsProvider,
       redisUrl: undefined,
       idempotencyTable: undefined,
     },
@@ -100,6 +104,7 @@ export async function startApiStack(): Promise<ApiStack> {
       );
       return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? 'null'));
     },
+    sessionKey: () => getSessionDataKey(secretsProvider),
     stop: async () => {
       await server.stop();
       await emulator.stop();

@@ -139,3 +139,17 @@ describe('health of real and broken dependencies', () => {
     expect(route.body).toMatchObject({ error: { code: 'unavailable' } });
   });
 });
+
+describe('cache probe against a real Redis', () => {
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) console.log('[health] REDIS_URL unset: the real-Redis cache probe test is skipped (set it to run)');
+
+  it.skipIf(!redisUrl)('reports Redis up when it answers PING', async () => {
+    const [{ checkHealth }, { cacheProbe }] = await Promise.all([
+      import('../../../shared/services/api/health.ts'),
+      import('../../../shared/services/api/health-probes.ts'),
+    ]);
+    const report = await checkHealth([cacheProbe(redisUrl)]);
+    expect(report).toMatchObject({ status: 'ok', dependencies: [{ name: 'cache', status: 'up' }] });
+  });
+});

@@ -64,6 +64,17 @@ describe('jobs', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('accepts one job when the same key arrives concurrently', async () => {
+    const responses = await Promise.all(Array.from({ length: 6 }, () => submit(alice, 'race-1', checkOdds)));
+    expect(responses.map((r) => r.status)).toEqual(Array(6).fill(202));
+    const jobIds = new Set(responses.map((r) => (r.body as { id: string }).id));
+    expect(jobIds.size).toBe(1);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM jobs WHERE idempotency_key = 'race-1'`);
+    expect(rows[0].n).toBe(1);
+    const messages = (await drainJobMessages(1)) as { jobId: string }[];
+    expect(messages.map((m) => m.jobId)).toEqual([...jobIds]);
+  });
+
   it('gates jobs on consent and on a usable session of the same user', async () => {
     const noConsent = await submit(bob, 'b-1', checkOdds);
     expect(noConsent.status).toBe(403);

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ErrorBody } from '../../shared/contracts/api/common.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { ApiError } from '../../shared/services/api/errors.ts';
 import { json } from './request.ts';
@@ -21,27 +22,20 @@ function isUnavailable(error: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated/i.test(message);
 }
 
+function errorJson(statusCode: number, code: string, message: string, details: readonly unknown[] = []) {
+  const body: ErrorBody = { error: { code, message, details } };
+  return json(statusCode, body);
+}
+
 /** Maps any error to the DESIGN.md section 7 shape. Internal messages never reach the caller. */
 export function toErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof ApiError) {
-    return json(error.statusCode, { error: { code: error.code, message: error.message, details: error.details } });
-  }
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // middy's router raises http-errors style 404s for unknown routes
-    const code = status === 404 ? 'not_found' : 'invalid_request';
-    return json(status, { error: { code, message: (error as Error).message, details: [] } });
-  }
+  if (error instanceof ApiError) return errorJson(error.statusCode, error.code, error.message, error.details);
+  const code = errorCode(error);
   // Data exceptions (class 22) can only come from input that slipped past validation, such as a forged cursor key.
-  if (errorCode(error)?.startsWith('22')) {
-    return json(400, { error: { code: 'invalid_request', message: 'invalid input', details: [] } });
-  }
-  if (isUnavailable(error)) {
-    return json(503, {
-      error: { code: 'unavailable', message: 'a dependency is unavailable, retry later', details: [] },
-    });
-  }
-  return json(500, { error: { code: 'internal_error', message: 'internal error', details: [] } });
+  if (code?.startsWith('22')) return errorJson(400, 'invalid_request', 'invalid input');
+  if (code === '23505') return errorJson(409, 'conflict', 'the record conflicts with an existing one');
+  if (isUnavailable(error)) return errorJson(503, 'unavailable', 'a dependency is unavailable, retry later');
+  return errorJson(500, 'internal_error', 'internal error');
 }
 
 export function errorResponses(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
