@@ -38,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await migrate(await createDatabase(serverUrl, template), { quiet: true });
   } catch (error) {
+    await dropDatabase(serverUrl, template).catch(() => {}); // best effort: the migration error is what matters
     await embedded?.stop();
     throw error;
   }

@@ -118,17 +118,23 @@ export async function updateBankrollInTx(
   return row && toBankroll(row);
 }
 
-async function alreadyApplied(db: Queryable, change: BankrollChange): Promise<boolean> {
-  if (change.ref === undefined) return false;
-  const { rows } = await db.query(
-    'SELECT 1 FROM bankroll_audit WHERE account = $1 AND mode = $2 AND reason = $3 AND ref = $4',
-    [change.account ?? 'default', change.mode, change.reason, change.ref],
+/** The current state and whether this change's (reason, ref) was applied before, in one round trip. */
+async function readForChange(db: Queryable, change: BankrollChange): Promise<Bankroll & { applied: boolean }> {
+  const { rows } = await db.query<BankrollRow & { applied: boolean }>(
+    `SELECT ${COLUMNS},
+            $3::text IS NOT NULL AND EXISTS (
+              SELECT 1 FROM bankroll_audit a
+               WHERE a.account = b.account AND a.mode = b.mode AND a.reason = $4 AND a.ref = $3) AS applied
+       FROM bankroll b WHERE account = $1 AND mode = $2`,
+    [change.account ?? 'default', change.mode, change.ref ?? null, change.reason],
   );
-  return rows.length > 0;
+  const row = singleRow(rows, `bankroll ${change.account ?? 'default'}/${change.mode}`);
+  return { ...toBankroll(row), applied: row.applied };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as pg.DatabaseError | undefined)?.code === UNIQUE_VIOLATION;
+function isReplay(error: unknown): boolean {
+  const e = error as pg.DatabaseError | undefined;
+  return e?.code === UNIQUE_VIOLATION && e.constraint === 'bankroll_audit_once_idx';
 }
 
 /** Full jitter: spreads the losers of a race so they do not collide again on the next attempt. */
@@ -149,10 +155,8 @@ export async function applyBankrollChange(
 ): Promise<BankrollChangeResult> {
   assertSafeInteger('deltaMicros', change.deltaMicros);
   for (let attempt = 0; attempt < retry.maxAttempts; attempt++) {
-    const current = await getBankroll(db, change);
-    if (await alreadyApplied(db, change)) {
-      return { balanceMicros: current.balanceMicros, version: current.version, applied: false };
-    }
+    const current = await readForChange(db, change);
+    if (current.applied) return { balanceMicros: current.balanceMicros, version: current.version, applied: false };
     const newBalanceMicros = current.balanceMicros + change.deltaMicros;
     if (newBalanceMicros < 0) throw new InsufficientBankrollError(current.balanceMicros, change.deltaMicros);
     try {
@@ -160,7 +164,7 @@ export async function applyBankrollChange(
       if (updated) return { balanceMicros: updated.balanceMicros, version: updated.version, applied: true };
     } catch (error) {
       // A concurrent replay of the same (reason, ref) won: the index on bankroll_audit turned ours away.
-      if (!isUniqueViolation(error)) throw error;
+      if (!isReplay(error)) throw error;
       const latest = await getBankroll(db, change);
       return { balanceMicros: latest.balanceMicros, version: latest.version, applied: false };
     }

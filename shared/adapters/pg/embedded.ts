@@ -47,6 +47,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   const dataDir = resolve(opts.dataDir ?? '.data/pg');
   const port = opts.port ?? (await freePort());
   const errors: string[] = [];
+  const remember = (line: string) => {
+    errors.push(line);
+    if (errors.length > 20) errors.shift();
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -65,11 +69,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
       'max_connections=300',
       ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
+    // Server output is kept only to explain a failed start; the last few lines are enough, and a long-running
+    // local server must not grow this without bound.
     onLog: (message) => {
-      if (/ERROR|FATAL|PANIC/.test(message)) errors.push(message.trim());
+      if (/ERROR|FATAL|PANIC/.test(message)) remember(message.trim());
     },
     onError: (error) => {
-      errors.push(String(error));
+      remember(String(error));
     },
   });
 

@@ -127,7 +127,8 @@ export function createPool(opts: PoolOptions = {}): pg.Pool {
   }
   // An idle client losing its connection (RDS failover, restart) emits here; unhandled it would crash the process.
   pool.on('error', (error) => {
-    logger.error('idle Postgres client error', { error });
+    // Message and code only: the error object carries the whole client, connection settings included.
+    logger.error('idle Postgres client error', { message: error.message, code: (error as pg.DatabaseError).code });
   });
   return pool;
 }

@@ -13,13 +13,11 @@ import type {
   TradingMode,
   WriteBatchInput,
 } from '../../services/pipeline/ports.ts';
-import { updateBankrollInTx } from './bankroll.ts';
 
 /**
  * The evaluator's Postgres side. A batch costs one query to load everything risk needs (kill switch, bankroll,
- * exposure, cooldowns, daily P&L, markets, earlier decisions) and one transaction to write every decision:
- * BEGIN, the bankroll debit (optimistic lock), one statement inserting candidates, signals, orders, fills, paper
- * trades and positions, COMMIT.
+ * exposure, cooldowns, daily P&L, markets, earlier decisions) and one call of `pipeline_write_decisions`
+ * (migration 0200) that writes every decision and debits the bankroll atomically, with an optimistic lock.
  */
 const money = z.number().int().refine(Number.isSafeInteger);
 
@@ -84,11 +82,14 @@ SELECT
   (SELECT coalesce(sum(realized_pnl_micros), 0)::bigint FROM positions
     WHERE mode = $2 AND status = 'settled' AND settled_at >= to_timestamp($5 / 1000.0)) AS realized_today,
   (SELECT coalesce(json_agg(x), '[]') FROM (
-     SELECT mk.venue, mk.venue_market_id, o.side,
-            (extract(epoch FROM max(ts.decided_at)) * 1000)::bigint AS at_ms
-       FROM trading_signals ts JOIN orders o ON o.signal_id = ts.id JOIN mk ON mk.id = o.market_id
-      WHERE ts.decision = 'accepted' AND ts.mode = $2 AND ts.decided_at >= to_timestamp($4 / 1000.0)
-      GROUP BY mk.venue, mk.venue_market_id, o.side) x) AS last_accepted,
+     -- Only accepted signals have orders, created when the signal was decided: the latest one per market side.
+     SELECT mk.venue, mk.venue_market_id, s.side, (extract(epoch FROM latest.created_at) * 1000)::bigint AS at_ms
+       FROM mk CROSS JOIN (VALUES ('yes'), ('no')) AS s(side)
+       JOIN LATERAL (
+         SELECT o.created_at FROM orders o
+          WHERE o.market_id = mk.id AND o.side = s.side AND o.mode = $2 AND o.signal_id IS NOT NULL
+            AND o.created_at >= to_timestamp($4 / 1000.0)
+          ORDER BY o.created_at DESC LIMIT 1) latest ON true) x) AS last_accepted,
   (SELECT coalesce(json_agg(x), '[]') FROM (
      SELECT ts.candidate_id, ts.id AS signal_id, ts.decision, ts.reason,
             coalesce((SELECT json_agg(json_build_object(
@@ -98,59 +99,7 @@ SELECT
                         FROM orders o JOIN markets m ON m.id = o.market_id WHERE o.signal_id = ts.id), '[]') AS orders
        FROM trading_signals ts WHERE ts.candidate_id = ANY($6::text[])) x) AS existing`;
 
-const WRITE_SQL = `
-WITH d AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
-    candidate_id text, payload jsonb, signal_id uuid, decision text, reason text, edge_bps integer,
-    win_probability double precision, size_hundredths bigint, stake_micros bigint, details jsonb)
-), o AS (
-  SELECT * FROM jsonb_to_recordset($2::jsonb) AS o(
-    order_id uuid, signal_id uuid, client_order_id text, venue text, market_id uuid, side text,
-    count_hundredths bigint, limit_price_micros bigint, average_price_micros bigint, cost_micros bigint,
-    fee_micros bigint)
-), cand AS (
-  INSERT INTO signal_candidates (id, payload, received_at)
-  SELECT candidate_id, payload, to_timestamp($4 / 1000.0) FROM d
-  ON CONFLICT (id) DO NOTHING
-), sig AS (
-  INSERT INTO trading_signals (id, candidate_id, decision, reason, mode, edge_bps, win_probability, size_hundredths,
-                               stake_micros, details, decided_at)
-  SELECT signal_id, candidate_id, decision, reason, $3, edge_bps, win_probability, size_hundredths, stake_micros,
-         details, to_timestamp($4 / 1000.0)
-    FROM d
-  ON CONFLICT (candidate_id) DO NOTHING
-  RETURNING id
-), ord AS (
-  INSERT INTO orders (id, signal_id, venue, market_id, side, count_hundredths, limit_price_micros, filled_hundredths,
-                      status, mode, client_order_id, created_at)
-  SELECT o.order_id, o.signal_id, o.venue, o.market_id, o.side, o.count_hundredths, o.limit_price_micros,
-         CASE WHEN $3 = 'paper' THEN o.count_hundredths ELSE 0 END,
-         CASE WHEN $3 = 'paper' THEN 'filled' ELSE 'pending' END, $3, o.client_order_id, to_timestamp($4 / 1000.0)
-    FROM o JOIN sig ON sig.id = o.signal_id
-  RETURNING id
-), paper AS (
-  SELECT o.* FROM o JOIN ord ON ord.id = o.order_id WHERE $3 = 'paper'
-), fil AS (
-  INSERT INTO fills (order_id, venue, venue_fill_id, quantity_hundredths, price_micros, fee_micros, filled_at)
-  SELECT order_id, venue, 'paper-' || order_id, count_hundredths, average_price_micros, fee_micros,
-         to_timestamp($4 / 1000.0)
-    FROM paper
-), trade AS (
-  INSERT INTO paper_trades (signal_id, order_id, market_id, side, quantity_hundredths, price_micros, fee_micros,
-                            executed_at)
-  SELECT signal_id, order_id, market_id, side, count_hundredths, average_price_micros, fee_micros,
-         to_timestamp($4 / 1000.0)
-    FROM paper
-), pos AS (
-  INSERT INTO positions (market_id, side, mode, quantity_hundredths, cost_micros, fees_micros, opened_at)
-  SELECT market_id, side, 'paper', sum(count_hundredths), sum(cost_micros), sum(fee_micros), to_timestamp($4 / 1000.0)
-    FROM paper GROUP BY market_id, side
-  ON CONFLICT (mode, market_id, side) WHERE status = 'open' DO UPDATE
-    SET quantity_hundredths = positions.quantity_hundredths + EXCLUDED.quantity_hundredths,
-        cost_micros = positions.cost_micros + EXCLUDED.cost_micros,
-        fees_micros = positions.fees_micros + EXCLUDED.fees_micros
-)
-SELECT count(*)::int AS signals FROM sig`;
+const WRITE_SQL = 'SELECT pipeline_write_decisions($1, $2, $3, $4, $5, $6, $7) AS written';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -232,43 +181,24 @@ export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalSto
         mode === 'paper'
           ? decisions.reduce((sum, d) => sum + (d.decision.status === 'accepted' ? d.decision.totalCostMicros : 0), 0)
           : 0;
-      const client = await pool.connect();
+      const firstAccepted = decisions.find((d) => d.decision.status === 'accepted');
       try {
-        await client.query('BEGIN');
-        if (debitMicros > 0) {
-          // Debited first: the row lock orders concurrent evaluators, and a moved version means decide again.
-          const updated = await updateBankrollInTx(client, {
-            mode,
-            expectedVersion: bankroll.version,
-            newBalanceMicros: bankroll.balanceMicros - debitMicros,
-            reason: 'paper_fills',
-            ref: decisions.find((d) => d.decision.status === 'accepted')!.signalId,
-          });
-          if (!updated) return await rollback(client);
-        }
-        const { rows } = await client.query<{ signals: number }>(WRITE_SQL, [
+        await pool.query(WRITE_SQL, [
           JSON.stringify(decisions.map(signalRow)),
           JSON.stringify(decisions.flatMap(orderRows)),
           mode,
           nowMs,
+          bankroll.version,
+          debitMicros,
+          firstAccepted?.signalId ?? null,
         ]);
-        if (rows[0]?.signals !== decisions.length) return await rollback(client);
-        await client.query('COMMIT');
         return 'committed';
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
         if (RETRYABLE.has((error as { code?: string }).code ?? '')) return 'conflict';
         throw error;
-      } finally {
-        client.release();
       }
     },
   };
-}
-
-async function rollback(client: pg.PoolClient): Promise<'conflict'> {
-  await client.query('ROLLBACK');
-  return 'conflict';
 }
 
 function signalRow(d: NewDecision) {

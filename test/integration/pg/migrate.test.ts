@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, migrationsDir } from '#adapters/pg/migrate';
@@ -29,6 +30,25 @@ const EXPECTED_TABLES = [
   'user_consents',
   'workers',
 ];
+
+/** `npm run db:migrate` as a separate OS process (tsx, like the npm script), against `databaseUrl`. */
+function runMigrateCli(databaseUrl: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'shared/adapters/pg/migrate-cli.ts'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
 
 async function appliedMigrations(db: TestDatabase): Promise<string[]> {
   const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY id');
@@ -63,6 +83,17 @@ describe('migrations', () => {
     await migrate(db.url, { quiet: true });
     const after = await db.pool.query('SELECT id, name, run_on FROM schema_migrations ORDER BY id');
     expect(after.rows).toEqual(before.rows);
+  });
+
+  it('two db:migrate processes started at once both succeed and apply everything once', async () => {
+    const fresh = await createEmptyTestDatabase();
+    try {
+      const [a, b] = await Promise.all([runMigrateCli(fresh.url), runMigrateCli(fresh.url)]);
+      expect([a.code, b.code], `${a.output}\n${b.output}`).toEqual([0, 0]);
+      expect(await appliedMigrations(fresh)).toEqual(files);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('two concurrent runs on an empty database do not collide', async () => {
