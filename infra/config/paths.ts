@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,7 +12,3 @@ export const lambdaEntries = {
 } as const;
 
 export const migrationsDir = 'shared/adapters/pg/migrations';
-
-export function missingLambdaEntries(root: string = repoRoot): string[] {
-  return Object.values(lambdaEntries).filter((entry) => !existsSync(join(root, entry)));
-}

@@ -88,19 +88,20 @@ export class SharplineFunction extends NodejsFunction {
     });
     Validations.of(this).acknowledge(
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: 'The AWS-maintained minimum for a Lambda to write its own logs.',
       },
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
         reason: 'The AWS-maintained minimum for a Lambda to attach its ENIs in the VPC.',
       },
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *; other grants are scoped.',
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource narrower than *; other grants are scoped.',
       },
       {
-        id: 'AwsSolutions-L1',
+        id: 'AwsSolutions::AwsSolutions-L1',
         reason: 'Pinned to nodejs22.x, the runtime the code is built (esbuild target node22) and tested for.',
       },
     );

@@ -78,6 +78,8 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
     ...(options.buildRoot ? { buildRoot: options.buildRoot } : {}),
   });
 
+  compute.addStackDependency(data, 'the shards write prices into the schema the migrations custom resource applies');
+
   const observability = new ObservabilityStack(app, id('observability'), {
     env,
     config,
@@ -88,6 +90,11 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
       SignalEvaluator: pipeline.evaluator,
       Settlement: pipeline.settlement,
       Retention: pipeline.retention,
+    },
+    egress: {
+      clusterName: compute.cluster.clusterName,
+      serviceName: compute.egress.serviceName,
+      desiredTasks: config.compute.egress.tasks,
     },
     deadLetterQueues: {
       Candidates: pipeline.queues.candidates.dlq,

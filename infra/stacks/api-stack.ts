@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -11,7 +11,6 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { serviceNames } from '../config/metrics.ts';
@@ -19,7 +18,7 @@ import { lambdaEntries } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
 import { SharplineFunction } from '../constructs/sharpline-function.ts';
 import { type DatabaseAccess, databaseEnvironment, grantDatabase } from './database-access.ts';
-import { type SessionKeyAccess, grantSessionKeyRead } from './session-key-access.ts';
+import { grantSessionKeyRead, type SessionKeyAccess } from './session-key-access.ts';
 
 export interface ApiStackProps extends StackProps {
   config: EnvConfig;
@@ -75,7 +74,7 @@ export class ApiStack extends Stack {
         authorizer: new HttpNoneAuthorizer(),
       })) {
         Validations.of(route).acknowledge({
-          id: 'AwsSolutions-APIG4',
+          id: 'AwsSolutions::AwsSolutions-APIG4',
           reason: 'Health routes are public by design (uptime checks); they carry no user data.',
         });
       }
@@ -86,7 +85,7 @@ export class ApiStack extends Stack {
       retention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
-    new HttpStage(this, 'DefaultStage', {
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -106,5 +105,6 @@ export class ApiStack extends Stack {
         }),
       },
     });
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
   }
 }

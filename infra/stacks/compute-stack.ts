@@ -21,28 +21,28 @@ import {
   CpuArchitecture,
   Ec2Service,
   Ec2TaskDefinition,
+  EcsOptimizedImage,
+  Secret as EcsSecret,
   FargateService,
   FargateTaskDefinition,
   LinuxParameters,
   LogDrivers,
   NetworkMode,
   OperatingSystemFamily,
-  Secret as EcsSecret,
-  EcsOptimizedImage,
   type TaskDefinition,
 } from 'aws-cdk-lib/aws-ecs';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DnsRecordType } from 'aws-cdk-lib/aws-servicediscovery';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { metricsNamespace, serviceNames } from '../config/metrics.ts';
 import { repoRoot } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
 import { serviceImage } from '../constructs/service-image.ts';
 import { type DatabaseAccess, databaseEnvironment, grantDatabase } from './database-access.ts';
-import { type SessionKeyAccess, grantSessionKeyRead } from './session-key-access.ts';
+import { grantSessionKeyRead, type SessionKeyAccess } from './session-key-access.ts';
 
 export interface ComputeStackProps extends StackProps {
   config: EnvConfig;
@@ -96,7 +96,10 @@ export class ComputeStack extends Stack {
       const task = this.fargateTask(`GameShard${index}`, config.compute.shard);
       task.addContainer('game-shard', {
         image: shardImage,
-        logging: LogDrivers.awsLogs({ streamPrefix: 'game-shard', logGroup: this.logGroup(`GameShard${index}`, config) }),
+        logging: LogDrivers.awsLogs({
+          streamPrefix: 'game-shard',
+          logGroup: this.logGroup(`GameShard${index}`, config),
+        }),
         environment: {
           ...common,
           POWERTOOLS_SERVICE_NAME: serviceNames.gameShard,
@@ -161,7 +164,6 @@ export class ComputeStack extends Stack {
       ],
       cooldown: Duration.minutes(2),
     });
-
   }
 
   private fargateTask(id: string, size: { cpu: number; memoryMiB: number }): FargateTaskDefinition {
@@ -194,19 +196,20 @@ export class ComputeStack extends Stack {
     });
     Validations.of(hostRole).acknowledge(
       {
-        id: 'AwsSolutions-IAM5[Action::ecs:Submit*]',
+        id: 'AwsSolutions::AwsSolutions-IAM5[Action::ecs:Submit*]',
         reason: 'CDK scopes the container-instance statement to this cluster; Submit* is the ECS agent action family.',
       },
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken take no resource; Poll is conditioned on the cluster.',
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken take no resource; Poll is conditioned on the cluster.',
       },
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]',
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]',
         reason: 'The AWS-maintained policy an ECS container instance needs to register and pull images.',
       },
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
         reason: 'Session Manager access to the hosts instead of SSH; no inbound port is open.',
       },
     );
@@ -228,7 +231,7 @@ export class ComputeStack extends Stack {
       maxCapacity: egress.tasks + 1,
     });
     Validations.of(hosts).acknowledge({
-      id: 'AwsSolutions-AS3',
+      id: 'AwsSolutions::AwsSolutions-AS3',
       reason: 'Host health shows up as the egress service health alarm; scaling notifications add nothing.',
     });
     const capacity = new AsgCapacityProvider(this, 'EgressCapacity', {
@@ -294,20 +297,18 @@ export class ComputeStack extends Stack {
       circuitBreaker: { rollback: true },
     });
   }
-
 }
 
 /** Findings every task definition of ours raises by construction, each with why it stands. */
 function acknowledgeTaskDefaults(task: TaskDefinition): void {
   Validations.of(task).acknowledge(
     {
-      id: 'AwsSolutions-ECS2',
+      id: 'AwsSolutions::AwsSolutions-ECS2',
       reason: 'Plain environment holds only non-secret settings (names, URLs, indexes); secrets come as ECS secrets.',
     },
     {
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'The execution role needs ecr:GetAuthorizationToken, which takes no resource; image pulls are scoped.',
     },
   );
-
 }

@@ -117,18 +117,18 @@ export class DataStack extends Stack {
     this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
     if (!config.database.multiAz) {
       Validations.of(this.database).acknowledge({
-        id: 'AwsSolutions-RDS3',
+        id: 'AwsSolutions::AwsSolutions-RDS3',
         reason: `${config.envName} runs a single-AZ instance to save cost; prod is multi-AZ (infra/config/envs.ts).`,
       });
     }
     if (!config.database.deletionProtection) {
       Validations.of(this.database).acknowledge({
-        id: 'AwsSolutions-RDS10',
+        id: 'AwsSolutions::AwsSolutions-RDS10',
         reason: 'dev is torn down freely; staging and prod have deletion protection on.',
       });
     }
     Validations.of(this.database).acknowledge({
-      id: 'AwsSolutions-RDS11',
+      id: 'AwsSolutions::AwsSolutions-RDS11',
       reason: 'Only the proxy and migrations security groups reach the instance; a non-default port adds nothing.',
     });
 
@@ -148,8 +148,9 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     Validations.of(this.cacheAuthToken).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'An ElastiCache AUTH token rotates through ModifyReplicationGroup (ROTATE), not a Secrets Manager rotation Lambda; rotated by runbook.',
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'An ElastiCache AUTH token rotates through ModifyReplicationGroup (ROTATE), not a Secrets Manager rotation Lambda; rotated by runbook.',
     });
     const cacheSubnets = new CfnSubnetGroup(this, 'CacheSubnets', {
       description: 'sharpline cache subnets',
@@ -171,12 +172,12 @@ export class DataStack extends Stack {
       securityGroupIds: [cacheSg.securityGroupId],
     });
     Validations.of(cache).acknowledge({
-      id: 'AwsSolutions-AEC5',
+      id: 'AwsSolutions::AwsSolutions-AEC5',
       reason: 'Reachable only from the cache-clients security group; a non-default port adds nothing.',
     });
     if (!config.cache.multiAz) {
       Validations.of(cache).acknowledge({
-        id: 'AwsSolutions-AEC4',
+        id: 'AwsSolutions::AwsSolutions-AEC4',
         reason: `${config.envName} runs one cache node to save cost; prod is multi-AZ (infra/config/envs.ts).`,
       });
     }
@@ -206,7 +207,7 @@ export class DataStack extends Stack {
     });
     this.sessionDataKey = { secret: sessionDataSecret, kmsKey: sessionKey };
     Validations.of(sessionDataSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
+      id: 'AwsSolutions::AwsSolutions-SMG4',
       reason: 'Rotating the data key means re-encrypting stored sessions; done by a planned runbook, not on a timer.',
     });
 
@@ -236,11 +237,11 @@ export class DataStack extends Stack {
     const migrateLogicalId = this.getLogicalId(migrate.node.defaultChild as CfnFunction);
     Validations.of(provider).acknowledge(
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: 'CDK Provider framework function: the AWS-maintained minimum to write its logs.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::<${migrateLogicalId}.Arn>:*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${migrateLogicalId}.Arn>:*]`,
         reason: 'The framework may invoke any version of the migrate function, and only that function.',
       },
     );

@@ -48,8 +48,14 @@ export class NetworkStack extends Stack {
       },
     });
 
-    const privateSubnets = [{ subnetType: SubnetType.PRIVATE_WITH_EGRESS }, { subnetType: SubnetType.PRIVATE_ISOLATED }];
-    this.vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB, subnets: privateSubnets });
+    const privateSubnets = [
+      { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      { subnetType: SubnetType.PRIVATE_ISOLATED },
+    ];
+    this.vpc.addGatewayEndpoint('DynamoDb', {
+      service: GatewayVpcEndpointAwsService.DYNAMODB,
+      subnets: privateSubnets,
+    });
     // ECR serves image layers from S3.
     this.vpc.addGatewayEndpoint('S3', { service: GatewayVpcEndpointAwsService.S3, subnets: privateSubnets });
     const interfaceEndpoints = {
@@ -62,7 +68,10 @@ export class NetworkStack extends Stack {
       EcrDocker: InterfaceVpcEndpointAwsService.ECR_DOCKER,
     };
     // HTTPS from inside the VPC only; the CIDR is the literal from config so the rule reads plainly in the template.
-    const endpointSg = new SecurityGroup(this, 'EndpointsSg', { vpc: this.vpc, description: 'VPC interface endpoints' });
+    const endpointSg = new SecurityGroup(this, 'EndpointsSg', {
+      vpc: this.vpc,
+      description: 'VPC interface endpoints',
+    });
     endpointSg.addIngressRule(Peer.ipv4(config.network.cidr), Port.tcp(443), 'HTTPS from the VPC');
     for (const [id, service] of Object.entries(interfaceEndpoints)) {
       this.vpc.addInterfaceEndpoint(id, {

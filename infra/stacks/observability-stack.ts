@@ -2,6 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -30,6 +31,8 @@ export interface ObservabilityStackProps extends StackProps {
   evaluator: IFunction;
   /** Every dead-letter queue, by a readable name: each gets a not-empty alarm. */
   deadLetterQueues: Record<string, IQueue>;
+  /** The egress tunnel service, watched through Container Insights. */
+  egress: { clusterName: string; serviceName: string; desiredTasks: number };
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -61,7 +64,13 @@ export class ObservabilityStack extends Stack {
     this.alarmTopic = new Topic(this, 'Alarms', { masterKey: topicKey, enforceSSL: true });
     if (config.alarms.email) this.alarmTopic.addSubscription(new EmailSubscription(config.alarms.email));
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string, extra = {}) => {
+    const alarm = (
+      id: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      extra: Partial<AlarmProps> = {},
+    ) => {
       const created = new Alarm(this, id, {
         metric,
         threshold,
@@ -86,9 +95,15 @@ export class ObservabilityStack extends Stack {
       );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`${name}Errors`, fn.metricErrors({ period: FIVE_MINUTES }), config.alarms.lambdaErrorsPer5Min, `${name}: Lambda errors`, {
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      });
+      alarm(
+        `${name}Errors`,
+        fn.metricErrors({ period: FIVE_MINUTES }),
+        config.alarms.lambdaErrorsPer5Min,
+        `${name}: Lambda errors`,
+        {
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        },
+      );
       alarm(`${name}Throttles`, fn.metricThrottles({ period: FIVE_MINUTES }), 0, `${name}: Lambda throttled`);
     }
     alarm(
@@ -123,24 +138,52 @@ export class ObservabilityStack extends Stack {
       'SampleCount',
       Duration.minutes(config.alarms.heartbeatMissingMinutes),
     );
-    alarm('NoWorkerHeartbeat', heartbeats, 1, `No browser-worker heartbeat for ${config.alarms.heartbeatMissingMinutes} min`, {
+    alarm(
+      'NoWorkerHeartbeat',
+      heartbeats,
+      1,
+      `No browser-worker heartbeat for ${config.alarms.heartbeatMissingMinutes} min`,
+      {
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        // Silence is the failure this alarm exists for.
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
+    const egressTasks = new Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: props.egress.clusterName, ServiceName: props.egress.serviceName },
+      statistic: 'Minimum',
+      period: Duration.minutes(1),
+    });
+    // A task whose tunnel fails its health check is replaced; fewer running than desired for 5 min means it keeps failing.
+    alarm('EgressDown', egressTasks, props.egress.desiredTasks, 'Egress tunnel tasks below the desired count', {
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      // Silence is the failure this alarm exists for.
+      evaluationPeriods: 5,
       treatMissingData: TreatMissingData.BREACHING,
     });
     const drawdown = custom(customMetrics.drawdownBps, 'Maximum');
-    alarm('Drawdown', drawdown, config.alarms.drawdownLimitBps, `Bankroll drawdown over ${config.alarms.drawdownLimitBps} bps`);
+    alarm(
+      'Drawdown',
+      drawdown,
+      config.alarms.drawdownLimitBps,
+      `Bankroll drawdown over ${config.alarms.drawdownLimitBps} bps`,
+    );
 
-    this.addDashboard(props, parseFailurePercent, staleness, heartbeats, drawdown);
+    this.addDashboard(props, { parseFailurePercent, staleness, heartbeats, drawdown, egressTasks });
   }
 
   private addDashboard(
     props: ObservabilityStackProps,
-    parseFailurePercent: MathExpression,
-    staleness: Metric,
-    heartbeats: Metric,
-    drawdown: Metric,
+    metrics: {
+      parseFailurePercent: MathExpression;
+      staleness: Metric;
+      heartbeats: Metric;
+      drawdown: Metric;
+      egressTasks: Metric;
+    },
   ): void {
+    const { parseFailurePercent, staleness, heartbeats, drawdown, egressTasks } = metrics;
     const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `sharpline-${props.config.envName}`,
       defaultInterval: Duration.hours(3),
@@ -155,7 +198,10 @@ export class ObservabilityStack extends Stack {
       }),
       new GraphWidget({
         title: 'API errors',
-        left: [props.api.metricClientError({ period: Duration.minutes(1) }), props.api.metricServerError({ period: Duration.minutes(1) })],
+        left: [
+          props.api.metricClientError({ period: Duration.minutes(1) }),
+          props.api.metricServerError({ period: Duration.minutes(1) }),
+        ],
       }),
       new GraphWidget({
         title: 'Evaluator throughput and decisions',
@@ -171,7 +217,11 @@ export class ObservabilityStack extends Stack {
       new GraphWidget({
         title: 'DLQ depths',
         left: Object.entries(props.deadLetterQueues).map(([name, dlq]) =>
-          dlq.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum', period: Duration.minutes(1) }),
+          dlq.metricApproximateNumberOfMessagesVisible({
+            label: name,
+            statistic: 'Maximum',
+            period: Duration.minutes(1),
+          }),
         ),
       }),
       new GraphWidget({
@@ -183,13 +233,16 @@ export class ObservabilityStack extends Stack {
     );
     dashboard.addWidgets(
       new GraphWidget({ title: 'Worker heartbeats', left: [heartbeats] }),
+      new GraphWidget({ title: 'Egress tunnel tasks running', left: [egressTasks] }),
       new SingleValueWidget({
         title: 'Bankroll (micros) and drawdown (bps)',
         metrics: [custom(customMetrics.bankrollMicros, 'Average'), drawdown],
       }),
       new GraphWidget({
         title: 'Lambda errors',
-        left: Object.entries(props.functions).map(([name, fn]) => fn.metricErrors({ label: name, period: FIVE_MINUTES })),
+        left: Object.entries(props.functions).map(([name, fn]) =>
+          fn.metricErrors({ label: name, period: FIVE_MINUTES }),
+        ),
       }),
     );
   }

@@ -24,6 +24,8 @@ export function grantSessionKeyRead(access: SessionKeyAccess, grantee: IGrantabl
     grantee,
     actions: ['kms:Decrypt'],
     resourceArns: [access.kmsKey.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(access.kmsKey).region}.amazonaws.com` } },
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(access.kmsKey).region}.amazonaws.com` },
+    },
   });
 }

@@ -38,15 +38,15 @@ describe('compute stack', () => {
         CANDIDATES_QUEUE_URL: expect.anything(),
       });
     }
-    const fargate = Object.values(resourcesOf(t, 'AWS::ECS::Service')).filter((s) => s.Properties.LaunchType === 'FARGATE');
+    const fargate = Object.values(resourcesOf(t, 'AWS::ECS::Service')).filter(
+      (s) => s.Properties.LaunchType === 'FARGATE',
+    );
     expect(fargate).toHaveLength(shardCount + 1);
   });
 
   it('pulls images from the configured ECR repository and tag while no Dockerfile exists', () => {
     const shard = containers(prod.templates.compute).find((c) => c.Name === 'game-shard');
-    expect(JSON.stringify(shard?.Image)).toContain(
-      `dkr.ecr.us-east-1.`,
-    );
+    expect(JSON.stringify(shard?.Image)).toContain(`dkr.ecr.us-east-1.`);
     expect(JSON.stringify(shard?.Image)).toContain(
       `${envConfigs.prod.images.gameShard.repository}:${envConfigs.prod.images.gameShard.tag}`,
     );
@@ -119,6 +119,27 @@ describe('compute stack', () => {
     t.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
+  it('lets a shard task send candidates and read the database secret, nothing more', () => {
+    const t = prod.templates.compute;
+    const policies = Object.values(resourcesOf(t, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('GameShard0TaskTaskRole'),
+    );
+    const statements = policies.flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+    );
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(actions).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const sqs = statements.find((s) => JSON.stringify(s.Action).includes('sqs:SendMessage'));
+    expect(JSON.stringify(sqs?.Resource)).toMatch(/CandidatesQueue/);
+  });
+
   it('opens the egress proxy port only to the egress-client security group', () => {
     const t = prod.templates.compute;
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
@@ -167,12 +188,14 @@ describe('observability stack', () => {
     });
   });
 
-  it('alarms on parse failures over 5%, stale prices, a silent worker and drawdown over the limit', () => {
+  it('alarms on parse failures over 5%, stale prices, a silent worker, drawdown over the limit and a failing egress', () => {
     const obs = prod.templates.observability;
     const { alarms } = envConfigs.prod;
     obs.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: alarms.parseFailurePercent,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('100 \\* failures / messages') })]),
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('100 \\* failures / messages') }),
+      ]),
     });
     obs.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'PriceStalenessMs',
@@ -185,7 +208,17 @@ describe('observability stack', () => {
       TreatMissingData: 'breaching',
       Period: alarms.heartbeatMissingMinutes * 60,
     });
-    obs.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DrawdownBps', Threshold: alarms.drawdownLimitBps });
+    obs.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DrawdownBps',
+      Threshold: alarms.drawdownLimitBps,
+    });
+    obs.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ECS/ContainerInsights',
+      MetricName: 'RunningTaskCount',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: envConfigs.prod.compute.egress.tasks,
+      TreatMissingData: 'breaching',
+    });
   });
 
   it('sends alarms to an encrypted, TLS-only topic CloudWatch may use, and draws one dashboard', () => {
@@ -193,7 +226,9 @@ describe('observability stack', () => {
     obs.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     obs.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
       },
     });
     obs.hasResourceProperties('AWS::KMS::Key', {
@@ -203,7 +238,15 @@ describe('observability stack', () => {
     });
     const [dashboard] = Object.values(resourcesOf(obs, 'AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
-    for (const title of ['API latency', 'Evaluator throughput', 'DLQ depths', 'parse failures', 'Price staleness', 'heartbeats', 'Bankroll']) {
+    for (const title of [
+      'API latency',
+      'Evaluator throughput',
+      'DLQ depths',
+      'parse failures',
+      'Price staleness',
+      'heartbeats',
+      'Bankroll',
+    ]) {
       expect(body).toContain(title);
     }
   });

@@ -53,7 +53,9 @@ describe('data stack', () => {
         Engine: 'postgres',
         PubliclyAccessible: false,
         StorageEncrypted: true,
-        MasterUserPassword: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['{{resolve:secretsmanager:'])]) }),
+        MasterUserPassword: Match.objectLike({
+          'Fn::Join': Match.arrayWith([Match.arrayWith(['{{resolve:secretsmanager:'])]),
+        }),
       });
       templates.data.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { 'rds.force_ssl': '1' } });
       templates.data.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });

@@ -22,7 +22,10 @@ function logicalIdOfQueue(template: Template, queueName: string): string {
 function statementsOf(template: Template, rolePrefix: string): { Action: string | string[]; Resource: unknown }[] {
   return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles).includes(rolePrefix))
-    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    .flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+    );
 }
 
 const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
@@ -137,6 +140,22 @@ describe('pipeline stack', () => {
   });
 });
 
+describe('app', () => {
+  it('names every stack and tags every taggable resource with the env', () => {
+    for (const stack of Object.values(dev.stacks)) expect(stack.stackName).toMatch(/^sharpline-dev-[a-z]+$/);
+    for (const type of ['AWS::SQS::Queue', 'AWS::Lambda::Function', 'AWS::RDS::DBInstance', 'AWS::EC2::VPC']) {
+      const template = Object.values(dev.templates).find((t) => Object.keys(t.findResources(type)).length > 0);
+      template?.allResourcesProperties(type, {
+        Tags: Match.arrayWith([
+          { Key: 'env', Value: 'dev' },
+          { Key: 'project', Value: 'sharpline' },
+        ]),
+      });
+      expect(template, type).toBeDefined();
+    }
+  });
+});
+
 describe('api stack', () => {
   it('puts a JWT authorizer with the env issuer and audience on every route but health', () => {
     const t = dev.templates.api;
@@ -179,7 +198,10 @@ describe('api stack', () => {
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ BROWSER_JOBS_QUEUE_URL: Match.anyValue(), SESSION_KEY_SECRET_ARN: Match.anyValue() }),
+        Variables: Match.objectLike({
+          BROWSER_JOBS_QUEUE_URL: Match.anyValue(),
+          SESSION_KEY_SECRET_ARN: Match.anyValue(),
+        }),
       },
     });
   });

@@ -9,6 +9,7 @@ import { type BuildOptions, buildSharpline, type SharplineStacks } from '../../i
 
 export interface SynthesizedApp {
   app: App;
+  outdir: string;
   stacks: SharplineStacks;
   templates: Record<keyof SharplineStacks, Template>;
 }
@@ -23,17 +24,18 @@ export function emptyBuildRoot(): string {
  * handler files, which other engineers are still writing.
  */
 export function synthesize(env: EnvName, options: BuildOptions = {}): SynthesizedApp {
-  const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [] },
-    outdir: mkdtempSync(join(tmpdir(), `sharpline-cdk-${env}-`)),
-  });
+  const outdir = mkdtempSync(join(tmpdir(), `sharpline-cdk-${env}-`));
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, outdir });
   const stacks = buildSharpline(app, loadEnvConfig({ env }), { buildRoot: emptyBuildRoot(), ...options });
   // One synth, templates read from its assembly: `Template.fromStack` would synthesize the app again per stack.
   const assembly = app.synth();
   const templates = Object.fromEntries(
-    Object.entries(stacks).map(([key, stack]) => [key, Template.fromJSON(assembly.getStackByName(stack.stackName).template)]),
+    Object.entries(stacks).map(([key, stack]) => [
+      key,
+      Template.fromJSON(assembly.getStackByName(stack.stackName).template),
+    ]),
   ) as Record<keyof SharplineStacks, Template>;
-  return { app, stacks, templates };
+  return { app, outdir, stacks, templates };
 }
 
 /** The resources of one type in a template, by logical id. */
