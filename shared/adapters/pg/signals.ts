@@ -117,14 +117,19 @@ export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalSto
   return {
     async loadBatch(candidates: readonly SignalCandidate[], window: LoadWindow): Promise<BatchSnapshot> {
       const legs = candidates.flatMap((c) => (c.kind === 'arbitrage' ? [c.leg, c.hedge] : [c.leg]));
-      const { rows } = await pool.query(LOAD_SQL, [
-        JSON.stringify(legs.map((l) => ({ venue: l.venue, venue_market_id: l.venueMarketId }))),
-        mode,
-        [...new Set(candidates.map((c) => c.gameId))],
-        window.cooldownSinceMs,
-        window.dayStartMs,
-        candidates.map((c) => c.id),
-      ]);
+      // Named: each connection plans the big query once, not on every batch.
+      const { rows } = await pool.query({
+        name: 'pipeline-load-batch',
+        text: LOAD_SQL,
+        values: [
+          JSON.stringify(legs.map((l) => ({ venue: l.venue, venue_market_id: l.venueMarketId }))),
+          mode,
+          [...new Set(candidates.map((c) => c.gameId))],
+          window.cooldownSinceMs,
+          window.dayStartMs,
+          candidates.map((c) => c.id),
+        ],
+      });
       const row = snapshotRow.parse(rows[0]);
       const markets = new Map<string, KnownMarket>(
         row.markets.map((m) => [
@@ -153,6 +158,7 @@ export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalSto
           : [];
       return {
         state: {
+          // No kill-switch row means nobody has said trading may go on: fail safe.
           killSwitchEngaged: row.kill ?? true,
           bankrollMicros: row.bankroll.balance,
           exposureByMarketMicros: new Map(
@@ -183,15 +189,19 @@ export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalSto
           : 0;
       const firstAccepted = decisions.find((d) => d.decision.status === 'accepted');
       try {
-        await pool.query(WRITE_SQL, [
-          JSON.stringify(decisions.map(signalRow)),
-          JSON.stringify(decisions.flatMap(orderRows)),
-          mode,
-          nowMs,
-          bankroll.version,
-          debitMicros,
-          firstAccepted?.signalId ?? null,
-        ]);
+        await pool.query({
+          name: 'pipeline-write-decisions',
+          text: WRITE_SQL,
+          values: [
+            JSON.stringify(decisions.map(signalRow)),
+            JSON.stringify(decisions.flatMap(orderRows)),
+            mode,
+            nowMs,
+            bankroll.version,
+            debitMicros,
+            firstAccepted?.signalId ?? null,
+          ],
+        });
         return 'committed';
       } catch (error) {
         if (RETRYABLE.has((error as { code?: string }).code ?? '')) return 'conflict';

@@ -1,3 +1,5 @@
+import type { Side, Venue } from '#contracts/common';
+
 /** Why a candidate was turned down, in the order the evaluator checks. */
 export const rejectionReasons = [
   'kill_switch_engaged',
@@ -54,9 +56,9 @@ export interface RiskState {
 
 /** One leg bought: its quantity (hundredths), what it cost at the book, and the venue's fee. */
 export interface LegFill {
-  venue: string;
+  venue: Venue;
   venueMarketId: string;
-  side: string;
+  side: Side;
   quantity: number;
   costMicros: number;
   feeMicros: number;

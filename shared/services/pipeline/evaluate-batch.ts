@@ -117,9 +117,9 @@ function executionRequests(d: NewDecision): ExecutionRequest[] {
     signalId: d.signalId,
     orderId: o.orderId,
     clientOrderId: o.clientOrderId,
-    venue: o.fill.venue as ExecutionRequest['venue'],
+    venue: o.fill.venue,
     venueMarketId: o.fill.venueMarketId,
-    side: o.fill.side as ExecutionRequest['side'],
+    side: o.fill.side,
     count: o.fill.quantity / 100,
     limitPriceMicros: o.fill.limitPriceMicros,
   }));

@@ -39,6 +39,7 @@ beforeEach(async () => {
     `UPDATE positions SET status = 'settled', realized_pnl_micros = 0, settled_at = now() WHERE status = 'open'`,
   );
   await db.pool.query(`UPDATE trading_signals SET decided_at = decided_at - interval '1 day'`);
+  await db.pool.query(`UPDATE orders SET created_at = created_at - interval '1 day'`);
   await db.pool.query(`UPDATE kill_switch SET engaged = false, updated_by = 'test'`);
 });
 
@@ -120,6 +121,46 @@ describe('signal evaluator on SQS (paper mode)', () => {
       [second.id]: 'cooldown_active',
       [killed.id]: 'kill_switch_engaged',
     });
+  });
+
+  it('reads cooldown, exposure and daily loss from Postgres across batches', async () => {
+    const handler = buildEvaluator({ pool: db.pool, emulators: emu });
+    const decideOne = async () => {
+      const candidate = modelEdgeCandidate({ nowMs: Date.now(), bookVersion: nextVersion() });
+      expect((await handler(sqsEvent([candidate]), lambdaContext())).batchItemFailures).toEqual([]);
+      const { rows } = await db.pool.query<{ reason: string }>(
+        `SELECT reason FROM trading_signals WHERE candidate_id = $1`,
+        [candidate.id],
+      );
+      return rows[0]?.reason;
+    };
+    expect(await decideOne()).toBe('accepted');
+    expect(await decideOne()).toBe('cooldown_active');
+
+    await db.pool.query(`UPDATE orders SET created_at = created_at - interval '1 day'`);
+    await db.pool.query(`UPDATE positions SET cost_micros = 250000000 WHERE status = 'open' AND market_id = $1`, [
+      game.kalshiMarketId,
+    ]);
+    expect(await decideOne()).toBe('market_exposure_limit');
+
+    await db.pool.query(`UPDATE positions SET cost_micros = 240000000 WHERE status = 'open'`);
+    await db.pool.query(
+      `INSERT INTO positions (market_id, side, mode, quantity_hundredths, cost_micros, fees_micros, status,
+                              realized_pnl_micros, settled_at)
+       VALUES ($1, 'no', 'paper', 100, 200000000, 0, 'settled', -200000000, now())`,
+      [game.polymarketMarketId],
+    );
+    expect(await decideOne()).toBe('daily_loss_limit');
+    await db.pool.query(
+      `UPDATE positions SET settled_at = now() - interval '2 days' WHERE realized_pnl_micros = -200000000`,
+    );
+    // Yesterday's loss no longer counts: accepted, sized down to the $10 left on the market.
+    expect(await decideOne()).toBe('accepted');
+    const { rows } = await db.pool.query<{ stake_micros: number }>(
+      `SELECT stake_micros FROM trading_signals WHERE decision = 'accepted' ORDER BY decided_at DESC LIMIT 1`,
+    );
+    expect(rows[0]!.stake_micros).toBeGreaterThan(0);
+    expect(rows[0]!.stake_micros).toBeLessThanOrEqual(10_000_000);
   });
 
   it('sizes and writes both legs of an arbitrage together', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
-import { applyAccepted, decide, marketKey, marketSideKey, type RiskLimits, type RiskState } from '#domain/signals/index';
+import {
+  applyAccepted,
+  decide,
+  marketKey,
+  marketSideKey,
+  type RiskLimits,
+  type RiskState,
+} from '#domain/signals/index';
 import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
@@ -110,10 +117,19 @@ describe('decide: sizing', () => {
 
 describe('decide: each rejection reason, in order', () => {
   const cases: [string, Parameters<typeof decide>[0], string][] = [
-    ['kill switch', { candidate, state: state({ killSwitchEngaged: true }), limits, nowMs: NOW }, 'kill_switch_engaged'],
+    [
+      'kill switch',
+      { candidate, state: state({ killSwitchEngaged: true }), limits, nowMs: NOW },
+      'kill_switch_engaged',
+    ],
     [
       'stale price',
-      { candidate: modelEdgeCandidate({ nowMs: NOW, priceObservedAtMs: NOW - 30_001 }), state: state(), limits, nowMs: NOW },
+      {
+        candidate: modelEdgeCandidate({ nowMs: NOW, priceObservedAtMs: NOW - 30_001 }),
+        state: state(),
+        limits,
+        nowMs: NOW,
+      },
       'price_stale',
     ],
     [
@@ -128,7 +144,12 @@ describe('decide: each rejection reason, in order', () => {
     ],
     [
       'cooldown',
-      { candidate, state: state({ lastAcceptedAtMs: new Map([[marketSideKey(leg), NOW - 59_999]]) }), limits, nowMs: NOW },
+      {
+        candidate,
+        state: state({ lastAcceptedAtMs: new Map([[marketSideKey(leg), NOW - 59_999]]) }),
+        limits,
+        nowMs: NOW,
+      },
       'cooldown_active',
     ],
     [
@@ -138,7 +159,12 @@ describe('decide: each rejection reason, in order', () => {
     ],
     [
       'market exposure',
-      { candidate, state: state({ exposureByMarketMicros: new Map([[marketKey(leg), 250_000_000]]) }), limits, nowMs: NOW },
+      {
+        candidate,
+        state: state({ exposureByMarketMicros: new Map([[marketKey(leg), 250_000_000]]) }),
+        limits,
+        nowMs: NOW,
+      },
       'market_exposure_limit',
     ],
     [

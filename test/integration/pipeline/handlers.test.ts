@@ -1,0 +1,51 @@
+import './quiet-env.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPool } from '#adapters/pg/pool';
+import { localLambdaContext } from '../../../local/pipeline/lambda-context.ts';
+import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { count, type Emulators, sqsEvent, startEmulators } from './harness.ts';
+
+let db: TestDatabase;
+let emu: Emulators;
+let game: SampleGame;
+
+beforeAll(async () => {
+  [db, emu] = await Promise.all([createTestDatabase(), startEmulators()]);
+  game = await seedSampleGame(db.pool);
+  await fundPaperBankroll(db.pool, 1_000_000_000);
+  // What the Lambda's environment carries; the handler modules read it when they load.
+  process.env.DATABASE_URL = db.url;
+  process.env.IDEMPOTENCY_TABLE = emu.idempotencyTable;
+});
+
+afterAll(async () => {
+  await getPool().end();
+  await emu?.stop();
+  await db?.drop();
+});
+
+describe('deployed handler modules (middy + Powertools wiring)', () => {
+  it('the signal evaluator decides a batch and reports the invalid record as a batch item failure', async () => {
+    const { handler } = await import('../../../functions/signal-evaluator/handler.ts');
+    const candidate = modelEdgeCandidate({ nowMs: Date.now() });
+    const event = sqsEvent([candidate, '{"type":"signal_candidate"']);
+    const res = await handler(event, localLambdaContext('signal-evaluator'));
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]!.messageId }] });
+    expect(await count(db.pool, `SELECT count(*) FROM trading_signals WHERE candidate_id = $1`, [candidate.id])).toBe(
+      1,
+    );
+  });
+
+  it('the settlement handler settles a finished game', async () => {
+    await db.pool.query(
+      `INSERT INTO game_states (game_id, observed_at, status, winner_team_id) VALUES ($1, now(), 'final', $2)`,
+      [game.gameId, game.awayTeamId],
+    );
+    const { handler } = await import('../../../functions/settlement/handler.ts');
+    const result = await handler({}, localLambdaContext('settlement'));
+    expect(result).toMatchObject({ settled: 1, payoutMicros: 0 });
+    expect(await count(db.pool, `SELECT count(*) FROM positions WHERE status = 'open'`)).toBe(0);
+  });
+});
