@@ -4,6 +4,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { idempotencyConfigFor } from '#adapters/aws/idempotency';
+import { customMetrics } from '#config/metrics';
 import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-candidate';
 import { logger, metrics } from '../../shared/observability.ts';
 import { type Coalescer, createCoalescer } from '../../shared/services/pipeline/coalescer.ts';
@@ -54,8 +55,13 @@ export function createEvaluatorHandler(deps: EvaluatorDeps & { persistenceStore:
       slot.entered = true;
       const outcome = await slot.coalescer.submit(candidate);
       if (outcome instanceof Error) throw outcome;
-      metrics.addMetric(outcome.status === 'accepted' ? 'SignalsAccepted' : 'SignalsRejected', MetricUnit.Count, 1);
-      metrics.addMetric('CandidateToDecisionLatency', MetricUnit.Milliseconds, deps.now() - candidate.createdAtMs);
+      const decided = outcome.status === 'accepted' ? customMetrics.signalsAccepted : customMetrics.signalsRejected;
+      metrics.addMetric(decided.name, MetricUnit.Count, 1);
+      metrics.addMetric(
+        customMetrics.candidateToDecisionLatency.name,
+        MetricUnit.Milliseconds,
+        deps.now() - candidate.createdAtMs,
+      );
       return outcome;
     },
     { persistenceStore: deps.persistenceStore, config },
@@ -71,8 +77,9 @@ export function createEvaluatorHandler(deps: EvaluatorDeps & { persistenceStore:
 
     const processRecord = async (record: SQSRecord): Promise<DecisionRecord> => {
       const p = parsed.get(record.messageId)!;
+      metrics.addMetric(customMetrics.candidatesEvaluated.name, MetricUnit.Count, 1);
       if (!p.ok) {
-        metrics.addMetric('CandidateParseFailures', MetricUnit.Count, 1);
+        metrics.addMetric(customMetrics.candidateParseFailures.name, MetricUnit.Count, 1);
         logger.warn('invalid candidate', { messageId: record.messageId, why: p.why });
         throw new InvalidCandidateError(record.messageId, p.why);
       }

@@ -6,7 +6,7 @@ import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { metricsNamespace } from '../config/metrics.ts';
+import { metricsNamespace } from '#config/metrics';
 import { repoRoot } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
 

@@ -13,7 +13,7 @@ import type { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { serviceNames } from '../config/metrics.ts';
+import { serviceNames } from '#config/metrics';
 import { lambdaEntries } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
 import { SharplineFunction } from '../constructs/sharpline-function.ts';

@@ -37,7 +37,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DnsRecordType } from 'aws-cdk-lib/aws-servicediscovery';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { metricsNamespace, serviceNames } from '../config/metrics.ts';
+import { metricsNamespace, serviceNames } from '#config/metrics';
 import { repoRoot } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
 import { serviceImage } from '../constructs/service-image.ts';

@@ -21,8 +21,8 @@ import {
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { serviceNames } from '#config/metrics';
 import { resourceName, tables } from '#config/resources';
-import { serviceNames } from '../config/metrics.ts';
 import { lambdaEntries, migrationsDir, repoRoot } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
 import { SharplineFunction } from '../constructs/sharpline-function.ts';

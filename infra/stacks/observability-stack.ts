@@ -20,7 +20,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { customMetrics, metricsNamespace } from '../config/metrics.ts';
+import { customMetrics, metricsNamespace } from '#config/metrics';
 import type { EnvConfig } from '../config/types.ts';
 
 export interface ObservabilityStackProps extends StackProps {

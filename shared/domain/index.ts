@@ -1,6 +1,7 @@
 /** The domain core: pure functions over integer micros and hundredths (DESIGN.md section 4). No I/O, no clock. */
 export { type ArbitrageLeg, type BinaryArbitrage, binaryArbitrage } from './binary-arbitrage.ts';
 export { type DevigMethod, devig } from './devig.ts';
+export { drawdownBps } from './drawdown.ts';
 export { type EdgeInput, edgeAfterFeesMicros } from './edge.ts';
 export {
   type Fill,

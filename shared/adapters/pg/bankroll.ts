@@ -84,6 +84,15 @@ export async function getBankroll(db: Queryable, key: BankrollKey): Promise<Bank
   return toBankroll(singleRow(rows, `bankroll ${key.account ?? 'default'}/${key.mode}`));
 }
 
+/** The highest balance the bankroll has had (its high-water mark), from the audit trail of every change. */
+export async function bankrollPeakMicros(db: Queryable, key: BankrollKey): Promise<number> {
+  const { rows } = await db.query<{ peak: number | null }>(
+    'SELECT max(new_balance_micros) AS peak FROM bankroll_audit WHERE account = $1 AND mode = $2',
+    [key.account ?? 'default', key.mode],
+  );
+  return rows[0]?.peak ?? 0;
+}
+
 export interface VersionedBankrollUpdate extends BankrollKey {
   expectedVersion: number;
   newBalanceMicros: number;

@@ -25,9 +25,13 @@ export const customMetrics = {
   candidatesEvaluated: { service: serviceNames.signalEvaluator, name: 'CandidatesEvaluated' },
   signalsAccepted: { service: serviceNames.signalEvaluator, name: 'SignalsAccepted' },
   signalsRejected: { service: serviceNames.signalEvaluator, name: 'SignalsRejected' },
+  /** signal-evaluator: bodies that failed their schema (Count) and the candidate's age at its decision (Milliseconds). */
+  candidateParseFailures: { service: serviceNames.signalEvaluator, name: 'CandidateParseFailures' },
+  candidateToDecisionLatency: { service: serviceNames.signalEvaluator, name: 'CandidateToDecisionLatency' },
   /** browser-worker: one per heartbeat (Count). */
   workerHeartbeats: { service: serviceNames.browserWorker, name: 'WorkerHeartbeat' },
   /** settlement: bankroll balance (None, micros) and drawdown from its high-water mark (None, basis points). */
   bankrollMicros: { service: serviceNames.settlement, name: 'BankrollMicros' },
   drawdownBps: { service: serviceNames.settlement, name: 'DrawdownBps' },
+  positionsSettled: { service: serviceNames.settlement, name: 'PositionsSettled' },
 } as const;
