@@ -56,13 +56,17 @@ export function decide({ candidate, state, limits, nowMs }: DecideInput): Decisi
   );
   const gameHeadroom = limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(candidate.gameId) ?? 0);
   const totalHeadroom = limits.maxTotalExposureMicros - state.totalExposureMicros;
-  if (marketHeadroom.some((h) => h <= 0)) return reject('market_exposure_limit');
-  if (gameHeadroom <= 0) return reject('game_exposure_limit');
-  if (totalHeadroom <= 0) return reject('total_exposure_limit');
+  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * 100));
+  // A limit is reached when what is left of it cannot buy even the venue's smallest order on every leg.
+  const smallestFills = fillsFor(Math.max(1, ...legs.map((leg) => Math.ceil(leg.minOrderQuantity / 100))));
+  if (smallestFills.some((f, i) => f.costMicros + f.feeMicros > marketHeadroom[i]!)) {
+    return reject('market_exposure_limit');
+  }
+  if (allInCostMicros(smallestFills) > gameHeadroom) return reject('game_exposure_limit');
+  if (allInCostMicros(smallestFills) > totalHeadroom) return reject('total_exposure_limit');
 
   const { maxContracts, stakeMicros } = sizingBounds(candidate, state.bankrollMicros, limits.kellyFraction);
   const budgetMicros = Math.min(stakeMicros, gameHeadroom, totalHeadroom, state.bankrollMicros);
-  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * 100));
   const contracts = largestFitting(maxContracts, (n) => {
     const fills = fillsFor(n);
     return (

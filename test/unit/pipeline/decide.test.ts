@@ -168,6 +168,16 @@ describe('decide: each rejection reason, in order', () => {
       'market_exposure_limit',
     ],
     [
+      'market exposure with a little headroom left, less than one contract costs',
+      {
+        candidate,
+        state: state({ exposureByMarketMicros: new Map([[marketKey(leg), 249_600_000]]) }),
+        limits,
+        nowMs: NOW,
+      },
+      'market_exposure_limit',
+    ],
+    [
       'game exposure',
       {
         candidate,
