@@ -11,7 +11,7 @@ import { createPgSignalStore } from '#adapters/pg/signals';
 import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-candidate';
 import { createEvaluatorHandler } from '../functions/signal-evaluator/evaluator.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../local/emulators/dynamodb.ts';
-import { localLambdaContext } from '../local/pipeline/lambda-context.ts';
+import { localLambdaContext } from '../local/lambda-context.ts';
 import { kalshiLeg, modelEdgeCandidate } from '../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, seedSampleGame } from '../local/pipeline/seed.ts';
 import { type EvaluatorDeps, evaluateCandidates } from '../shared/services/pipeline/evaluate-batch.ts';

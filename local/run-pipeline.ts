@@ -5,7 +5,7 @@ import { createPool, getPool } from '#adapters/pg/pool';
 import { loadConfig } from '#config/env';
 import { kellyFraction } from '#domain';
 import { startApiServer } from './api/server.ts';
-import { localLambdaContext } from './pipeline/lambda-context.ts';
+import { localLambdaContext } from './lambda-context.ts';
 import { startPoller } from './pipeline/poller.ts';
 import { countDecided, dollars, readRunReport } from './report.ts';
 import { replayScenario, type TickProgress } from './sample-game/replay.ts';

@@ -8,8 +8,9 @@ import { loadConfig } from '#config/env';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
 import type { ApiDeps } from '../../shared/services/api/deps.ts';
+import { localLambdaContext } from '../lambda-context.ts';
 import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
-import { lambdaContext, toHttpApiEvent } from './lambda-event.ts';
+import { toHttpApiEvent } from './lambda-event.ts';
 
 export interface ApiServerOptions {
   port?: number;
@@ -113,7 +114,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         return;
       }
       const event = toHttpApiEvent(req, body, claims);
-      send(res, await handler(event, lambdaContext('sharpline-local-api')));
+      send(res, await handler(event, localLambdaContext('sharpline-local-api')));
     })().catch(() => {
       if (!res.headersSent) sendError(res, 500, 'internal_error', 'internal error');
       else res.end();

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/observability.ts';
-import { localLambdaContext } from './lambda-context.ts';
+import { localLambdaContext } from '../lambda-context.ts';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 

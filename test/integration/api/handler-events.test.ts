@@ -43,9 +43,9 @@ function event(
 }
 
 beforeAll(async () => {
-  const [{ createApiHandler }, { lambdaContext }, pg, clients, secrets] = await Promise.all([
+  const [{ createApiHandler }, { localLambdaContext }, pg, clients, secrets] = await Promise.all([
     import('../../../functions/api/app.ts'),
-    import('../../../local/api/lambda-event.ts'),
+    import('../../../local/lambda-context.ts'),
     import('../../support/pg.ts'),
     import('#adapters/aws/clients'),
     import('../../../shared/adapters/secrets/local-file.ts'),
@@ -65,7 +65,7 @@ beforeAll(async () => {
     },
     { timeoutEarlyInMillis: 0 },
   );
-  invoke = (e) => handler(e, lambdaContext('sharpline-api-test'));
+  invoke = (e) => handler(e, localLambdaContext('sharpline-api-test'));
 });
 afterAll(async () => {
   await db?.drop();

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#adapters/pg/pool';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import { localLambdaContext } from '../../../local/pipeline/lambda-context.ts';
+import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';

@@ -4,7 +4,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queues } from '#config/resources';
 import { executionRequestSchema } from '#contracts/execution-request';
-import { localLambdaContext } from '../../../local/pipeline/lambda-context.ts';
+import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { startPoller } from '../../../local/pipeline/poller.ts';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';

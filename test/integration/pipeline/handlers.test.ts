@@ -1,7 +1,7 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPool } from '#adapters/pg/pool';
-import { localLambdaContext } from '../../../local/pipeline/lambda-context.ts';
+import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';

@@ -1,6 +1,6 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localLambdaContext } from '../../../local/pipeline/lambda-context.ts';
+import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { settleFinishedGames } from '../../../shared/services/pipeline/settle.ts';
