@@ -1,13 +1,13 @@
 import { appendAudit } from '#adapters/pg/audit-log';
 import { type ConsentRow, insertConsent, listConsents, revokeConsent } from '#adapters/pg/consents';
 import { revokeSessionsForConsent } from '#adapters/pg/sessions';
+import { inTransaction } from '#adapters/pg/transaction';
 import type { ListResponse } from '../../contracts/api/common.ts';
 import type { ConsentView, CreateConsentBody } from '../../contracts/api/consents.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { notFound } from './errors.ts';
 import type { Actor } from './principal.ts';
-import { inTransaction } from './transaction.ts';
 
 function toView(row: ConsentRow): ConsentView {
   return {

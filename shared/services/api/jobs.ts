@@ -13,6 +13,7 @@ import {
   transitionJob,
 } from '#adapters/pg/jobs';
 import { findSession } from '#adapters/pg/sessions';
+import { inTransaction } from '#adapters/pg/transaction';
 import type { ListResponse } from '../../contracts/api/common.ts';
 import type { BrowserJobMessage, CreateJobBody, JobView } from '../../contracts/api/jobs.ts';
 import { decodeCursor, page } from './cursor.ts';
@@ -20,7 +21,6 @@ import type { ApiDeps } from './deps.ts';
 import { ApiError, conflict, notFound, unavailable } from './errors.ts';
 import type { Actor } from './principal.ts';
 import { requestHash } from './request-hash.ts';
-import { inTransaction } from './transaction.ts';
 
 /** Job status transitions the API may make; the worker drives queued -> running -> succeeded | failed. */
 const CANCELLABLE_FROM: readonly JobStatus[] = ['queued', 'running'];

@@ -1,9 +1,9 @@
 import { appendAudit } from '#adapters/pg/audit-log';
 import { type KillSwitchRow, readKillSwitch, writeKillSwitch } from '#adapters/pg/kill-switch';
+import { inTransaction } from '#adapters/pg/transaction';
 import type { KillSwitchView, PutKillSwitchBody } from '../../contracts/api/kill-switch.ts';
 import type { ApiDeps } from './deps.ts';
 import type { Actor } from './principal.ts';
-import { inTransaction } from './transaction.ts';
 
 function toView(row: KillSwitchRow | undefined): KillSwitchView {
   if (!row) return { engaged: false, reason: null, updatedBy: null, updatedAt: null };

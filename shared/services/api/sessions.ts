@@ -11,6 +11,7 @@ import {
   type SessionRow,
   updateSession,
 } from '#adapters/pg/sessions';
+import { inTransaction } from '#adapters/pg/transaction';
 import { seal } from '../../adapters/crypto/session-cipher.ts';
 import { getSessionDataKey } from '../../adapters/secrets/provider.ts';
 import type { ListResponse } from '../../contracts/api/common.ts';
@@ -19,7 +20,6 @@ import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, badRequest, notFound } from './errors.ts';
 import type { Actor } from './principal.ts';
-import { inTransaction } from './transaction.ts';
 
 const DEFAULT_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 const MAX_LIFETIME_MS = 365 * 24 * 3600 * 1000;

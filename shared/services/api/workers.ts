@@ -1,4 +1,5 @@
 import { appendAudit } from '#adapters/pg/audit-log';
+import { inTransaction } from '#adapters/pg/transaction';
 import { findWorker, listWorkers, recordHeartbeat, registerWorker, type WorkerRow } from '#adapters/pg/workers';
 import type { ListResponse } from '../../contracts/api/common.ts';
 import type { HeartbeatBody, RegisterWorkerBody, WorkerStatus, WorkerView } from '../../contracts/api/workers.ts';
@@ -6,7 +7,6 @@ import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { conflict, notFound } from './errors.ts';
 import type { Actor } from './principal.ts';
-import { inTransaction } from './transaction.ts';
 
 function toView(row: WorkerRow): WorkerView {
   return {

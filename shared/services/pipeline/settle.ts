@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { getBankroll, updateBankrollInTx } from '#adapters/pg/bankroll';
 import { closeSettledPositions, findSettleablePositions, type PositionSettlement } from '#adapters/pg/positions';
 import type { TradingMode } from '#adapters/pg/rows';
+import { inTransaction } from '#adapters/pg/transaction';
 import { settlePosition } from '#domain/signals/index';
 
 export interface SettlementResult {
@@ -47,6 +48,9 @@ export async function settleFinishedGames(pool: pg.Pool, nowMs: number, batchSiz
   }
 }
 
+/** Thrown inside the transaction to roll it back when the bankroll moved under us; the caller tries again. */
+class BankrollMoved extends Error {}
+
 async function settleInTx(
   pool: pg.Pool,
   mode: TradingMode,
@@ -54,32 +58,25 @@ async function settleInTx(
   nowMs: number,
 ): Promise<PositionSettlement[]> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const done = await closeSettledPositions(client, settlements, nowMs);
-      const payout = done.reduce((sum, s) => sum + s.payoutMicros, 0);
-      if (payout > 0) {
-        const bankroll = await getBankroll(client, { mode });
-        const updated = await updateBankrollInTx(client, {
-          mode,
-          expectedVersion: bankroll.version,
-          newBalanceMicros: bankroll.balanceMicros + payout,
-          reason: 'settlement',
-          ref: done.map((s) => s.positionId).sort()[0]!,
-        });
-        if (!updated) {
-          await client.query('ROLLBACK');
-          continue;
+      return await inTransaction(pool, async (client) => {
+        const done = await closeSettledPositions(client, settlements, nowMs);
+        const payout = done.reduce((sum, s) => sum + s.payoutMicros, 0);
+        if (payout > 0) {
+          const bankroll = await getBankroll(client, { mode });
+          const updated = await updateBankrollInTx(client, {
+            mode,
+            expectedVersion: bankroll.version,
+            newBalanceMicros: bankroll.balanceMicros + payout,
+            reason: 'settlement',
+            ref: done.map((s) => s.positionId).sort()[0]!,
+          });
+          if (!updated) throw new BankrollMoved();
         }
-      }
-      await client.query('COMMIT');
-      return done;
+        return done;
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+      if (!(error instanceof BankrollMoved)) throw error;
     }
   }
   throw new Error(`settlement lost the bankroll race ${MAX_ATTEMPTS} times`);
