@@ -9,7 +9,18 @@ const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const packages = lock.packages;
 
-const OSES = new Set(['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'openharmony', 'sunos', 'win32', 'aix', 'netbsd']);
+const OSES = new Set([
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'win32',
+  'aix',
+  'netbsd',
+]);
 const CPUS = new Set(['arm', 'arm64', 'ia32', 'loong64', 'mips64el', 'ppc64', 'riscv64', 's390x', 'x64']);
 
 /** `@rollup/rollup-linux-arm64-musl` -> { os: linux, cpu: arm64, libc: musl }; undefined when not a platform name. */
@@ -18,7 +29,11 @@ function platformOf(name) {
   const at = tokens.findIndex((t) => OSES.has(t));
   if (at < 0 || !CPUS.has(tokens[at + 1])) return undefined;
   const rest = tokens.slice(at + 2);
-  const libc = rest.some((t) => t.startsWith('musl')) ? 'musl' : rest.some((t) => t.startsWith('gnu')) ? 'glibc' : undefined;
+  const libc = rest.some((t) => t.startsWith('musl'))
+    ? 'musl'
+    : rest.some((t) => t.startsWith('gnu'))
+      ? 'glibc'
+      : undefined;
   return { os: tokens[at], cpu: tokens[at + 1], libc };
 }
 
@@ -48,6 +63,8 @@ for (const [key, entry] of Object.entries({ ...packages })) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`package-lock.json: ${added} platform packages added`);
