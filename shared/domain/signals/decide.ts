@@ -4,6 +4,7 @@ import { CONTRACT_PAYOUT_MICROS, priceFromProbability } from '#domain/units';
 import {
   allInCostMicros,
   contractsBelow,
+  contractsIn,
   edgeAfterFeesBps,
   fillLeg,
   largestFitting,
@@ -57,8 +58,10 @@ export function decide({ candidate, state, limits, nowMs }: DecideInput): Decisi
   const gameHeadroom = limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(candidate.gameId) ?? 0);
   const totalHeadroom = limits.maxTotalExposureMicros - state.totalExposureMicros;
   const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * 100));
+  const minimumContracts = Math.max(1, ...legs.map((leg) => Math.ceil(leg.minOrderQuantity / 100)));
+  if (legs.some((leg) => contractsIn(leg) < minimumContracts)) return reject('size_below_venue_minimum');
   // A limit is reached when what is left of it cannot buy even the venue's smallest order on every leg.
-  const smallestFills = fillsFor(Math.max(1, ...legs.map((leg) => Math.ceil(leg.minOrderQuantity / 100))));
+  const smallestFills = fillsFor(minimumContracts);
   if (smallestFills.some((f, i) => f.costMicros + f.feeMicros > marketHeadroom[i]!)) {
     return reject('market_exposure_limit');
   }
@@ -77,7 +80,17 @@ export function decide({ candidate, state, limits, nowMs }: DecideInput): Decisi
     return reject('size_below_venue_minimum');
   }
   const fills = fillsFor(contracts);
-  return { status: 'accepted', edgeBps, fills, totalCostMicros: allInCostMicros(fills) };
+  const totalCostMicros = allInCostMicros(fills);
+  // Per-order fee rounding can still eat a thin edge: never accept a size that is worth less than it costs.
+  if (expectedPayoutMicros(candidate, contracts) <= totalCostMicros) return reject('edge_below_minimum');
+  return { status: 'accepted', edgeBps, fills, totalCostMicros };
+}
+
+/** What the contracts are worth: $1 each for a hedged pair, the model's probability of $1 for one leg. */
+function expectedPayoutMicros(candidate: SignalCandidate, contracts: number): number {
+  const perContract =
+    candidate.kind === 'arbitrage' ? CONTRACT_PAYOUT_MICROS : priceFromProbability(candidate.modelProbability);
+  return contracts * perContract;
 }
 
 /** How many contracts the book offers at an edge, and the fractional-Kelly stake for the candidate. */

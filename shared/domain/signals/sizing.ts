@@ -54,10 +54,25 @@ export function largestFitting(maxContracts: number, fits: (contracts: number) =
   return lo;
 }
 
-/** Contracts of a leg's depth priced below `fairMicros`: deeper levels would be bought at no edge. */
+/**
+ * Contracts of a leg's depth whose all-in price (the level's price plus its fee spread over the level) is below
+ * `fairMicros`, from the best level down to the first that is not: deeper levels would be bought at no edge.
+ */
 export function contractsBelow(leg: Leg, fairMicros: number): number {
-  const usable = leg.depth.filter((level) => level.priceMicros < fairMicros);
-  return Math.floor(depthQuantity(usable) / ONE_CONTRACT);
+  let quantity = 0;
+  for (const level of leg.depth) {
+    const contracts = Math.floor(level.quantity / ONE_CONTRACT);
+    if (contracts === 0) break;
+    const fee = fillFeeMicros(leg.fee, [{ priceMicros: level.priceMicros, quantity: contracts * ONE_CONTRACT }]);
+    if (level.priceMicros + Math.ceil(fee / contracts) >= fairMicros) break;
+    quantity += level.quantity;
+  }
+  return Math.floor(quantity / ONE_CONTRACT);
+}
+
+/** Whole contracts a leg's depth can fill. */
+export function contractsIn(leg: Leg): number {
+  return Math.floor(depthQuantity(leg.depth) / ONE_CONTRACT);
 }
 
 /**
@@ -87,8 +102,4 @@ export function profitableArbitrageContracts(leg: Leg, hedge: Leg): number {
     }
   }
   return best;
-}
-
-function contractsIn(leg: Leg): number {
-  return Math.floor(depthQuantity(leg.depth) / ONE_CONTRACT);
 }

@@ -221,6 +221,38 @@ describe('decide: each rejection reason, in order', () => {
   });
 });
 
+describe('decide: money-losing sizes are never accepted', () => {
+  it('stops at the first level whose price plus its fee is not below fair value', () => {
+    // Fair 0.60. Level 2 at 0.595 costs 0.595 + 0.07 x 0.595 x 0.405 = 0.6119 a contract with Kalshi's taker fee:
+    // buying into it loses money, so only the 5 contracts at 0.50 may be bought.
+    const thin = modelEdgeCandidate({
+      nowMs: NOW,
+      modelProbability: 0.6,
+      leg: kalshiLeg({
+        askMicros: 500_000,
+        depth: [
+          { priceMicros: 500_000, quantity: 500 },
+          { priceMicros: 595_000, quantity: 1_000_000 },
+        ],
+      }),
+    });
+    const d = decide({ candidate: thin, state: state({ bankrollMicros: 10_000_000_000 }), limits, nowMs: NOW });
+    expect(d).toMatchObject({ status: 'accepted', fills: [{ quantity: 500 }] });
+  });
+
+  it('rejects, rather than failing the batch, a leg whose whole depth is below the venue minimum', () => {
+    const shallow = modelEdgeCandidate({
+      nowMs: NOW,
+      leg: kalshiLeg({ askMicros: 500_000, depth: [{ priceMicros: 500_000, quantity: 50 }], minOrderQuantity: 100 }),
+    });
+    expect(signalCandidateSchema.safeParse(shallow).success).toBe(true);
+    expect(decide({ candidate: shallow, state: state(), limits, nowMs: NOW })).toMatchObject({
+      status: 'rejected',
+      reason: 'size_below_venue_minimum',
+    });
+  });
+});
+
 describe('applyAccepted', () => {
   it('debits the bankroll and adds exposure and a cooldown for the next candidate of the batch', () => {
     const d = decide({ candidate, state: state(), limits, nowMs: NOW });
