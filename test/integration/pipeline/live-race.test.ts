@@ -1,0 +1,66 @@
+import './quiet-env.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgSignalStore } from '#adapters/pg/signals';
+import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
+import { seedSampleGame } from '../../../local/pipeline/seed.ts';
+import { evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
+import type { SignalStore } from '../../../shared/services/pipeline/ports.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { defaultLimits } from './harness.ts';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedSampleGame(db.pool);
+  await db.pool.query(
+    `UPDATE bankroll SET balance_micros = 1000000000, version = version + 1, last_reason = 'deposit', last_ref = 'seed'
+      WHERE mode = 'live'`,
+  );
+});
+
+afterAll(() => db?.drop());
+
+/** Both evaluators load before either writes: the interleaving that lets two of them spend the same headroom. */
+function afterBothLoaded(store: SignalStore): [SignalStore, SignalStore] {
+  let release!: () => void;
+  const bothLoaded = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let loads = 0;
+  const gated: SignalStore = {
+    async loadBatch(candidates, window) {
+      const snapshot = await store.loadBatch(candidates, window);
+      loads += 1;
+      if (loads === 2) release();
+      if (loads <= 2) await bothLoaded;
+      return snapshot;
+    },
+    writeBatch: (input) => store.writeBatch(input),
+  };
+  return [gated, gated];
+}
+
+describe('live mode, two evaluators deciding from the same snapshot', () => {
+  it('accepts only one of two candidates on the same market side: the other re-decides and sees the cooldown', async () => {
+    const now = Date.now();
+    const [a, b] = afterBothLoaded(createPgSignalStore(db.pool, 'live'));
+    const deps = (store: SignalStore) => ({
+      store,
+      limits: defaultLimits,
+      mode: 'live' as const,
+      now: () => now,
+      sendExecutionRequests: async () => undefined,
+    });
+    const [first, second] = await Promise.all([
+      evaluateCandidates(deps(a), [modelEdgeCandidate({ nowMs: now, bookVersion: 1 })]),
+      evaluateCandidates(deps(b), [modelEdgeCandidate({ nowMs: now, bookVersion: 2 })]),
+    ]);
+    const statuses = [first[0], second[0]].map((o) => (o instanceof Error ? 'error' : `${o?.status}:${o?.reason}`));
+    expect(statuses.sort()).toEqual(['accepted:null', 'rejected:cooldown_active']);
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE mode = 'live' AND status = 'pending'`,
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+});
