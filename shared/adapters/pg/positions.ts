@@ -60,6 +60,9 @@ export async function findSettleablePositions(
 export interface PositionSettlement {
   positionId: string;
   marketId: string;
+  /** The size and cost basis the payout was computed from: a position that grew since is left for the next run. */
+  quantity: number;
+  costBasisMicros: number;
   winningSide: 'yes' | 'no';
   realizedPnlMicros: number;
   payoutMicros: number;
@@ -67,7 +70,8 @@ export interface PositionSettlement {
 
 /**
  * Closes the positions that are still open, in the caller's transaction, and marks their markets settled. Returns
- * only the ones this call closed: a position closed by an earlier or concurrent run is not paid twice.
+ * only the ones this call closed: a position closed by an earlier or concurrent run is not paid twice, and one that
+ * a trade grew after it was read is not paid on its old size (the next run settles it whole).
  */
 export async function closeSettledPositions(
   client: pg.PoolClient,
@@ -75,13 +79,23 @@ export async function closeSettledPositions(
   settledAtMs: number,
 ): Promise<PositionSettlement[]> {
   const { rows } = await client.query<{ id: string }>(
-    `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(position_id uuid, realized_pnl_micros bigint))
+    `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
+                  AS s(position_id uuid, realized_pnl_micros bigint, quantity bigint, cost_basis_micros bigint))
      UPDATE positions p SET status = 'settled', realized_pnl_micros = s.realized_pnl_micros,
                             settled_at = to_timestamp($2 / 1000.0)
-       FROM s WHERE p.id = s.position_id AND p.status = 'open'
+       FROM s
+      WHERE p.id = s.position_id AND p.status = 'open'
+        AND p.quantity_hundredths = s.quantity AND p.cost_micros + p.fees_micros = s.cost_basis_micros
      RETURNING p.id`,
     [
-      JSON.stringify(settlements.map((s) => ({ position_id: s.positionId, realized_pnl_micros: s.realizedPnlMicros }))),
+      JSON.stringify(
+        settlements.map((s) => ({
+          position_id: s.positionId,
+          realized_pnl_micros: s.realizedPnlMicros,
+          quantity: s.quantity,
+          cost_basis_micros: s.costBasisMicros,
+        })),
+      ),
       settledAtMs,
     ],
   );

@@ -31,6 +31,8 @@ export async function settleFinishedGames(pool: pg.Pool, nowMs: number, batchSiz
           return {
             positionId: p.positionId,
             marketId: p.marketId,
+            quantity: p.quantity,
+            costBasisMicros: p.costBasisMicros,
             winningSide: p.winningSide,
             payoutMicros,
             realizedPnlMicros,

@@ -1,5 +1,7 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeSettledPositions, findSettleablePositions } from '#adapters/pg/positions';
+import { inTransaction } from '#adapters/pg/transaction';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
@@ -80,5 +82,35 @@ describe('settlement', () => {
     ]);
     expect(again.map((r) => r.settled)).toEqual([0, 0]);
     expect(await balance()).toBe(afterTrades + first.payoutMicros);
+  });
+
+  it('does not pay a position on the size it had when read if a trade grew it before the close', async () => {
+    // Runs after the game above is final: a position opened on the home team's Kalshi market.
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO positions (market_id, side, mode, quantity_hundredths, cost_micros, fees_micros)
+       VALUES ($1, 'yes', 'paper', 10000, 50000000, 0) RETURNING id`,
+      [game.kalshiMarketId],
+    );
+    const positionId = rows[0]!.id;
+    const [read] = (await findSettleablePositions(db.pool, 10)).filter((p) => p.positionId === positionId);
+    expect(read?.quantity).toBe(10_000);
+    // An evaluator's trade lands between settlement's read and its close.
+    await db.pool.query(`UPDATE positions SET quantity_hundredths = 15000, cost_micros = 75000000 WHERE id = $1`, [
+      positionId,
+    ]);
+    const stale = {
+      ...read!,
+      quantity: 10_000,
+      costBasisMicros: 50_000_000,
+      payoutMicros: 100_000_000,
+      realizedPnlMicros: 50_000_000,
+    };
+    const closed = await inTransaction(db.pool, (client) => closeSettledPositions(client, [stale], Date.now()));
+    expect(closed).toEqual([]);
+
+    const before = await balance();
+    const next = await settleFinishedGames(db.pool, Date.now());
+    expect(next).toMatchObject({ settled: 1, payoutMicros: 150_000_000, realizedPnlMicros: 75_000_000 });
+    expect(await balance()).toBe(before + 150_000_000);
   });
 });
