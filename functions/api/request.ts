@@ -3,9 +3,19 @@ import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../shared/contracts/api/common.ts';
 import { ApiError } from '../../shared/services/api/errors.ts';
 
+function safeParseBounded<S extends z.ZodType>(schema: S, value: unknown, where: string) {
+  try {
+    return schema.safeParse(value);
+  } catch (error) {
+    // A recursive schema (any JSON) overflows the stack on absurdly deep nesting: that is bad input, not a 500.
+    if (error instanceof RangeError) throw new ApiError(400, 'invalid_request', `${where} is nested too deeply`);
+    throw error;
+  }
+}
+
 /** Edge parsing: every input goes through a zod schema here, and a failure is a 400 with the zod issues. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
+  const parsed = safeParseBounded(schema, value, where);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }));
     throw new ApiError(400, 'invalid_request', `invalid ${where}`, details);
@@ -39,7 +49,9 @@ export function jsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, sch
 }
 
 export function pathParams<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
-  return validate(schema, event.pathParameters ?? {}, 'path');
+  // API Gateway's catch-all route adds `proxy` (the whole path); the router adds the named parameters beside it.
+  const { proxy: _whole, ...named } = event.pathParameters ?? {};
+  return validate(schema, named, 'path');
 }
 
 export function queryParams<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const KEY_BYTES = 32;
+const TAG_BYTES = 16;
 
 export interface SealedBox {
   ciphertext: Buffer;
@@ -21,7 +22,7 @@ function checkKey(key: Buffer): void {
 export function seal(key: Buffer, plaintext: Buffer, aad: string): SealedBox {
   checkKey(key);
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv);
+  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return { ciphertext, iv, authTag: cipher.getAuthTag() };
@@ -29,7 +30,11 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string): SealedBox {
 
 export function open(key: Buffer, box: SealedBox, aad: string): Buffer {
   checkKey(key);
-  const decipher = createDecipheriv(ALGORITHM, key, box.iv);
+  // Node would accept a tag cut down to 4 bytes (and any IV length): insist on the full sizes we wrote.
+  if (box.iv.length !== IV_BYTES || box.authTag.length !== TAG_BYTES) {
+    throw new Error('sealed box has the wrong IV or tag length');
+  }
+  const decipher = createDecipheriv(ALGORITHM, key, box.iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(box.authTag);
   return Buffer.concat([decipher.update(box.ciphertext), decipher.final()]);

@@ -111,4 +111,35 @@ describe('handler with API Gateway events', () => {
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM jobs');
     expect(rows[0].n).toBe(0);
   });
+
+  it('serves path ids behind the deployed catch-all route, whose events also carry pathParameters.proxy', async () => {
+    const claims = { sub: 'alice', role: 'trader' };
+    const created = await invoke(
+      event('POST', '/v1/consents', {
+        claims,
+        body: JSON.stringify({ scope: 'store_session', sportsbook: 'dk', textVersion: 'v1' }),
+      }),
+    );
+    expect(created.statusCode).toBe(201);
+    const id = body(created).id as string;
+    const path = `/v1/consents/${id}`;
+    const res = await invoke({
+      ...event('DELETE', path, { claims }),
+      routeKey: 'ANY /{proxy+}',
+      pathParameters: { proxy: path.slice(1) },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(body(res)).toMatchObject({ id, status: 'revoked' });
+  });
+
+  it('answers 400, not 500, to JSON nested deeper than the validator can walk, and writes nothing', async () => {
+    const claims = { sub: 'alice', role: 'trader' };
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const raw = `{"sportsbook":"dk","consentId":"00000000-0000-4000-8000-000000000000","sessionData":${deep}}`;
+    const res = await invoke(event('POST', '/v1/sessions', { claims, body: raw }));
+    expect(res.statusCode).toBe(400);
+    expect(body(res).error).toMatchObject({ code: 'invalid_request', message: 'body is nested too deeply' });
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM sportsbook_sessions');
+    expect(rows[0].n).toBe(0);
+  });
 });

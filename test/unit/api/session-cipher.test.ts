@@ -6,6 +6,12 @@ import { open, seal } from '../../../shared/adapters/crypto/session-cipher.ts';
 const key = randomBytes(32);
 
 describe('session cipher (AES-256-GCM)', () => {
+  it('refuses a truncated tag, which Node would otherwise check on its first 4 bytes only', () => {
+    const box = seal(key, Buffer.from('{"cookie":"x"}'), 'row');
+    expect(() => open(key, { ...box, authTag: box.authTag.subarray(0, 4) }, 'row')).toThrow(/tag length/);
+    expect(() => open(key, { ...box, iv: Buffer.concat([box.iv, Buffer.alloc(4)]) }, 'row')).toThrow(/IV/);
+  });
+
   it('round-trips any bytes and never leaves the plaintext in the sealed parts', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 8, maxLength: 2048 }), fc.string(), (bytes, aad) => {
