@@ -9,7 +9,7 @@ export const SAMPLE_RESOLUTION_KEY = 'moneyline:incl_ot';
  * tokens. Both venues' markets settle on the winner of the game including overtime, and both wait for a postponed
  * game to be completed, so they share one resolution key (checked by hand against the rule texts in the scenario).
  */
-export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[] {
+export function marketSides(scenario: Scenario, tick: ScenarioTick, observedAtMs = tick.atMs): MarketSide[] {
   const { home, away } = tick.game;
   const resolutionKey = SAMPLE_RESOLUTION_KEY;
   const kalshiOther = scenario.kalshi.yesTeam === home.abbreviation ? away.abbreviation : home.abbreviation;
@@ -38,6 +38,7 @@ export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[
         fee: kalshiFee,
         minOrderQuantity: scenario.kalshi.minOrderHundredths,
         resolutionKey,
+        observedAtMs,
       });
     }
   }
@@ -53,6 +54,7 @@ export function marketSides(scenario: Scenario, tick: ScenarioTick): MarketSide[
       fee: polymarketFee,
       minOrderQuantity: scenario.polymarket.minOrderHundredths,
       resolutionKey,
+      observedAtMs,
     });
   }
   return sides;

@@ -198,11 +198,10 @@ export async function replayScenario(opts: ReplayOptions): Promise<ReplayResult>
           awayScore: game.away.score,
           secondsRemaining: game.secondsRemaining,
           pregameHomeWinProbability: scenario.pregameHomeWinProbability,
-          sides: marketSides(scenario, tick),
+          sides: marketSides(scenario, tick, wallMs),
           minEdgeBps: opts.minEdgeBps,
           bookVersion: wallMs,
           stateVersion: wallMs,
-          priceObservedAtMs: wallMs,
           nowMs: Date.now(),
         })
       : [];

@@ -15,6 +15,8 @@ export interface MarketSide extends Omit<Leg, 'askMicros' | 'depth'> {
   asks: DepthLevel[];
   /** Identifies the market's resolution rule: sides pair for arbitrage only when both resolve on the same one. */
   resolutionKey: string;
+  /** When this side's book was last observed: each venue's feed can stall on its own. */
+  observedAtMs: number;
 }
 
 export interface ScanInput {
@@ -30,7 +32,6 @@ export interface ScanInput {
   minEdgeBps: number;
   bookVersion: number;
   stateVersion: number;
-  priceObservedAtMs: number;
   nowMs: number;
   /** Levels of depth a candidate carries: enough to size against, small enough for one SQS message. */
   maxDepthLevels?: number;
@@ -53,11 +54,12 @@ export function findCandidates(input: ScanInput): SignalCandidate[] {
 }
 
 function toLeg(side: MarketSide, maxLevels: number): Leg {
-  const { paysOnTeam: _team, asks, resolutionKey: _rule, ...rest } = side;
+  const { paysOnTeam: _team, asks, resolutionKey: _rule, observedAtMs: _at, ...rest } = side;
   return { ...rest, askMicros: asks[0]!.priceMicros, depth: asks.slice(0, maxLevels) };
 }
 
-function envelope(input: ScanInput, modelProbability: number, edgeBps: number) {
+/** A candidate is as old as its oldest leg's book: the evaluator's staleness check must see the stalest price. */
+function envelope(input: ScanInput, sides: MarketSide[], modelProbability: number, edgeBps: number) {
   return {
     type: 'signal_candidate' as const,
     v: 1 as const,
@@ -66,7 +68,7 @@ function envelope(input: ScanInput, modelProbability: number, edgeBps: number) {
     edgeBps: Math.max(-10_000, Math.min(10_000, edgeBps)),
     bookVersion: input.bookVersion,
     stateVersion: input.stateVersion,
-    priceObservedAtMs: input.priceObservedAtMs,
+    priceObservedAtMs: Math.min(...sides.map((s) => s.observedAtMs)),
     createdAtMs: input.nowMs,
   };
 }
@@ -90,7 +92,7 @@ function modelEdges(input: ScanInput, sides: MarketSide[], probabilityOf: (team:
       bookVersion: input.bookVersion,
       stateVersion: input.stateVersion,
     });
-    return [{ ...envelope(input, probability, edgeBps), kind: 'model_edge', id, leg }];
+    return [{ ...envelope(input, [side], probability, edgeBps), kind: 'model_edge', id, leg }];
   });
 }
 
@@ -116,7 +118,7 @@ function arbitrages(input: ScanInput, sides: MarketSide[], probabilityOf: (team:
         bookVersion: input.bookVersion,
         stateVersion: input.stateVersion,
       });
-      out.push({ ...envelope(input, probabilityOf(a.paysOnTeam), edgeBps), kind: 'arbitrage', id, leg, hedge });
+      out.push({ ...envelope(input, [a, b], probabilityOf(a.paysOnTeam), edgeBps), kind: 'arbitrage', id, leg, hedge });
     }
   }
   return out;

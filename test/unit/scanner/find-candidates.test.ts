@@ -25,7 +25,6 @@ function scan(tick: ScenarioTick, overrides: Partial<ScanInput> = {}) {
     minEdgeBps: 200,
     bookVersion: 1,
     stateVersion: 1,
-    priceObservedAtMs: tick.atMs,
     nowMs: tick.atMs,
     ...overrides,
   });
@@ -65,6 +64,18 @@ describe('findCandidates on the sample game', () => {
     // 190 contracts at the top: Kalshi fee ceil-to-cent(0.07 x 190 x 0.62 x 0.38) = $3.14, Polymarket
     // 190 x 0.03 x 0.33 x 0.67 = $1.26027; profit 190 x (1 - 0.95) - 4.40027 = $5.09973 -> 268 bps a contract.
     expect(arb.edgeBps).toBe(268);
+  });
+
+  it('dates a candidate by its stalest leg, so a stalled venue feed cannot pass as fresh', () => {
+    const staleMs = arbTick.atMs - 300_000;
+    const sides = marketSides(scenario, arbTick).map((s) =>
+      s.venue === 'polymarket' ? { ...s, observedAtMs: staleMs } : s,
+    );
+    const candidates = scan(arbTick, { sides });
+    expect(candidates.find((c) => c.kind === 'arbitrage')?.priceObservedAtMs).toBe(staleMs);
+    expect(candidates.find((c) => c.kind === 'model_edge' && c.leg.venue === 'kalshi')?.priceObservedAtMs).toBe(
+      arbTick.atMs,
+    );
   });
 
   it('never pairs markets that resolve on different rules', () => {
