@@ -25,7 +25,15 @@ const snapshotRow = z.object({
   kill: z.boolean().nullable(),
   bankroll: z.object({ balance: money, version: money }),
   markets: z.array(
-    z.object({ id: z.string(), venue: z.string(), venue_market_id: z.string(), game_id: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      venue: z.string(),
+      venue_market_id: z.string(),
+      game_id: z.string().nullable(),
+      open: z.boolean(),
+      resolution_key: z.string(),
+      outcome_team_id: z.string().nullable(),
+    }),
   ),
   market_exposure: z.array(z.object({ venue: z.string(), venue_market_id: z.string(), micros: money })),
   game_exposure: z.array(z.object({ game_id: z.string(), micros: money })),
@@ -58,7 +66,9 @@ const LOAD_SQL = `
 WITH keys AS (
   SELECT DISTINCT k.venue, k.venue_market_id FROM jsonb_to_recordset($1::jsonb) AS k(venue text, venue_market_id text)
 ), mk AS (
-  SELECT m.id, m.venue, m.venue_market_id, m.game_id FROM markets m JOIN keys USING (venue, venue_market_id)
+  SELECT m.id, m.venue, m.venue_market_id, m.game_id, m.resolution_key, m.outcome_team_id,
+         (m.status = 'open' AND coalesce(g.status, 'scheduled') IN ('scheduled', 'in_progress')) AS open
+    FROM markets m JOIN keys USING (venue, venue_market_id) LEFT JOIN games g ON g.id = m.game_id
 ), open_cost AS (
   SELECT p.market_id, p.cost_micros + p.fees_micros AS micros
     FROM positions p WHERE p.status = 'open' AND p.mode = $2
@@ -134,7 +144,13 @@ export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalSto
       const markets = new Map<string, KnownMarket>(
         row.markets.map((m) => [
           marketKey({ venue: m.venue, venueMarketId: m.venue_market_id }),
-          { marketId: m.id, gameId: m.game_id },
+          {
+            marketId: m.id,
+            gameId: m.game_id,
+            open: m.open,
+            resolutionKey: m.resolution_key,
+            outcomeTeamId: m.outcome_team_id,
+          },
         ]),
       );
       const pendingRequests: ExecutionRequest[] =

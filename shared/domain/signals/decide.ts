@@ -11,6 +11,7 @@ import {
   profitableArbitrageContracts,
   topOfBookPriceMicros,
 } from './sizing.ts';
+import { type MarketFacts, tradabilityProblem } from './tradability.ts';
 import {
   type Decision,
   type LegFill,
@@ -26,6 +27,8 @@ export interface DecideInput {
   state: RiskState;
   limits: RiskLimits;
   nowMs: number;
+  /** Our records of each leg's market, in leg order; the evaluator always passes them. */
+  markets?: readonly MarketFacts[];
 }
 
 function legsOf(candidate: SignalCandidate): Leg[] {
@@ -37,12 +40,14 @@ function legsOf(candidate: SignalCandidate): Leg[] {
  * candidates are sized with fractional Kelly of the bankroll, capped by the depth they carried and by every limit's
  * headroom; arbitrage legs are sized together, in equal counts.
  */
-export function decide({ candidate, state, limits, nowMs }: DecideInput): Decision {
+export function decide({ candidate, state, limits, nowMs, markets }: DecideInput): Decision {
   const edgeBps = Math.min(candidate.edgeBps, edgeAfterFeesBps(candidate));
   const reject = (reason: RejectionReason): Decision => ({ status: 'rejected', edgeBps, reason });
   const legs = legsOf(candidate);
 
   if (state.killSwitchEngaged) return reject('kill_switch_engaged');
+  const untradable = markets && tradabilityProblem(candidate, markets);
+  if (untradable) return reject(untradable);
   if (nowMs - candidate.priceObservedAtMs > limits.staleAfterMs) return reject('price_stale');
   if (edgeBps < limits.minEdgeBps) return reject('edge_below_minimum');
   const coolingDown = legs.some((leg) => {

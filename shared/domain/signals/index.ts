@@ -11,4 +11,5 @@ export {
   profitableArbitrageContracts,
   topOfBookPriceMicros,
 } from './sizing.ts';
+export { type MarketFacts, tradabilityProblem } from './tradability.ts';
 export * from './types.ts';

@@ -3,6 +3,8 @@ import type { Side, Venue } from '#contracts/common';
 /** Why a candidate was turned down, in the order the evaluator checks. */
 export const rejectionReasons = [
   'kill_switch_engaged',
+  'market_not_open',
+  'arbitrage_legs_mismatched',
   'price_stale',
   'edge_below_minimum',
   'cooldown_active',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionRequest } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { applyAccepted, decide, marketKey, type RiskLimits } from '#domain/signals/index';
-import type { DecisionRecord, ExecutionSender, NewDecision, SignalStore, TradingMode } from './ports.ts';
+import type { DecisionRecord, ExecutionSender, KnownMarket, NewDecision, SignalStore, TradingMode } from './ports.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -68,7 +68,7 @@ export async function evaluateCandidates(
         );
         continue;
       }
-      const decision = decide({ candidate, state, limits: deps.limits, nowMs });
+      const decision = decide({ candidate, state, limits: deps.limits, nowMs, markets: markets as KnownMarket[] });
       const signalId = randomUUID();
       const orders =
         decision.status === 'accepted'

@@ -1,6 +1,6 @@
 import type { ExecutionRequest } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import type { Decision, LegFill, RejectionReason, RiskState } from '#domain/signals/index';
+import type { Decision, LegFill, MarketFacts, RejectionReason, RiskState } from '#domain/signals/index';
 
 export type TradingMode = 'paper' | 'live';
 
@@ -21,7 +21,7 @@ export interface PlannedOrder {
 }
 
 /** Our record of a venue market, found by (venue, venue market id). */
-export interface KnownMarket {
+export interface KnownMarket extends MarketFacts {
   marketId: string;
   gameId: string | null;
 }

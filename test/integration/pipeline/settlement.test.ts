@@ -82,6 +82,15 @@ describe('settlement', () => {
     ]);
     expect(again.map((r) => r.settled)).toEqual([0, 0]);
     expect(await balance()).toBe(afterTrades + first.payoutMicros);
+
+    // A candidate that arrives after the final buzzer is turned down: its market is settled and its game is over.
+    const late = modelEdgeCandidate({ nowMs: Date.now(), bookVersion: 4 });
+    expect((await handler(sqsEvent([late]), localLambdaContext('signal-evaluator'))).batchItemFailures).toEqual([]);
+    const { rows: decided } = await db.pool.query(
+      'SELECT decision, reason FROM trading_signals WHERE candidate_id = $1',
+      [late.id],
+    );
+    expect(decided).toEqual([{ decision: 'rejected', reason: 'market_not_open' }]);
   });
 
   it('does not pay a position on the size it had when read if a trade grew it before the close', async () => {

@@ -1,0 +1,35 @@
+import type { SignalCandidate } from '#contracts/signal-candidate';
+import type { RejectionReason } from './types.ts';
+
+/** What we know of a leg's market from our own records, not from the candidate. */
+export interface MarketFacts {
+  /** The market is open and its game is neither final nor called off. */
+  open: boolean;
+  /** Our canonical form of the venue's resolution rule. */
+  resolutionKey: string;
+  /** The team whose win makes YES pay. */
+  outcomeTeamId: string | null;
+}
+
+/**
+ * Checks a candidate against our records before any risk or sizing: every market must still be open, and an
+ * arbitrage's two markets must resolve on the same rule and pay on opposite outcomes. The producer's pairing is not
+ * trusted: a wrong team alias would otherwise buy two legs that lose together.
+ */
+export function tradabilityProblem(
+  candidate: SignalCandidate,
+  markets: readonly MarketFacts[],
+): RejectionReason | undefined {
+  if (markets.some((m) => !m.open)) return 'market_not_open';
+  if (candidate.kind !== 'arbitrage') return undefined;
+  const [a, b] = markets as [MarketFacts, MarketFacts];
+  if (a.resolutionKey !== b.resolutionKey || a.outcomeTeamId === null || b.outcomeTeamId === null) {
+    return 'arbitrage_legs_mismatched';
+  }
+  // YES pays when its market's team wins, NO when it does not. In a two-outcome game two legs are opposite when
+  // they name the same team on different sides, or different teams on the same side.
+  const sameTeam = a.outcomeTeamId === b.outcomeTeamId;
+  const sameSide = candidate.leg.side === candidate.hedge.side;
+  const opposite = sameTeam !== sameSide;
+  return opposite ? undefined : 'arbitrage_legs_mismatched';
+}
