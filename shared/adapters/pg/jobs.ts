@@ -91,3 +91,14 @@ export async function transitionJob(
   );
   return rows[0];
 }
+
+/** Cancels the user's unfinished jobs for one sportsbook (its consent was withdrawn); returns their ids. */
+export async function cancelUnfinishedJobsFor(db: Db, userId: string, sportsbook: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE jobs SET status = 'cancelled', finished_at = now(), error = 'consent withdrawn'
+      WHERE user_id = $1 AND payload ->> 'sportsbook' = $2 AND status IN ('queued', 'running')
+      RETURNING id`,
+    [userId, sportsbook],
+  );
+  return rows.map((r) => r.id);
+}

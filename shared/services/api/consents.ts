@@ -1,5 +1,6 @@
 import { appendAudit } from '#adapters/pg/audit-log';
 import { type ConsentRow, insertConsent, listConsents, revokeConsent } from '#adapters/pg/consents';
+import { cancelUnfinishedJobsFor } from '#adapters/pg/jobs';
 import { revokeSessionsForConsent } from '#adapters/pg/sessions';
 import { inTransaction } from '#adapters/pg/transaction';
 import type { ListResponse } from '../../contracts/api/common.ts';
@@ -45,19 +46,25 @@ export async function listUserConsents(
   return page(rows, query.limit, toView, (row) => ({ k: row.cursor_key, id: row.id }));
 }
 
-/** Revoking a consent revokes, in the same transaction, every session stored under it (DESIGN.md section 9). */
+/**
+ * Revoking a consent revokes, in the same transaction, every session stored under it (DESIGN.md section 9) and,
+ * for the scopes that let jobs run, cancels the user's unfinished jobs on that sportsbook: a queued bet must not
+ * run on a permission the user took back.
+ */
 export function withdrawConsent(deps: ApiDeps, actor: Actor, id: string): Promise<ConsentView> {
   return inTransaction(deps.pool, async (client) => {
     const row = await revokeConsent(client, actor.sub, id);
     if (!row) throw notFound('active consent');
     const revokedSessionIds = await revokeSessionsForConsent(client, actor.sub, id);
+    const cancelledJobIds =
+      row.scope === 'live_trading' ? [] : await cancelUnfinishedJobsFor(client, actor.sub, row.sportsbook);
     await appendAudit(client, {
       actor: actor.sub,
       action: 'consent.revoke',
       resourceType: 'consent',
       resourceId: id,
       requestId: actor.requestId,
-      details: { revokedSessionIds },
+      details: { revokedSessionIds, cancelledJobIds },
     });
     return toView(row);
   });
