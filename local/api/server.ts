@@ -2,12 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type pg from 'pg';
-import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { createPool } from '#adapters/pg/pool';
 import { loadConfig } from '#config/env';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
-import type { ApiDeps } from '../../shared/services/api/deps.ts';
+import { type ApiDeps, apiDepsFromConfig } from '../../shared/services/api/deps.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
 import { toHttpApiEvent } from './lambda-event.ts';
@@ -86,17 +85,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   if (!pool) throw new Error('startApiServer needs a pool or a database URL');
   const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);
   const handler = createApiHandler(
-    {
-      pool,
-      secrets: createLocalSecretsProvider(config.LOCAL_SECRETS_FILE),
-      sqs: makeSqsClient(),
-      browserJobsQueueUrl: config.BROWSER_JOBS_QUEUE_URL,
-      dynamo: makeDynamoClient(),
-      idempotencyTable: config.IDEMPOTENCY_TABLE,
-      redisUrl: config.REDIS_URL,
-      now: () => new Date(),
-      ...opts.deps,
-    },
+    { ...apiDepsFromConfig(config, pool, createLocalSecretsProvider(config.LOCAL_SECRETS_FILE)), ...opts.deps },
     { timeoutEarlyInMillis: 0 },
   );
 

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
+import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
+import type { Config } from '#config/env';
 import type { SecretsProvider } from '../../adapters/secrets/provider.ts';
 
 /** Everything the API's services reach outside the process, built once per process by the handler or local server. */
@@ -13,4 +15,18 @@ export interface ApiDeps {
   idempotencyTable: string | undefined;
   redisUrl: string | undefined;
   now(): Date;
+}
+
+/** The deps as the environment configures them: one place for the Lambda and the local server alike. */
+export function apiDepsFromConfig(config: Config, pool: pg.Pool, secrets: SecretsProvider): ApiDeps {
+  return {
+    pool,
+    secrets,
+    sqs: makeSqsClient(),
+    browserJobsQueueUrl: config.BROWSER_JOBS_QUEUE_URL,
+    dynamo: makeDynamoClient(),
+    idempotencyTable: config.IDEMPOTENCY_TABLE,
+    redisUrl: config.REDIS_URL,
+    now: () => new Date(),
+  };
 }

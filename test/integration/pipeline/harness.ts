@@ -13,17 +13,7 @@ import { createIdempotencyTable, startDynamoEmulator } from '../../../local/emul
 import { createQueues, type LocalQueue, startSqsEmulator } from '../../../local/emulators/sqs.ts';
 import { executionSender } from '../../../shared/services/pipeline/execution-queues.ts';
 import type { TradingMode } from '../../../shared/services/pipeline/ports.ts';
-
-export const defaultLimits: RiskLimits = {
-  staleAfterMs: 30_000,
-  minEdgeBps: 200,
-  cooldownMs: 60_000,
-  kellyFraction: 0.25,
-  maxExposurePerMarketMicros: 250_000_000,
-  maxExposurePerGameMicros: 500_000_000,
-  maxTotalExposureMicros: 2_000_000_000,
-  dailyLossLimitMicros: 200_000_000,
-};
+import { defaultLimits } from '../../support/risk.ts';
 
 export interface Emulators {
   sqs: SQSClient;

@@ -6,7 +6,7 @@ import { seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
 import type { SignalStore } from '../../../shared/services/pipeline/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
-import { defaultLimits } from './harness.ts';
+import { defaultLimits } from '../../support/risk.ts';
 
 let db: TestDatabase;
 

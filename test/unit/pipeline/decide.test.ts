@@ -1,39 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
-import {
-  applyAccepted,
-  decide,
-  marketKey,
-  marketSideKey,
-  type RiskLimits,
-  type RiskState,
-} from '#domain/signals/index';
+import { applyAccepted, decide, marketKey, marketSideKey } from '#domain/signals/index';
 import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
+import { defaultLimits, riskState } from '../../support/risk.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
-const limits: RiskLimits = {
-  staleAfterMs: 30_000,
-  minEdgeBps: 200,
-  cooldownMs: 60_000,
-  kellyFraction: 0.25,
-  maxExposurePerMarketMicros: 250_000_000,
-  maxExposurePerGameMicros: 500_000_000,
-  maxTotalExposureMicros: 2_000_000_000,
-  dailyLossLimitMicros: 200_000_000,
-};
-
-function state(overrides: Partial<RiskState> = {}): RiskState {
-  return {
-    killSwitchEngaged: false,
-    bankrollMicros: 1_000_000_000,
-    exposureByMarketMicros: new Map(),
-    exposureByGameMicros: new Map(),
-    totalExposureMicros: 0,
-    realizedPnlTodayMicros: 0,
-    lastAcceptedAtMs: new Map(),
-    ...overrides,
-  };
-}
+const limits = defaultLimits;
+const state = riskState;
 
 const candidate = modelEdgeCandidate({ nowMs: NOW });
 const leg = candidate.leg;

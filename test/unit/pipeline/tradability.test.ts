@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type MarketFacts, tradabilityProblem } from '#domain/signals/index';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
+import { defaultLimits, riskState } from '../../support/risk.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
 const market = (outcomeTeamId: string, overrides: Partial<MarketFacts> = {}): MarketFacts => ({
@@ -38,25 +39,8 @@ describe('tradabilityProblem', () => {
 });
 
 describe('decide with market facts', () => {
-  const state = {
-    killSwitchEngaged: false,
-    bankrollMicros: 1_000_000_000,
-    exposureByMarketMicros: new Map(),
-    exposureByGameMicros: new Map(),
-    totalExposureMicros: 0,
-    realizedPnlTodayMicros: 0,
-    lastAcceptedAtMs: new Map(),
-  };
-  const limits = {
-    staleAfterMs: 30_000,
-    minEdgeBps: 200,
-    cooldownMs: 60_000,
-    kellyFraction: 0.25,
-    maxExposurePerMarketMicros: 250_000_000,
-    maxExposurePerGameMicros: 500_000_000,
-    maxTotalExposureMicros: 2_000_000_000,
-    dailyLossLimitMicros: 200_000_000,
-  };
+  const state = riskState();
+  const limits = defaultLimits;
 
   it('checks the kill switch first, then the markets, then everything else', () => {
     const closed = [market('DEN', { open: false }), market('DEN')];

@@ -1,0 +1,27 @@
+import type { RiskLimits, RiskState } from '#domain/signals/index';
+
+/** Limits the worked examples are computed against (the config's defaults today, pinned here on purpose). */
+export const defaultLimits: RiskLimits = {
+  staleAfterMs: 30_000,
+  minEdgeBps: 200,
+  cooldownMs: 60_000,
+  kellyFraction: 0.25,
+  maxExposurePerMarketMicros: 250_000_000,
+  maxExposurePerGameMicros: 500_000_000,
+  maxTotalExposureMicros: 2_000_000_000,
+  dailyLossLimitMicros: 200_000_000,
+};
+
+/** A clean risk state: $1,000 bankroll, no exposure, no history. */
+export function riskState(overrides: Partial<RiskState> = {}): RiskState {
+  return {
+    killSwitchEngaged: false,
+    bankrollMicros: 1_000_000_000,
+    exposureByMarketMicros: new Map(),
+    exposureByGameMicros: new Map(),
+    totalExposureMicros: 0,
+    realizedPnlTodayMicros: 0,
+    lastAcceptedAtMs: new Map(),
+    ...overrides,
+  };
+}
