@@ -73,8 +73,9 @@ WITH keys AS (
   SELECT p.market_id, p.cost_micros + p.fees_micros AS micros
     FROM positions p WHERE p.status = 'open' AND p.mode = $2
   UNION ALL
-  SELECT o.market_id, o.count_hundredths * o.limit_price_micros / 100
-    FROM orders o WHERE o.mode = 'live' AND $2 = 'live' AND o.status IN ('pending', 'sent')
+  -- Live orders not yet filled count at their limit price, rounded up; the filled part is already a position.
+  SELECT o.market_id, ((o.count_hundredths - o.filled_hundredths) * o.limit_price_micros + 99) / 100
+    FROM orders o WHERE o.mode = 'live' AND $2 = 'live' AND o.status IN ('pending', 'sent', 'partially_filled')
 )
 SELECT
   (SELECT engaged FROM kill_switch) AS kill,

@@ -63,4 +63,20 @@ describe('live mode, two evaluators deciding from the same snapshot', () => {
     );
     expect(rows[0]!.n).toBe(1);
   });
+
+  it('counts the unfilled rest of a partly filled live order as exposure on its market', async () => {
+    const { rows } = await db.pool.query<{ id: string; count: number; price: number }>(
+      `UPDATE orders SET status = 'partially_filled', filled_hundredths = count_hundredths / 2
+        WHERE mode = 'live' AND status = 'pending'
+       RETURNING id, count_hundredths - filled_hundredths AS count, limit_price_micros AS price`,
+    );
+    expect(rows).toHaveLength(1);
+    const candidate = modelEdgeCandidate({ nowMs: Date.now(), bookVersion: 3 });
+    const snapshot = await createPgSignalStore(db.pool, 'live').loadBatch([candidate], {
+      cooldownSinceMs: 0,
+      dayStartMs: 0,
+    });
+    const { count, price } = rows[0]!;
+    expect([...snapshot.state.exposureByMarketMicros.values()]).toEqual([Math.ceil((count * price) / 100)]);
+  });
 });
