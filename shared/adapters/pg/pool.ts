@@ -46,11 +46,18 @@ function tlsFor(host: string | undefined, sslSetting: Config['DATABASE_SSL']): p
  * Connection settings from the RDS secret `DATABASE_SECRET_ARN` (cached by Powertools for an hour).
  * `DATABASE_HOST` overrides the secret's host, so Lambdas reach the database through the RDS Proxy.
  */
-export async function connectionConfigFromSecret(config: Config = loadConfig()): Promise<pg.ClientConfig> {
+export async function connectionConfigFromSecret(
+  config: Config = loadConfig(),
+  opts: { forceFetch?: boolean } = {},
+): Promise<pg.ClientConfig> {
   if (!config.DATABASE_SECRET_ARN) throw new Error('DATABASE_SECRET_ARN is not set');
   let raw: unknown;
   try {
-    raw = await getSecret(config.DATABASE_SECRET_ARN, { transform: 'json', maxAge: 3600 });
+    raw = await getSecret(config.DATABASE_SECRET_ARN, {
+      transform: 'json',
+      maxAge: 3600,
+      forceFetch: opts.forceFetch ?? false,
+    });
   } catch (error) {
     throw new Error('could not read database credentials from DATABASE_SECRET_ARN', { cause: error });
   }
@@ -66,9 +73,14 @@ export async function connectionConfigFromSecret(config: Config = loadConfig()):
   };
 }
 
+/** Postgres's "password authentication failed": after a rotation, the cached credentials are the old ones. */
+const INVALID_PASSWORD = '28P01';
+
 /**
  * A pool whose host and credentials come from Secrets Manager, fetched once before the first connection.
- * node-postgres needs the host when it builds a client, so every connect waits for the secret first.
+ * node-postgres needs the host when it builds a client, so every connect waits for the secret first. When the
+ * database refuses the password (the secret was rotated since it was cached), the secret is fetched afresh and the
+ * connection tried once more.
  */
 class SecretCredentialsPool extends pg.Pool {
   #ready: Promise<void> | undefined;
@@ -80,8 +92,9 @@ class SecretCredentialsPool extends pg.Pool {
     super(poolConfig);
   }
 
-  #loadCredentials(): Promise<void> {
-    this.#ready ??= connectionConfigFromSecret(this.config).then(
+  #loadCredentials(forceFetch = false): Promise<void> {
+    if (forceFetch) this.#ready = undefined;
+    this.#ready ??= connectionConfigFromSecret(this.config, { forceFetch }).then(
       (connection) => {
         Object.assign(this.options, connection);
       },
@@ -93,13 +106,24 @@ class SecretCredentialsPool extends pg.Pool {
     return this.#ready;
   }
 
+  async #connectWithFreshCredentials(): Promise<pg.PoolClient> {
+    await this.#loadCredentials();
+    try {
+      return await super.connect();
+    } catch (error) {
+      if ((error as pg.DatabaseError).code !== INVALID_PASSWORD) throw error;
+      await this.#loadCredentials(true);
+      return super.connect();
+    }
+  }
+
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: Parameters<pg.Pool['connect']>[0] & {}): void;
   override connect(callback?: Parameters<pg.Pool['connect']>[0]): Promise<pg.PoolClient> | undefined {
-    const ready = this.#loadCredentials();
-    if (!callback) return ready.then(() => super.connect());
-    ready.then(
-      () => super.connect(callback),
+    const connecting = this.#connectWithFreshCredentials();
+    if (!callback) return connecting;
+    connecting.then(
+      (client) => callback(undefined, client, (release?: unknown) => client.release(release as Error | boolean)),
       (error: Error) => callback(error, undefined, () => {}),
     );
     return undefined;
