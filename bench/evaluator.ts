@@ -24,7 +24,10 @@ import { type EvaluatorDeps, evaluateCandidates } from '../shared/services/pipel
  */
 const BATCH = 10;
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 5_000);
-const MARKETS = 50;
+const MARKETS = 64;
+/** Evaluators deciding at once in the concurrency sweep, each with its own pool, as separate Lambda instances are. */
+const SWEEP = [1, 4, 16];
+const SWEEP_CANDIDATES = Number(process.env.BENCH_SWEEP_CANDIDATES ?? 4_000);
 
 interface Run {
   name: string;
@@ -89,19 +92,72 @@ async function database(): Promise<{ url: string; cleanup(): Promise<void> }> {
   };
 }
 
-function candidateBatches(gameIds: string[], fromVersion: number): SignalCandidate[][] {
-  const nowMs = Date.now();
-  const all = Array.from({ length: CANDIDATES }, (_, i) => {
+/** Candidates are stamped at this instant and the evaluators' clock stands just after it, so none goes stale. */
+const CLOCK_MS = Date.now();
+
+function candidateBatches(gameIds: string[], fromVersion: number, count = CANDIDATES): SignalCandidate[][] {
+  const all = Array.from({ length: count }, (_, i) => {
     const m = i % MARKETS;
     return modelEdgeCandidate({
-      nowMs,
+      nowMs: CLOCK_MS,
       gameId: gameIds[m],
       bookVersion: fromVersion + i,
-      priceObservedAtMs: nowMs + 600_000,
       leg: { venueMarketId: `${kalshiLeg().venueMarketId}-${m}` },
     });
   });
-  return Array.from({ length: CANDIDATES / BATCH }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH));
+  return Array.from({ length: count / BATCH }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH));
+}
+
+interface SweepRun {
+  evaluators: number;
+  candidatesPerS: number;
+  failedBatches: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** K evaluators, each with its own pool, take batches from one queue until it is empty; a thrown batch is a failure. */
+async function concurrentRun(
+  url: string,
+  evaluators: number,
+  deps: Omit<EvaluatorDeps, 'store'>,
+  batches: SignalCandidate[][],
+): Promise<SweepRun> {
+  const pools = Array.from({ length: evaluators }, () => createPool({ connectionString: url, max: 1 }));
+  try {
+    await Promise.all(pools.map((p) => p.query('SELECT 1')));
+    let next = 0;
+    let failedBatches = 0;
+    const latencies: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      pools.map(async (pool) => {
+        const evaluator: EvaluatorDeps = { ...deps, store: createPgSignalStore(pool, 'paper') };
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          const t = performance.now();
+          try {
+            const outcomes = await evaluateCandidates(evaluator, batch);
+            if (outcomes.some((o) => o instanceof Error)) failedBatches += 1;
+          } catch {
+            failedBatches += 1;
+          }
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const elapsedS = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return {
+      evaluators,
+      candidatesPerS: (batches.length * BATCH) / elapsedS,
+      failedBatches,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
 }
 
 export async function runEvaluatorBench(): Promise<void> {
@@ -129,7 +185,7 @@ export async function runEvaluatorBench(): Promise<void> {
         dailyLossLimitMicros: 10 ** 12,
       },
       mode: 'paper',
-      now: Date.now,
+      now: () => CLOCK_MS + 1_000,
       sendExecutionRequests: async () => undefined,
     };
     const handler = createEvaluatorHandler({ ...deps, persistenceStore: makeIdempotencyStore('bench-idempotency') });
@@ -207,7 +263,30 @@ export async function runEvaluatorBench(): Promise<void> {
         'pg round trips/batch': (i === 0 ? coreTrips : fullTrips).toFixed(2),
       })),
     );
+
+    const sweep: SweepRun[] = [];
+    for (const [i, k] of SWEEP.entries()) {
+      sweep.push(
+        await concurrentRun(db.url, k, deps, candidateBatches(gameIds, 3_000_000 + i * 1_000_000, SWEEP_CANDIDATES)),
+      );
+    }
+    console.log(
+      `concurrency sweep: ${SWEEP_CANDIDATES} new candidates per row, paper mode, batches of ${BATCH}, ${MARKETS} markets, one Postgres`,
+    );
+    console.table(
+      sweep.map((r) => ({
+        evaluators: r.evaluators,
+        'candidates/s, all together': Math.round(r.candidatesPerS),
+        'failed batches': r.failedBatches,
+        'p50 batch ms': r.p50Ms.toFixed(2),
+        'p99 batch ms': r.p99Ms.toFixed(2),
+      })),
+    );
+    const one = sweep.find((r) => r.evaluators === 1)!;
+    const sixteen = sweep.find((r) => r.evaluators === 16)!;
     console.log(`RESULT evaluator_candidates_per_s ${Math.round(core.candidatesPerS)}`);
+    console.log(`RESULT evaluator_concurrency_16_vs_1 ${(sixteen.candidatesPerS / one.candidatesPerS).toFixed(2)}`);
+    console.log(`RESULT evaluator_concurrency_failures ${sweep.reduce((n, r) => n + r.failedBatches, 0)}`);
   } finally {
     await pool.end();
     await dynamo.stop();

@@ -17,10 +17,16 @@ export async function readKillSwitch(db: Db): Promise<KillSwitchRow | undefined>
   return rows[0];
 }
 
+/**
+ * Sets the switch, inside the caller's transaction. It first takes every bankroll row's lock, the lock each
+ * evaluator batch holds from its snapshot to its commit: a batch in flight commits before this returns, and every
+ * batch after it reads the new state. So once an engage has returned, no trade commits.
+ */
 export async function writeKillSwitch(
-  db: Db,
+  db: pg.PoolClient,
   input: { engaged: boolean; reason: string; updatedBy: string },
 ): Promise<KillSwitchRow> {
+  await db.query('SELECT 1 FROM bankroll ORDER BY account, mode FOR UPDATE');
   const { rows } = await db.query<KillSwitchRow>(
     `INSERT INTO kill_switch (id, engaged, reason, updated_by) VALUES (true, $1, $2, $3)
      ON CONFLICT (id) DO UPDATE SET engaged = EXCLUDED.engaged, reason = EXCLUDED.reason,

@@ -1,8 +1,8 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { z } from 'zod';
 import type { ExecutionRequest } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import { marketKey, marketSideKey, type RejectionReason } from '#domain/signals/index';
+import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/signals/index';
 import type {
   BatchSnapshot,
   DecisionRecord,
@@ -11,13 +11,16 @@ import type {
   NewDecision,
   SignalStore,
   TradingMode,
-  WriteBatchInput,
 } from '../../services/pipeline/ports.ts';
 
 /**
- * The evaluator's Postgres side. A batch costs one query to load everything risk needs (kill switch, bankroll,
- * exposure, cooldowns, daily P&L, markets, earlier decisions) and one call of `pipeline_write_decisions`
- * (migration 0200) that writes every decision and debits the bankroll atomically, with an optimistic lock.
+ * The evaluator's Postgres side. A batch is one transaction on one connection, in two round trips: the first opens
+ * it, takes the mode's bankroll row FOR UPDATE (the risk lock) and loads everything risk needs (kill switch, bankroll,
+ * exposure, cooldowns, daily P&L, markets, earlier decisions; `pipeline_lock_and_load`, migration 0300); the second
+ * writes every decision with the bankroll debit (`pipeline_write_decisions`) and commits. Evaluators queue on the lock
+ * rather than racing for it, so none loses a batch to another; settlement and the kill switch's engage take the same
+ * lock, so nothing a batch decided on can change before it commits. Both statements go as simple queries with
+ * escaped literals: a parameterised query cannot share a round trip with BEGIN or COMMIT.
  */
 const money = z.number().int().refine(Number.isSafeInteger);
 
@@ -62,57 +65,41 @@ const snapshotRow = z.object({
   ),
 });
 
-const LOAD_SQL = `
-WITH keys AS (
-  SELECT DISTINCT k.venue, k.venue_market_id FROM jsonb_to_recordset($1::jsonb) AS k(venue text, venue_market_id text)
-), mk AS (
-  SELECT m.id, m.venue, m.venue_market_id, m.game_id, m.resolution_key, m.outcome_team_id,
-         (m.status = 'open' AND coalesce(g.status, 'scheduled') IN ('scheduled', 'in_progress')) AS open
-    FROM markets m JOIN keys USING (venue, venue_market_id) LEFT JOIN games g ON g.id = m.game_id
-), open_cost AS (
-  SELECT p.market_id, p.cost_micros + p.fees_micros AS micros
-    FROM positions p WHERE p.status = 'open' AND p.mode = $2
-  UNION ALL
-  -- Live orders not yet filled count at their limit price, rounded up; the filled part is already a position.
-  SELECT o.market_id, ((o.count_hundredths - o.filled_hundredths) * o.limit_price_micros + 99) / 100
-    FROM orders o WHERE o.mode = 'live' AND $2 = 'live' AND o.status IN ('pending', 'sent', 'partially_filled')
-)
-SELECT
-  (SELECT engaged FROM kill_switch) AS kill,
-  (SELECT json_build_object('balance', balance_micros, 'version', version)
-     FROM bankroll WHERE account = 'default' AND mode = $2) AS bankroll,
-  (SELECT coalesce(json_agg(mk), '[]') FROM mk) AS markets,
-  (SELECT coalesce(json_agg(x), '[]') FROM (
-     SELECT mk.venue, mk.venue_market_id, sum(oc.micros)::bigint AS micros
-       FROM open_cost oc JOIN mk ON mk.id = oc.market_id GROUP BY mk.venue, mk.venue_market_id) x) AS market_exposure,
-  (SELECT coalesce(json_agg(x), '[]') FROM (
-     SELECT m.game_id, sum(oc.micros)::bigint AS micros
-       FROM open_cost oc JOIN markets m ON m.id = oc.market_id
-      WHERE m.game_id = ANY($3::uuid[]) GROUP BY m.game_id) x) AS game_exposure,
-  (SELECT coalesce(sum(micros), 0)::bigint FROM open_cost) AS total_exposure,
-  (SELECT coalesce(sum(realized_pnl_micros), 0)::bigint FROM positions
-    WHERE mode = $2 AND status = 'settled' AND settled_at >= to_timestamp($5 / 1000.0)) AS realized_today,
-  (SELECT coalesce(json_agg(x), '[]') FROM (
-     -- Only accepted signals have orders, created when the signal was decided: the latest one per market side.
-     SELECT mk.venue, mk.venue_market_id, s.side, (extract(epoch FROM latest.created_at) * 1000)::bigint AS at_ms
-       FROM mk CROSS JOIN (VALUES ('yes'), ('no')) AS s(side)
-       JOIN LATERAL (
-         SELECT o.created_at FROM orders o
-          WHERE o.market_id = mk.id AND o.side = s.side AND o.mode = $2 AND o.signal_id IS NOT NULL
-            AND o.created_at >= to_timestamp($4 / 1000.0)
-          ORDER BY o.created_at DESC LIMIT 1) latest ON true) x) AS last_accepted,
-  (SELECT coalesce(json_agg(x), '[]') FROM (
-     SELECT ts.candidate_id, ts.id AS signal_id, ts.decision, ts.reason,
-            coalesce((SELECT json_agg(json_build_object(
-                        'id', o.id, 'client_order_id', o.client_order_id, 'venue', o.venue,
-                        'venue_market_id', m.venue_market_id, 'side', o.side, 'count_hundredths', o.count_hundredths,
-                        'limit_price_micros', o.limit_price_micros, 'status', o.status) ORDER BY o.created_at, o.id)
-                        FROM orders o JOIN markets m ON m.id = o.market_id WHERE o.signal_id = ts.id), '[]') AS orders
-       FROM trading_signals ts WHERE ts.candidate_id = ANY($6::text[])) x) AS existing`;
+/** A value as an SQL literal: the batch's two statements go as simple queries, so each is one round trip. */
+function literal(value: string | number | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe integer: ${value}`);
+    return String(value);
+  }
+  return pg.escapeLiteral(value);
+}
 
-const WRITE_SQL = 'SELECT pipeline_write_decisions($1, $2, $3, $4, $5, $6, $7) AS written';
+function arrayLiteral(values: readonly string[], type: 'uuid' | 'text'): string {
+  return `ARRAY[${values.map(literal).join(', ')}]::${type}[]`;
+}
 
-const RETRYABLE = new Set(['40001', '40P01']);
+/**
+ * Opens the batch's transaction, takes the risk lock and loads the snapshot, in one round trip. A batch waits at most
+ * `lock_timeout` for the lock and fails rather than queue forever behind a stuck holder; a holder that stops talking
+ * loses its transaction after `idle_in_transaction_session_timeout`.
+ */
+function lockAndLoadSql(mode: TradingMode, candidates: readonly SignalCandidate[], window: LoadWindow): string {
+  const legs = candidates.flatMap(legsOf).map((l) => ({ venue: l.venue, venue_market_id: l.venueMarketId }));
+  return `BEGIN;
+SELECT set_config('lock_timeout', '10s', true), set_config('idle_in_transaction_session_timeout', '10s', true);
+SELECT pipeline_lock_and_load(${[
+    `${literal(JSON.stringify(legs))}::jsonb`,
+    literal(mode),
+    arrayLiteral([...new Set(candidates.map((c) => c.gameId))], 'uuid'),
+    literal(window.cooldownSinceMs),
+    literal(window.dayStartMs),
+    arrayLiteral(
+      candidates.map((c) => c.id),
+      'text',
+    ),
+  ].join(', ')}) AS snapshot`;
+}
 
 function toDecisionRecord(row: z.infer<typeof snapshotRow>['existing'][number]): DecisionRecord {
   return {
@@ -126,106 +113,119 @@ function toDecisionRecord(row: z.infer<typeof snapshotRow>['existing'][number]):
 
 export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalStore {
   return {
-    async loadBatch(candidates: readonly SignalCandidate[], window: LoadWindow): Promise<BatchSnapshot> {
-      const legs = candidates.flatMap((c) => (c.kind === 'arbitrage' ? [c.leg, c.hedge] : [c.leg]));
-      // Named: each connection plans the big query once, not on every batch.
-      const { rows } = await pool.query({
-        name: 'pipeline-load-batch',
-        text: LOAD_SQL,
-        values: [
-          JSON.stringify(legs.map((l) => ({ venue: l.venue, venue_market_id: l.venueMarketId }))),
-          mode,
-          [...new Set(candidates.map((c) => c.gameId))],
-          window.cooldownSinceMs,
-          window.dayStartMs,
-          candidates.map((c) => c.id),
-        ],
-      });
-      const row = snapshotRow.parse(rows[0]);
-      const markets = new Map<string, KnownMarket>(
-        row.markets.map((m) => [
-          marketKey({ venue: m.venue, venueMarketId: m.venue_market_id }),
-          {
-            marketId: m.id,
-            gameId: m.game_id,
-            open: m.open,
-            resolutionKey: m.resolution_key,
-            outcomeTeamId: m.outcome_team_id,
-          },
-        ]),
-      );
-      const pendingRequests: ExecutionRequest[] =
-        mode === 'live'
-          ? row.existing.flatMap((e) =>
-              e.orders
-                .filter((o) => o.status === 'pending')
-                .map((o) => ({
-                  type: 'execution_request' as const,
-                  v: 1 as const,
-                  signalId: e.signal_id,
-                  orderId: o.id,
-                  clientOrderId: o.client_order_id,
-                  venue: o.venue,
-                  venueMarketId: o.venue_market_id,
-                  side: o.side,
-                  count: o.count_hundredths / 100,
-                  limitPriceMicros: o.limit_price_micros,
-                })),
-            )
-          : [];
-      return {
-        state: {
-          // No kill-switch row means nobody has said trading may go on: fail safe.
-          killSwitchEngaged: row.kill ?? true,
-          bankrollMicros: row.bankroll.balance,
-          exposureByMarketMicros: new Map(
-            row.market_exposure.map((e) => [marketKey({ venue: e.venue, venueMarketId: e.venue_market_id }), e.micros]),
-          ),
-          exposureByGameMicros: new Map(row.game_exposure.map((e) => [e.game_id, e.micros])),
-          totalExposureMicros: row.total_exposure,
-          realizedPnlTodayMicros: row.realized_today,
-          lastAcceptedAtMs: new Map(
-            row.last_accepted.map((l) => [
-              marketSideKey({ venue: l.venue, venueMarketId: l.venue_market_id, side: l.side }),
-              l.at_ms,
-            ]),
-          ),
-        },
-        bankrollVersion: row.bankroll.version,
-        markets,
-        existing: new Map(row.existing.map((e) => [e.candidate_id, toDecisionRecord(e)])),
-        pendingRequests,
-      };
-    },
-
-    async writeBatch(input: WriteBatchInput): Promise<'committed' | 'conflict'> {
-      const { decisions, bankroll, nowMs } = input;
-      const debitMicros =
-        mode === 'paper'
-          ? decisions.reduce((sum, d) => sum + (d.decision.status === 'accepted' ? d.decision.totalCostMicros : 0), 0)
-          : 0;
-      const firstAccepted = decisions.find((d) => d.decision.status === 'accepted');
+    async decideBatch(candidates, window, decide) {
+      const client = await pool.connect();
+      let unusable: Error | undefined;
       try {
-        await pool.query({
-          name: 'pipeline-write-decisions',
-          text: WRITE_SQL,
-          values: [
-            JSON.stringify(decisions.map(signalRow)),
-            JSON.stringify(decisions.flatMap(orderRows)),
-            mode,
-            nowMs,
-            bankroll.version,
-            debitMicros,
-            firstAccepted?.signalId ?? null,
-          ],
-        });
-        return 'committed';
+        const { snapshot, bankrollVersion } = await lockAndLoad(client, mode, candidates, window);
+        const { decisions, decidedAtMs } = decide(snapshot);
+        await client.query(writeAndCommitSql({ mode, bankrollVersion, decisions, decidedAtMs }));
+        return { snapshot, decisions };
       } catch (error) {
-        if (RETRYABLE.has((error as { code?: string }).code ?? '')) return 'conflict';
+        // A connection that cannot even roll back is not handed to the next batch.
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          unusable = rollbackError;
+        });
         throw error;
+      } finally {
+        client.release(unusable);
       }
     },
   };
+}
+
+async function lockAndLoad(
+  client: pg.PoolClient,
+  mode: TradingMode,
+  candidates: readonly SignalCandidate[],
+  window: LoadWindow,
+): Promise<{ snapshot: BatchSnapshot; bankrollVersion: number }> {
+  const results = (await client.query(lockAndLoadSql(mode, candidates, window))) as unknown as pg.QueryResult[];
+  const row = snapshotRow.parse(results.at(-1)!.rows[0].snapshot);
+  const markets = new Map<string, KnownMarket>(
+    row.markets.map((m) => [
+      marketKey({ venue: m.venue, venueMarketId: m.venue_market_id }),
+      {
+        marketId: m.id,
+        gameId: m.game_id,
+        open: m.open,
+        resolutionKey: m.resolution_key,
+        outcomeTeamId: m.outcome_team_id,
+      },
+    ]),
+  );
+  const pendingRequests: ExecutionRequest[] =
+    mode === 'live'
+      ? row.existing.flatMap((e) =>
+          e.orders
+            .filter((o) => o.status === 'pending')
+            .map((o) => ({
+              type: 'execution_request' as const,
+              v: 1 as const,
+              signalId: e.signal_id,
+              orderId: o.id,
+              clientOrderId: o.client_order_id,
+              venue: o.venue,
+              venueMarketId: o.venue_market_id,
+              side: o.side,
+              count: o.count_hundredths / 100,
+              limitPriceMicros: o.limit_price_micros,
+            })),
+        )
+      : [];
+  const snapshot: BatchSnapshot = {
+    state: {
+      // No kill-switch row means nobody has said trading may go on: fail safe.
+      killSwitchEngaged: row.kill ?? true,
+      bankrollMicros: row.bankroll.balance,
+      exposureByMarketMicros: new Map(
+        row.market_exposure.map((e) => [marketKey({ venue: e.venue, venueMarketId: e.venue_market_id }), e.micros]),
+      ),
+      exposureByGameMicros: new Map(row.game_exposure.map((e) => [e.game_id, e.micros])),
+      totalExposureMicros: row.total_exposure,
+      realizedPnlTodayMicros: row.realized_today,
+      lastAcceptedAtMs: new Map(
+        row.last_accepted.map((l) => [
+          marketSideKey({ venue: l.venue, venueMarketId: l.venue_market_id, side: l.side }),
+          l.at_ms,
+        ]),
+      ),
+    },
+    markets,
+    existing: new Map(row.existing.map((e) => [e.candidate_id, toDecisionRecord(e)])),
+    pendingRequests,
+  };
+  return { snapshot, bankrollVersion: row.bankroll.version };
+}
+
+interface DecisionsWrite {
+  mode: TradingMode;
+  /** The version read under the lock: the write function still checks it, so a caller without the lock fails. */
+  bankrollVersion: number;
+  decisions: readonly NewDecision[];
+  decidedAtMs: number;
+}
+
+/** The batch's decisions and its debit, then COMMIT, in one round trip; a failed write skips the COMMIT. */
+function writeAndCommitSql(write: DecisionsWrite): string {
+  const { mode, decisions } = write;
+  if (decisions.length === 0) return 'COMMIT';
+  const debitMicros =
+    mode === 'paper'
+      ? decisions.reduce((sum, d) => sum + (d.decision.status === 'accepted' ? d.decision.totalCostMicros : 0), 0)
+      : 0;
+  const firstAccepted = decisions.find((d) => d.decision.status === 'accepted');
+  const args = [
+    `${literal(JSON.stringify(decisions.map(signalRow)))}::jsonb`,
+    `${literal(JSON.stringify(decisions.flatMap(orderRows)))}::jsonb`,
+    literal(mode),
+    literal(write.decidedAtMs),
+    literal(write.bankrollVersion),
+    literal(debitMicros),
+    literal(firstAccepted?.signalId ?? null),
+  ];
+  return `SELECT pipeline_write_decisions(${args.join(', ')});
+COMMIT`;
 }
 
 function signalRow(d: NewDecision) {

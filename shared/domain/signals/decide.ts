@@ -31,7 +31,8 @@ export interface DecideInput {
   markets?: readonly MarketFacts[];
 }
 
-function legsOf(candidate: SignalCandidate): Leg[] {
+/** The legs a candidate buys: one for model edge, the pair for an arbitrage. */
+export function legsOf(candidate: SignalCandidate): Leg[] {
   return candidate.kind === 'arbitrage' ? [candidate.leg, candidate.hedge] : [candidate.leg];
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionRequest } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import { applyAccepted, decide, marketKey, type RiskLimits } from '#domain/signals/index';
+import { applyAccepted, decide, legsOf, marketKey, type RiskLimits } from '#domain/signals/index';
 import type { DecisionRecord, ExecutionSender, KnownMarket, NewDecision, SignalStore, TradingMode } from './ports.ts';
 
 const DAY_MS = 86_400_000;
@@ -13,8 +13,6 @@ export interface EvaluatorDeps {
   now: () => number;
   /** Live mode only: hands orders to the venues' execution queues. */
   sendExecutionRequests: ExecutionSender;
-  /** How many times a batch is decided again after losing a race (bankroll version, concurrent decision). */
-  maxAttempts?: number;
 }
 
 /** A candidate that cannot be decided at all (unknown market): its record fails and ends in the DLQ. */
@@ -25,89 +23,73 @@ export class UndecidableCandidateError extends Error {
   }
 }
 
-export class BatchContentionError extends Error {
-  constructor(attempts: number) {
-    super(`batch lost the race for the bankroll ${attempts} times in a row`);
-    this.name = 'BatchContentionError';
-  }
-}
-
 export type CandidateOutcome = DecisionRecord | UndecidableCandidateError;
 
 /**
- * Decides a batch of candidates against one snapshot of the risk state, in arrival order (each acceptance is seen by
- * the next candidate), and writes every decision together. Candidates decided before (a redelivery, or another
- * evaluator) keep their first decision. Losing the optimistic-lock race reloads and decides again.
+ * Decides a batch of candidates under the mode's risk lock, in arrival order (each acceptance is seen by the next
+ * candidate), and writes every decision together. Candidates decided before (a redelivery, or another evaluator)
+ * keep their first decision. The clock is read once the lock is held, so waiting for it never makes a price fresher.
  */
 export async function evaluateCandidates(
   deps: EvaluatorDeps,
   candidates: readonly SignalCandidate[],
 ): Promise<CandidateOutcome[]> {
-  const maxAttempts = deps.maxAttempts ?? 50;
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const nowMs = deps.now();
-    const snapshot = await deps.store.loadBatch(candidates, {
-      cooldownSinceMs: nowMs - deps.limits.cooldownMs,
-      dayStartMs: nowMs - (nowMs % DAY_MS),
-    });
-    let state = snapshot.state;
-    const fresh: NewDecision[] = [];
-    const outcomes = new Map<string, CandidateOutcome>(snapshot.existing);
-    for (const candidate of candidates) {
-      if (outcomes.has(candidate.id)) continue;
-      const legs = candidate.kind === 'arbitrage' ? [candidate.leg, candidate.hedge] : [candidate.leg];
-      const markets = legs.map((leg) => snapshot.markets.get(marketKey(leg)));
-      const unknown = legs.find((_, i) => markets[i] === undefined || markets[i]?.gameId !== candidate.gameId);
-      if (unknown) {
-        outcomes.set(
-          candidate.id,
-          new UndecidableCandidateError(
+  const windowFromMs = deps.now();
+  const outcomes = new Map<string, CandidateOutcome>();
+  const { snapshot, decisions } = await deps.store.decideBatch(
+    candidates,
+    { cooldownSinceMs: windowFromMs - deps.limits.cooldownMs, dayStartMs: windowFromMs - (windowFromMs % DAY_MS) },
+    (snapshot) => {
+      const nowMs = deps.now();
+      let state = snapshot.state;
+      const fresh: NewDecision[] = [];
+      for (const [id, record] of snapshot.existing) outcomes.set(id, record);
+      for (const candidate of candidates) {
+        if (outcomes.has(candidate.id)) continue;
+        const legs = legsOf(candidate);
+        const markets = legs.map((leg) => snapshot.markets.get(marketKey(leg)));
+        const unknown = legs.find((_, i) => markets[i] === undefined || markets[i]?.gameId !== candidate.gameId);
+        if (unknown) {
+          outcomes.set(
             candidate.id,
-            `market ${unknown.venue}/${unknown.venueMarketId} is not one of game ${candidate.gameId}`,
-          ),
-        );
-        continue;
+            new UndecidableCandidateError(
+              candidate.id,
+              `market ${unknown.venue}/${unknown.venueMarketId} is not one of game ${candidate.gameId}`,
+            ),
+          );
+          continue;
+        }
+        const known = markets as KnownMarket[];
+        const decision = decide({ candidate, state, limits: deps.limits, nowMs, markets: known });
+        const signalId = randomUUID();
+        const orders =
+          decision.status === 'accepted'
+            ? decision.fills.map((fill, i) => ({
+                orderId: randomUUID(),
+                // Deterministic per signal and leg: a resent request is recognised by the venue.
+                clientOrderId: `${signalId}-${i}`,
+                marketId: known[i]!.marketId,
+                fill,
+              }))
+            : [];
+        if (decision.status === 'accepted') state = applyAccepted(state, candidate, decision.fills, nowMs);
+        fresh.push({ candidate, signalId, decision, orders });
+        outcomes.set(candidate.id, {
+          candidateId: candidate.id,
+          signalId,
+          status: decision.status,
+          reason: decision.status === 'rejected' ? decision.reason : null,
+          orderIds: orders.map((o) => o.orderId),
+        });
       }
-      const decision = decide({ candidate, state, limits: deps.limits, nowMs, markets: markets as KnownMarket[] });
-      const signalId = randomUUID();
-      const orders =
-        decision.status === 'accepted'
-          ? decision.fills.map((fill, i) => ({
-              orderId: randomUUID(),
-              // Deterministic per signal and leg: a resent request is recognised by the venue.
-              clientOrderId: `${signalId}-${i}`,
-              marketId: markets[i]!.marketId,
-              fill,
-            }))
-          : [];
-      if (decision.status === 'accepted') state = applyAccepted(state, candidate, decision.fills, nowMs);
-      fresh.push({ candidate, signalId, decision, orders });
-      outcomes.set(candidate.id, {
-        candidateId: candidate.id,
-        signalId,
-        status: decision.status,
-        reason: decision.status === 'rejected' ? decision.reason : null,
-        orderIds: orders.map((o) => o.orderId),
-      });
-    }
-
-    if (fresh.length > 0) {
-      const written = await deps.store.writeBatch({
-        decisions: fresh,
-        bankroll: { balanceMicros: snapshot.state.bankrollMicros, version: snapshot.bankrollVersion },
-        nowMs,
-      });
-      if (written === 'conflict') {
-        await jitter(attempt);
-        continue;
-      }
-    }
-    if (deps.mode === 'live') {
-      await deps.sendExecutionRequests([...snapshot.pendingRequests, ...fresh.flatMap(executionRequests)]);
-    }
-    return candidates.map((c) => outcomes.get(c.id)!);
+      return { decisions: fresh, decidedAtMs: nowMs };
+    },
+  );
+  // Nothing goes to a venue while the kill switch is engaged, not even orders decided before it was.
+  if (deps.mode === 'live' && !snapshot.state.killSwitchEngaged) {
+    await deps.sendExecutionRequests([...snapshot.pendingRequests, ...decisions.flatMap(executionRequests)]);
   }
-  throw new BatchContentionError(maxAttempts);
+  return candidates.map((c) => outcomes.get(c.id)!);
 }
 
 function executionRequests(d: NewDecision): ExecutionRequest[] {
@@ -123,10 +105,4 @@ function executionRequests(d: NewDecision): ExecutionRequest[] {
     count: o.fill.quantity / 100,
     limitPriceMicros: o.fill.limitPriceMicros,
   }));
-}
-
-/** Spreads evaluators that collided so they do not collide again in lockstep. */
-function jitter(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(50, 2 * attempt);
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -35,7 +35,6 @@ export interface NewDecision {
 
 export interface BatchSnapshot {
   state: RiskState;
-  bankrollVersion: number;
   /** By `marketKey`; a candidate on a market we do not know cannot be traded. */
   markets: Map<string, KnownMarket>;
   /** Candidates of the batch that already have a decision (another evaluator, or an earlier delivery). */
@@ -51,18 +50,22 @@ export interface LoadWindow {
   dayStartMs: number;
 }
 
-export interface WriteBatchInput {
-  decisions: NewDecision[];
-  /** The bankroll the decisions were made on; the write fails with `conflict` if it has moved since. */
-  bankroll: { balanceMicros: number; version: number };
-  nowMs: number;
-}
+/** What the caller decided against a snapshot, and when: the decisions to write in the same transaction. */
+export type DecideUnderLock = (snapshot: BatchSnapshot) => { decisions: NewDecision[]; decidedAtMs: number };
 
-/** Postgres side of the evaluator: one load and one write per batch. */
+/** Postgres side of the evaluator. */
 export interface SignalStore {
-  loadBatch(candidates: readonly SignalCandidate[], window: LoadWindow): Promise<BatchSnapshot>;
-  /** All decisions in one transaction; `conflict` when the bankroll moved or a candidate got decided meanwhile. */
-  writeBatch(input: WriteBatchInput): Promise<'committed' | 'conflict'>;
+  /**
+   * Takes the mode's risk lock (the bankroll row), loads everything risk needs, lets `decide` run on that snapshot and
+   * writes its decisions with the bankroll debit in the same transaction. Evaluators queue on the lock instead of
+   * racing, so a batch never fails for losing to another one, and nothing the snapshot shows can move before the write:
+   * the kill switch's engage takes the same lock.
+   */
+  decideBatch(
+    candidates: readonly SignalCandidate[],
+    window: LoadWindow,
+    decide: DecideUnderLock,
+  ): Promise<{ snapshot: BatchSnapshot; decisions: NewDecision[] }>;
 }
 
 export type ExecutionSender = (requests: readonly ExecutionRequest[]) => Promise<void>;

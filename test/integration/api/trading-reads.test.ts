@@ -41,8 +41,8 @@ async function seed(stack: ApiStack) {
     ids.signals.push(signal.rows[0].id);
   }
   await q(
-    `INSERT INTO paper_trades (signal_id, market_id, side, quantity_hundredths, price_micros, fee_micros, executed_at)
-     VALUES ($1, $2, 'yes', 1000, 530000, 70000, '2026-11-20T01:00:01Z')`,
+    `INSERT INTO paper_trades (signal_id, market_id, side, quantity_hundredths, price_micros, cost_micros, fee_micros, executed_at)
+     VALUES ($1, $2, 'yes', 1000, 530000, 5300000, 70000, '2026-11-20T01:00:01Z')`,
     [ids.signals[0], ids.kalshi],
   );
   await q(

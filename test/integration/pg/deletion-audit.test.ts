@@ -33,8 +33,8 @@ describe('deletion audit and session storage', () => {
 
   it('deleting a paper trade leaves its whole row in deletion_audit', async () => {
     const { rows } = await db.pool.query<{ id: string }>(
-      `INSERT INTO paper_trades (market_id, side, quantity_hundredths, price_micros, fee_micros)
-       VALUES ($1, 'yes', 1250, 530000, 8750) RETURNING id`,
+      `INSERT INTO paper_trades (market_id, side, quantity_hundredths, price_micros, cost_micros, fee_micros)
+       VALUES ($1, 'yes', 1250, 530000, 6625000, 8750) RETURNING id`,
       [fx.kalshiMarketId],
     );
     const id = rows[0]!.id;
@@ -52,8 +52,8 @@ describe('deletion audit and session storage', () => {
     );
     const orderId = order.rows[0]!.id;
     const fill = await db.pool.query<{ id: string }>(
-      `INSERT INTO fills (order_id, venue, venue_fill_id, quantity_hundredths, price_micros, fee_micros, filled_at)
-       VALUES ($1, 'kalshi', 'vf-del-1', 500, 540000, 900, now()) RETURNING id`,
+      `INSERT INTO fills (order_id, venue, venue_fill_id, quantity_hundredths, price_micros, cost_micros, fee_micros, filled_at)
+       VALUES ($1, 'kalshi', 'vf-del-1', 500, 540000, 2700000, 900, now()) RETURNING id`,
       [orderId],
     );
     const fillId = fill.rows[0]!.id;

@@ -90,8 +90,8 @@ describe('retention', () => {
   it('the scheduled job also refreshes daily performance for yesterday and today', async () => {
     const day = new Date(now).toISOString().slice(0, 10);
     await db.pool.query(
-      `INSERT INTO paper_trades (market_id, side, quantity_hundredths, price_micros, fee_micros, executed_at)
-       VALUES ($1, 'yes', 1000, 530000, 17500, $2), ($1, 'no', 250, 470000, 0, $2)`,
+      `INSERT INTO paper_trades (market_id, side, quantity_hundredths, price_micros, cost_micros, fee_micros, executed_at)
+       VALUES ($1, 'yes', 1000, 530000, 5300000, 17500, $2), ($1, 'no', 250, 470000, 1175000, 0, $2)`,
       [fx.kalshiMarketId, new Date(now - 60_000)],
     );
     await db.pool.query(

@@ -4,7 +4,6 @@ import { createPgSignalStore } from '#adapters/pg/signals';
 import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
-import type { SignalStore } from '../../../shared/services/pipeline/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
 
@@ -21,41 +20,45 @@ beforeAll(async () => {
 
 afterAll(() => db?.drop());
 
-/** Both evaluators load before either writes: the interleaving that lets two of them spend the same headroom. */
-function afterBothLoaded(store: SignalStore): [SignalStore, SignalStore] {
-  let release!: () => void;
-  const bothLoaded = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let loads = 0;
-  const gated: SignalStore = {
-    async loadBatch(candidates, window) {
-      const snapshot = await store.loadBatch(candidates, window);
-      loads += 1;
-      if (loads === 2) release();
-      if (loads <= 2) await bothLoaded;
-      return snapshot;
-    },
-    writeBatch: (input) => store.writeBatch(input),
-  };
-  return [gated, gated];
+/** Polls `check` until it holds or the deadline passes. */
+async function until(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached before the deadline');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
-describe('live mode, two evaluators deciding from the same snapshot', () => {
-  it('accepts only one of two candidates on the same market side: the other re-decides and sees the cooldown', async () => {
+async function lockWaiters(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%pipeline_lock_and_load%'`,
+  );
+  return rows[0]!.n;
+}
+
+describe('live mode, two evaluators deciding at the same moment', () => {
+  it('queues them on the risk lock: one accepts, the other decides after it and sees the cooldown', async () => {
     const now = Date.now();
-    const [a, b] = afterBothLoaded(createPgSignalStore(db.pool, 'live'));
-    const deps = (store: SignalStore) => ({
+    const store = createPgSignalStore(db.pool, 'live');
+    const deps = {
       store,
       limits: defaultLimits,
       mode: 'live' as const,
       now: () => now,
       sendExecutionRequests: async () => undefined,
-    });
-    const [first, second] = await Promise.all([
-      evaluateCandidates(deps(a), [modelEdgeCandidate({ nowMs: now, bookVersion: 1 })]),
-      evaluateCandidates(deps(b), [modelEdgeCandidate({ nowMs: now, bookVersion: 2 })]),
+    };
+    // Hold the lock so both evaluators are waiting for it before either reads anything.
+    const holder = await db.pool.connect();
+    await holder.query(`BEGIN; SELECT 1 FROM bankroll WHERE account = 'default' AND mode = 'live' FOR UPDATE`);
+    const both = Promise.all([
+      evaluateCandidates(deps, [modelEdgeCandidate({ nowMs: now, bookVersion: 1 })]),
+      evaluateCandidates(deps, [modelEdgeCandidate({ nowMs: now, bookVersion: 2 })]),
     ]);
+    await until(async () => (await lockWaiters()) === 2);
+    await holder.query('COMMIT');
+    holder.release();
+    const [first, second] = await both;
     const statuses = [first[0], second[0]].map((o) => (o instanceof Error ? 'error' : `${o?.status}:${o?.reason}`));
     expect(statuses.sort()).toEqual(['accepted:null', 'rejected:cooldown_active']);
     const { rows } = await db.pool.query<{ n: number }>(
@@ -72,10 +75,11 @@ describe('live mode, two evaluators deciding from the same snapshot', () => {
     );
     expect(rows).toHaveLength(1);
     const candidate = modelEdgeCandidate({ nowMs: Date.now(), bookVersion: 3 });
-    const snapshot = await createPgSignalStore(db.pool, 'live').loadBatch([candidate], {
-      cooldownSinceMs: 0,
-      dayStartMs: 0,
-    });
+    const { snapshot } = await createPgSignalStore(db.pool, 'live').decideBatch(
+      [candidate],
+      { cooldownSinceMs: 0, dayStartMs: 0 },
+      () => ({ decisions: [], decidedAtMs: Date.now() }),
+    );
     const { count, price } = rows[0]!;
     expect([...snapshot.state.exposureByMarketMicros.values()]).toEqual([Math.ceil((count * price) / 100)]);
   });
