@@ -30,13 +30,6 @@ export interface BankrollChangeResult {
   applied: boolean;
 }
 
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 200, baseDelayMs: 2, maxDelayMs: 100 };
 const UNIQUE_VIOLATION = '23505';
 
 export class InsufficientBankrollError extends Error {
@@ -46,13 +39,6 @@ export class InsufficientBankrollError extends Error {
   ) {
     super(`bankroll of ${balanceMicros} micros cannot absorb a change of ${deltaMicros} micros`);
     this.name = 'InsufficientBankrollError';
-  }
-}
-
-export class BankrollConflictError extends Error {
-  constructor(attempts: number) {
-    super(`bankroll update lost the optimistic-lock race ${attempts} times in a row`);
-    this.name = 'BankrollConflictError';
   }
 }
 
@@ -146,38 +132,34 @@ function isReplay(error: unknown): boolean {
   return e?.code === UNIQUE_VIOLATION && e.constraint === 'bankroll_audit_once_idx';
 }
 
-/** Full jitter: spreads the losers of a race so they do not collide again on the next attempt. */
-function backoffMs(attempt: number, policy: RetryPolicy): number {
-  return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-}
-
 /**
- * Adds `deltaMicros` (negative to debit) to the bankroll: read, compute, write with `WHERE version = n`, and on a
- * lost race re-read and retry after a jittered backoff, so no concurrent update is ever lost. Never overdraws:
- * throws InsufficientBankrollError instead. Given a client inside a transaction, a replayed ref aborts that
+ * Adds `deltaMicros` (negative to debit) to the bankroll in one conditional UPDATE: the row lock orders concurrent
+ * changes (an evaluator batch holding the lock is waited for, not raced), so none is lost and none retries. Never
+ * overdraws: throws InsufficientBankrollError instead. Given a client inside a transaction, a replayed ref aborts that
  * transaction (unique violation), so callers in a transaction should not replay refs.
  */
-export async function applyBankrollChange(
-  db: Queryable,
-  change: BankrollChange,
-  retry: RetryPolicy = DEFAULT_RETRY,
-): Promise<BankrollChangeResult> {
+export async function applyBankrollChange(db: Queryable, change: BankrollChange): Promise<BankrollChangeResult> {
   assertSafeInteger('deltaMicros', change.deltaMicros);
-  for (let attempt = 0; attempt < retry.maxAttempts; attempt++) {
-    const current = await readForChange(db, change);
-    if (current.applied) return { balanceMicros: current.balanceMicros, version: current.version, applied: false };
-    const newBalanceMicros = current.balanceMicros + change.deltaMicros;
-    if (newBalanceMicros < 0) throw new InsufficientBankrollError(current.balanceMicros, change.deltaMicros);
-    try {
-      const updated = await updateBankrollInTx(db, { ...change, expectedVersion: current.version, newBalanceMicros });
-      if (updated) return { balanceMicros: updated.balanceMicros, version: updated.version, applied: true };
-    } catch (error) {
-      // A concurrent replay of the same (reason, ref) won: the index on bankroll_audit turned ours away.
-      if (!isReplay(error)) throw error;
-      const latest = await getBankroll(db, change);
-      return { balanceMicros: latest.balanceMicros, version: latest.version, applied: false };
+  const current = await readForChange(db, change);
+  if (current.applied) return { balanceMicros: current.balanceMicros, version: current.version, applied: false };
+  try {
+    const { rows } = await db.query<BankrollRow>(
+      `UPDATE bankroll SET balance_micros = balance_micros + $1, version = version + 1, last_reason = $2, last_ref = $3
+        WHERE account = $4 AND mode = $5 AND balance_micros + $1 >= 0
+        RETURNING ${COLUMNS}`,
+      [change.deltaMicros, change.reason, change.ref ?? null, change.account ?? 'default', change.mode],
+    );
+    const [row] = rows;
+    if (row) {
+      const updated = toBankroll(row);
+      return { balanceMicros: updated.balanceMicros, version: updated.version, applied: true };
     }
-    await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, retry)));
+  } catch (error) {
+    // A concurrent replay of the same (reason, ref) won: the index on bankroll_audit turned ours away.
+    if (!isReplay(error)) throw error;
+    const latest = await getBankroll(db, change);
+    return { balanceMicros: latest.balanceMicros, version: latest.version, applied: false };
   }
-  throw new BankrollConflictError(retry.maxAttempts);
+  const latest = await getBankroll(db, change);
+  throw new InsufficientBankrollError(latest.balanceMicros, change.deltaMicros);
 }
