@@ -3,7 +3,13 @@
  * `probability`, net of the venue's fee. Positive means the price is too low for the model.
  */
 import { orderFeeMicros, type VenueFeeSchedule } from './fees.ts';
-import { assertPriceMicros, CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, type Micros } from './units.ts';
+import {
+  assertPriceMicros,
+  CONTRACT_PAYOUT_MICROS,
+  HUNDREDTHS_PER_CONTRACT,
+  type Micros,
+  priceFromProbability,
+} from './units.ts';
 import { assertProbability, assertSafeInteger } from './validate.ts';
 
 export interface EdgeInput {
@@ -24,4 +30,38 @@ export function edgeAfterFeesMicros(input: EdgeInput): number {
     { priceMicros: input.askMicros, quantity: count * HUNDREDTHS_PER_CONTRACT },
   ]);
   return Math.floor(input.probability * CONTRACT_PAYOUT_MICROS - input.askMicros - feeMicros / count);
+}
+
+/**
+ * The one size edge is judged at. Fees round per order, so a 1-contract order pays the worst case of the rounding and a
+ * huge one almost none of it; the scanner, the shard and the evaluator all price a contract as part of an order of
+ * this many.
+ */
+export const EDGE_REFERENCE_CONTRACTS = 100;
+
+const MICROS_PER_BP = 100;
+
+/** One contract at `priceMicros` with its share of the fee of a reference-size order, rounded up. */
+export function allInPriceMicros(feeSchedule: VenueFeeSchedule, priceMicros: Micros): Micros {
+  assertPriceMicros('priceMicros', priceMicros);
+  const feeMicros = orderFeeMicros(feeSchedule, [
+    { priceMicros, quantity: EDGE_REFERENCE_CONTRACTS * HUNDREDTHS_PER_CONTRACT },
+  ]);
+  return priceMicros + Math.ceil(feeMicros / EDGE_REFERENCE_CONTRACTS);
+}
+
+export interface QuotedSide {
+  askMicros: Micros;
+  fee: VenueFeeSchedule;
+}
+
+/** Model edge of buying a side at its ask, in basis points of a $1 payout, rounded down. */
+export function modelEdgeBps(probability: number, side: QuotedSide): number {
+  return Math.floor((priceFromProbability(probability) - allInPriceMicros(side.fee, side.askMicros)) / MICROS_PER_BP);
+}
+
+/** Edge of buying both sides of a pair that pays $1 whatever happens, in basis points, rounded down. */
+export function arbitrageEdgeBps(leg: QuotedSide, hedge: QuotedSide): number {
+  const costMicros = allInPriceMicros(leg.fee, leg.askMicros) + allInPriceMicros(hedge.fee, hedge.askMicros);
+  return Math.floor((CONTRACT_PAYOUT_MICROS - costMicros) / MICROS_PER_BP);
 }

@@ -2,7 +2,15 @@
 export { type ArbitrageLeg, type BinaryArbitrage, binaryArbitrage } from './binary-arbitrage.ts';
 export { type DevigMethod, devig } from './devig.ts';
 export { drawdownBps } from './drawdown.ts';
-export { type EdgeInput, edgeAfterFeesMicros } from './edge.ts';
+export {
+  allInPriceMicros,
+  arbitrageEdgeBps,
+  EDGE_REFERENCE_CONTRACTS,
+  type EdgeInput,
+  edgeAfterFeesMicros,
+  modelEdgeBps,
+  type QuotedSide,
+} from './edge.ts';
 export {
   type Fill,
   type KalshiFeeSchedule,
@@ -21,7 +29,7 @@ export {
 export { kellyFraction } from './kelly.ts';
 export { americanToDecimal, decimalToAmerican, impliedProbability } from './odds.ts';
 export { type OptimalArbitrage, optimalArbitrage } from './optimal-arbitrage.ts';
-export { asksFromOppositeBids, type BookWalk, OrderBook, type PriceLevel } from './order-book.ts';
+export { asksFromOppositeBids, type BookWalk, OrderBook, type PriceLevel, walkLevels } from './order-book.ts';
 export { type Surebet, surebet } from './surebet.ts';
 export {
   CONTRACT_PAYOUT_MICROS,

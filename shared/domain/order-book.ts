@@ -22,6 +22,8 @@ export interface BookWalk {
   filledQuantity: Hundredths;
   /** Money paid (buying) or received (selling); a part-micro is rounded against the taker. */
   notionalMicros: Micros;
+  /** Volume-weighted price of what filled, rounded against the taker: never better than the book. 0 if nothing did. */
+  averagePriceMicros: Micros;
   fills: Fill[];
   complete: boolean;
 }
@@ -60,8 +62,15 @@ export function walkLevels(levels: readonly PriceLevel[], quantity: Hundredths, 
     notionalHundredths += BigInt(level.priceMicros) * BigInt(take);
     remaining -= take;
   }
-  const notional = roundUp ? (notionalHundredths + HUNDREDTHS - 1n) / HUNDREDTHS : notionalHundredths / HUNDREDTHS;
-  return { filledQuantity: quantity - remaining, notionalMicros: Number(notional), fills, complete: remaining === 0 };
+  const filled = BigInt(quantity - remaining);
+  const roundedDiv = (a: bigint, b: bigint) => (b === 0n ? 0n : roundUp ? (a + b - 1n) / b : a / b);
+  return {
+    filledQuantity: quantity - remaining,
+    notionalMicros: Number(roundedDiv(notionalHundredths, HUNDREDTHS)),
+    averagePriceMicros: Number(roundedDiv(notionalHundredths, filled)),
+    fills,
+    complete: remaining === 0,
+  };
 }
 
 /**

@@ -1,6 +1,4 @@
 export { applyAccepted, type DecideInput, decide, legsOf } from './decide.ts';
-export { fillFeeMicros } from './fees.ts';
-export { type DepthFill, depthQuantity, walkDepth } from './fill.ts';
 export { type OpenPosition, type Settled, settlePosition } from './settlement.ts';
 export {
   allInCostMicros,

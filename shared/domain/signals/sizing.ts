@@ -1,23 +1,27 @@
 import type { Leg, SignalCandidate } from '#contracts/signal-candidate';
-import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, priceFromProbability } from '#domain/units';
-import { fillFeeMicros } from './fees.ts';
-import { depthQuantity, walkDepth } from './fill.ts';
+import { allInPriceMicros, arbitrageEdgeBps, modelEdgeBps } from '../edge.ts';
+import { orderFeeMicros } from '../fees.ts';
+import { optimalArbitrage } from '../optimal-arbitrage.ts';
+import { walkLevels } from '../order-book.ts';
+import { HUNDREDTHS_PER_CONTRACT } from '../units.ts';
 import type { LegFill } from './types.ts';
 
-const ONE_CONTRACT = HUNDREDTHS_PER_CONTRACT;
-
-/** Buy `quantity` hundredths of a leg at the depth it carried, with the venue's fee. */
+/**
+ * Buy `quantity` hundredths of a leg through the depth it carried, with the venue's fee. A paper fill never invents
+ * liquidity: a leg whose depth cannot fill the quantity is an error, not a smaller fill.
+ */
 export function fillLeg(leg: Leg, quantity: number): LegFill {
-  const fill = walkDepth(leg.depth, quantity);
+  const walk = walkLevels(leg.depth, quantity, true);
+  if (!walk.complete) throw new RangeError(`depth holds less than ${quantity} hundredths`);
   return {
     venue: leg.venue,
     venueMarketId: leg.venueMarketId,
     side: leg.side,
     quantity,
-    costMicros: fill.costMicros,
-    feeMicros: fillFeeMicros(leg.fee, fill.takes),
-    averagePriceMicros: fill.averagePriceMicros,
-    limitPriceMicros: fill.takes.at(-1)!.priceMicros,
+    costMicros: walk.notionalMicros,
+    feeMicros: orderFeeMicros(leg.fee, walk.fills),
+    averagePriceMicros: walk.averagePriceMicros,
+    limitPriceMicros: walk.fills.at(-1)!.priceMicros,
   };
 }
 
@@ -25,21 +29,17 @@ export function allInCostMicros(fills: readonly LegFill[]): number {
   return fills.reduce((sum, f) => sum + f.costMicros + f.feeMicros, 0);
 }
 
-/** All-in price of one contract at the best ask, with the fee amortised over the top level's size. */
+/** A leg's best ask with its fee, at the reference order size every edge is judged at. */
 export function topOfBookPriceMicros(leg: Leg): number {
-  const top = leg.depth[0]!;
-  const contracts = Math.max(1, Math.floor(top.quantity / ONE_CONTRACT));
-  const fee = fillFeeMicros(leg.fee, [{ priceMicros: top.priceMicros, quantity: contracts * ONE_CONTRACT }]);
-  return top.priceMicros + Math.ceil(fee / contracts);
+  return allInPriceMicros(leg.fee, leg.depth[0]!.priceMicros);
 }
 
 /** Edge after fees at the top of the book, in basis points of a $1 payout (rounded down). */
 export function edgeAfterFeesBps(candidate: SignalCandidate): number {
-  const edgeMicros =
-    candidate.kind === 'arbitrage'
-      ? CONTRACT_PAYOUT_MICROS - topOfBookPriceMicros(candidate.leg) - topOfBookPriceMicros(candidate.hedge)
-      : priceFromProbability(candidate.modelProbability) - topOfBookPriceMicros(candidate.leg);
-  return Math.floor(edgeMicros / 100);
+  const quoted = (leg: Leg) => ({ askMicros: leg.depth[0]!.priceMicros, fee: leg.fee });
+  return candidate.kind === 'arbitrage'
+    ? arbitrageEdgeBps(quoted(candidate.leg), quoted(candidate.hedge))
+    : modelEdgeBps(candidate.modelProbability, quoted(candidate.leg));
 }
 
 /** Largest whole-contract count in [0, maxContracts] for which `fits` holds; `fits` must be monotone. */
@@ -55,51 +55,24 @@ export function largestFitting(maxContracts: number, fits: (contracts: number) =
 }
 
 /**
- * Contracts of a leg's depth whose all-in price (the level's price plus its fee spread over the level) is below
- * `fairMicros`, from the best level down to the first that is not: deeper levels would be bought at no edge.
+ * Contracts of a leg's depth whose all-in price is below `fairMicros`, from the best level down to the first that is
+ * not: deeper levels would be bought at no edge.
  */
 export function contractsBelow(leg: Leg, fairMicros: number): number {
   let quantity = 0;
   for (const level of leg.depth) {
-    const contracts = Math.floor(level.quantity / ONE_CONTRACT);
-    if (contracts === 0) break;
-    const fee = fillFeeMicros(leg.fee, [{ priceMicros: level.priceMicros, quantity: contracts * ONE_CONTRACT }]);
-    if (level.priceMicros + Math.ceil(fee / contracts) >= fairMicros) break;
+    if (allInPriceMicros(leg.fee, level.priceMicros) >= fairMicros) break;
     quantity += level.quantity;
   }
-  return Math.floor(quantity / ONE_CONTRACT);
+  return Math.floor(quantity / HUNDREDTHS_PER_CONTRACT);
 }
 
 /** Whole contracts a leg's depth can fill. */
 export function contractsIn(leg: Leg): number {
-  return Math.floor(depthQuantity(leg.depth) / ONE_CONTRACT);
+  return Math.floor(leg.depth.reduce((sum, level) => sum + level.quantity, 0) / HUNDREDTHS_PER_CONTRACT);
 }
 
-/**
- * Contracts of an arbitrage pair worth buying: the count with the largest profit (n x $1 minus both legs' all-in
- * cost). Between two level boundaries the cost grows linearly, so the best count sits on a boundary of either book.
- */
+/** Contracts of an arbitrage pair worth buying: the count with the largest profit after both venues' fees. */
 export function profitableArbitrageContracts(leg: Leg, hedge: Leg): number {
-  const max = Math.min(contractsIn(leg), contractsIn(hedge));
-  const profit = (n: number) =>
-    n * CONTRACT_PAYOUT_MICROS - allInCostMicros([fillLeg(leg, n * 100), fillLeg(hedge, n * 100)]);
-  const boundaries = new Set<number>([max]);
-  for (const l of [leg, hedge]) {
-    let cumulative = 0;
-    for (const level of l.depth) {
-      cumulative += level.quantity;
-      const n = Math.floor(cumulative / ONE_CONTRACT);
-      if (n > 0 && n < max) boundaries.add(n);
-    }
-  }
-  let best = 0;
-  let bestProfit = 0;
-  for (const n of [...boundaries].sort((a, b) => a - b)) {
-    const p = profit(n);
-    if (p > bestProfit) {
-      best = n;
-      bestProfit = p;
-    }
-  }
-  return best;
+  return optimalArbitrage(leg.depth, hedge.depth, { yes: leg.fee, no: hedge.fee }).count;
 }

@@ -1,5 +1,5 @@
 import { candidateId, type DepthLevel, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
-import { edgeAfterFeesMicros, optimalArbitrage, type Sport, winProbability } from '#domain';
+import { arbitrageEdgeBps, modelEdgeBps, type Sport, winProbability } from '#domain';
 
 /**
  * What the game shard does on every book or state change: price each market side with the win-probability model,
@@ -37,10 +37,6 @@ export interface ScanInput {
   maxDepthLevels?: number;
 }
 
-const MICROS_PER_BP = 100;
-/** Fees round per order, so edge is judged for a 100-contract order rather than the worst case of one. */
-const EDGE_REFERENCE_COUNT = 100;
-
 export function findCandidates(input: ScanInput): SignalCandidate[] {
   const homeWins = winProbability(input.sport, {
     homeScore: input.homeScore,
@@ -77,13 +73,7 @@ function modelEdges(input: ScanInput, sides: MarketSide[], probabilityOf: (team:
   const maxLevels = input.maxDepthLevels ?? 10;
   return sides.flatMap((side): SignalCandidate[] => {
     const probability = probabilityOf(side.paysOnTeam);
-    const edgeMicros = edgeAfterFeesMicros({
-      probability,
-      askMicros: side.asks[0]!.priceMicros,
-      feeSchedule: side.fee,
-      count: EDGE_REFERENCE_COUNT,
-    });
-    const edgeBps = Math.floor(edgeMicros / MICROS_PER_BP);
+    const edgeBps = modelEdgeBps(probability, { askMicros: side.asks[0]!.priceMicros, fee: side.fee });
     if (edgeBps < input.minEdgeBps) return [];
     const leg = toLeg(side, maxLevels);
     const id = candidateId({
@@ -103,11 +93,11 @@ function arbitrages(input: ScanInput, sides: MarketSide[], probabilityOf: (team:
     for (const b of sides) {
       const pairable = a.venue < b.venue && a.paysOnTeam !== b.paysOnTeam && a.resolutionKey === b.resolutionKey;
       if (!pairable) continue;
-      // The edge is that of the top of both books, the best per-contract profit there is; the evaluator sizes
-      // against the full depth the candidate carries.
-      const top = optimalArbitrage(a.asks.slice(0, 1), b.asks.slice(0, 1), { yes: a.fee, no: b.fee });
-      if (top.count === 0) continue;
-      const edgeBps = Math.floor(top.profitMicros / top.count / MICROS_PER_BP);
+      // The edge is that of the top of both books; the evaluator sizes against the full depth the candidate carries.
+      const edgeBps = arbitrageEdgeBps(
+        { askMicros: a.asks[0]!.priceMicros, fee: a.fee },
+        { askMicros: b.asks[0]!.priceMicros, fee: b.fee },
+      );
       if (edgeBps < input.minEdgeBps) continue;
       const leg = toLeg(a, maxLevels);
       const hedge = toLeg(b, maxLevels);

@@ -45,6 +45,8 @@ describe('OrderBook from the recorded Polymarket book', () => {
     expect(walk).toEqual({
       filledQuantity: 50_000,
       notionalMicros: 355_797_000,
+      // 355.797 / 500 contracts = 0.711594 exactly.
+      averagePriceMicros: 711_594,
       complete: true,
       fills: [
         { priceMicros: 710_000, quantity: 42_030 },

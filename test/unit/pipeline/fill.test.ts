@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { settlePosition, walkDepth } from '#domain/signals/index';
+import { walkLevels } from '#domain';
+import { fillLeg, settlePosition } from '#domain/signals/index';
+import { kalshiLeg } from '../../../local/pipeline/sample-candidates.ts';
 
 const depthArb = fc
   .uniqueArray(fc.integer({ min: 1, max: 999_999 }), { minLength: 1, maxLength: 10 })
@@ -12,25 +14,26 @@ const depthArb = fc
   )
   .map(([prices, sizes]) => prices.map((priceMicros, i) => ({ priceMicros, quantity: sizes[i]! })));
 
-describe('walkDepth (paper fill)', () => {
+describe('walkLevels as a paper fill', () => {
   it('never fills better than the book nor beyond the worst level taken', () => {
     fc.assert(
       fc.property(depthArb, fc.double({ min: 0, max: 1, noNaN: true }), (depth, share) => {
         const total = depth.reduce((s, l) => s + l.quantity, 0);
         const quantity = Math.max(1, Math.floor(total * share));
-        const fill = walkDepth(depth, quantity);
-        const exact = fill.takes.reduce((s, t) => s + t.priceMicros * t.quantity, 0) / 100;
-        expect(fill.costMicros).toBe(Math.ceil(exact));
-        expect(fill.takes.reduce((s, t) => s + t.quantity, 0)).toBe(quantity);
+        const fill = walkLevels(depth, quantity, true);
+        const exact = fill.fills.reduce((s, t) => s + t.priceMicros * t.quantity, 0) / 100;
+        expect(fill.notionalMicros).toBe(Math.ceil(exact));
+        expect(fill.fills.reduce((s, t) => s + t.quantity, 0)).toBe(quantity);
         const avg = fill.averagePriceMicros;
         expect(avg).toBeGreaterThanOrEqual(depth[0]!.priceMicros);
-        expect(avg).toBeLessThanOrEqual(fill.takes.at(-1)!.priceMicros);
+        expect(avg).toBeLessThanOrEqual(fill.fills.at(-1)!.priceMicros);
       }),
     );
   });
 
   it('refuses to fill more than the depth holds', () => {
-    expect(() => walkDepth([{ priceMicros: 500_000, quantity: 100 }], 101)).toThrow(RangeError);
+    const leg = kalshiLeg({ askMicros: 500_000, depth: [{ priceMicros: 500_000, quantity: 100 }] });
+    expect(() => fillLeg(leg, 101)).toThrow(RangeError);
   });
 });
 
