@@ -176,6 +176,7 @@ export async function runEvaluatorBench(): Promise<void> {
       store: createPgSignalStore(pool, 'paper'),
       limits: {
         staleAfterMs: 30_000,
+        maxClockSkewMs: 2_000,
         minEdgeBps: 200,
         cooldownMs: 0,
         kellyFraction: 0.25,
@@ -183,6 +184,8 @@ export async function runEvaluatorBench(): Promise<void> {
         maxExposurePerGameMicros: 10 ** 14,
         maxTotalExposureMicros: 10 ** 15,
         dailyLossLimitMicros: 10 ** 12,
+        maxContractsPerOrder: 10 ** 9,
+        maxContractsPerMarket: 10 ** 12,
       },
       mode: 'paper',
       now: () => CLOCK_MS + 1_000,

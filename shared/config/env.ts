@@ -36,6 +36,7 @@ export const configSchema = z.object({
   LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
   TRADING_MODE: z.enum(['paper', 'live']).default('paper'),
   PRICE_STALE_AFTER_MS: intFromEnv(30_000),
+  PRICE_MAX_CLOCK_SKEW_MS: intFromEnv(2_000),
   MIN_EDGE_BPS: intFromEnv(200),
   SIGNAL_COOLDOWN_MS: intFromEnv(60_000),
   KELLY_FRACTION: z.coerce.number().gt(0).max(1).default(0.25),
@@ -43,6 +44,8 @@ export const configSchema = z.object({
   MAX_EXPOSURE_PER_GAME_MICROS: intFromEnv(500_000_000),
   MAX_TOTAL_EXPOSURE_MICROS: intFromEnv(2_000_000_000),
   DAILY_LOSS_LIMIT_MICROS: intFromEnv(200_000_000),
+  MAX_CONTRACTS_PER_ORDER: z.coerce.number().int().positive().default(5_000),
+  MAX_CONTRACTS_PER_MARKET: z.coerce.number().int().positive().default(20_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

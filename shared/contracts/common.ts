@@ -9,6 +9,8 @@ export type Side = z.infer<typeof sideSchema>;
 
 /** A contract price in micros of a $1 payout. */
 export const priceMicrosSchema = z.number().int().min(0).max(1_000_000);
+/** A price a taker can buy at: a contract is never offered for nothing nor for its whole $1 payout. */
+export const askPriceMicrosSchema = z.number().int().min(1).max(999_999);
 /** A quantity in hundredths of a contract. */
 export const quantitySchema = z.number().int().positive().max(100_000_000);
 export const epochMsSchema = z.number().int().nonnegative();

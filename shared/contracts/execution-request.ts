@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priceMicrosSchema, sideSchema, venueSchema } from './common.ts';
+import { askPriceMicrosSchema, sideSchema, venueSchema } from './common.ts';
 
 /** Live mode: an order for the venue executor. `clientOrderId` is the venue-side idempotency key. */
 export const executionRequestSchema = z.object({
@@ -13,6 +13,6 @@ export const executionRequestSchema = z.object({
   side: sideSchema,
   /** Whole contracts: the orders we send are whole unless the market allows fractions. */
   count: z.number().int().positive(),
-  limitPriceMicros: priceMicrosSchema,
+  limitPriceMicros: askPriceMicrosSchema,
 });
 export type ExecutionRequest = z.infer<typeof executionRequestSchema>;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { epochMsSchema, priceMicrosSchema, quantitySchema, sideSchema, venueSchema } from './common.ts';
+import { askPriceMicrosSchema, epochMsSchema, quantitySchema, sideSchema, venueSchema } from './common.ts';
 
 /** One ask level the producer saw: buying up to `quantity` hundredths at `priceMicros`. */
-export const depthLevelSchema = z.object({ priceMicros: priceMicrosSchema, quantity: quantitySchema });
+export const depthLevelSchema = z.object({ priceMicros: askPriceMicrosSchema, quantity: quantitySchema });
 export type DepthLevel = z.infer<typeof depthLevelSchema>;
 
 /**
@@ -32,7 +32,7 @@ export const legSchema = z
     venue: venueSchema,
     venueMarketId: z.string().min(1).max(200),
     side: sideSchema,
-    askMicros: priceMicrosSchema,
+    askMicros: askPriceMicrosSchema,
     depth: z.array(depthLevelSchema).min(1).max(50),
     fee: feeScheduleSchema,
     /** The venue's smallest order for this market, in hundredths. */

@@ -3,6 +3,7 @@ import type { RiskLimits, RiskState } from '#domain/signals/index';
 /** Limits the worked examples are computed against (the config's defaults today, pinned here on purpose). */
 export const defaultLimits: RiskLimits = {
   staleAfterMs: 30_000,
+  maxClockSkewMs: 2_000,
   minEdgeBps: 200,
   cooldownMs: 60_000,
   kellyFraction: 0.25,
@@ -10,6 +11,8 @@ export const defaultLimits: RiskLimits = {
   maxExposurePerGameMicros: 500_000_000,
   maxTotalExposureMicros: 2_000_000_000,
   dailyLossLimitMicros: 200_000_000,
+  maxContractsPerOrder: 5_000,
+  maxContractsPerMarket: 20_000,
 };
 
 /** A clean risk state: $1,000 bankroll, no exposure, no history. */
@@ -18,6 +21,7 @@ export function riskState(overrides: Partial<RiskState> = {}): RiskState {
     killSwitchEngaged: false,
     bankrollMicros: 1_000_000_000,
     exposureByMarketMicros: new Map(),
+    contractsByMarket: new Map(),
     exposureByGameMicros: new Map(),
     totalExposureMicros: 0,
     realizedPnlTodayMicros: 0,

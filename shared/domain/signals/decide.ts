@@ -1,6 +1,6 @@
 import type { Leg, SignalCandidate } from '#contracts/signal-candidate';
 import { kellyFraction } from '#domain/kelly';
-import { CONTRACT_PAYOUT_MICROS, priceFromProbability } from '#domain/units';
+import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, priceFromProbability } from '#domain/units';
 import {
   allInCostMicros,
   contractsBelow,
@@ -11,7 +11,7 @@ import {
   profitableArbitrageContracts,
   topOfBookPriceMicros,
 } from './sizing.ts';
-import { type MarketFacts, tradabilityProblem } from './tradability.ts';
+import { type MarketFacts, priceOffTick, tradabilityProblem } from './tradability.ts';
 import {
   type Decision,
   type LegFill,
@@ -37,18 +37,54 @@ export function legsOf(candidate: SignalCandidate): Leg[] {
 }
 
 /**
+ * What is wrong with a leg's book before any market fact is known: no levels, levels out of order or not starting at
+ * the ask, sizes that are not a positive count, prices that are not a payable price. The contract refuses all of these
+ * at the edge; the domain does not rely on that.
+ */
+function depthProblem(leg: Leg): RejectionReason | undefined {
+  if (!Array.isArray(leg.depth) || leg.depth.length === 0) return 'depth_empty';
+  if (leg.depth.some((l) => !Number.isSafeInteger(l.quantity) || l.quantity <= 0)) return 'depth_quantity_invalid';
+  if (leg.depth.some((l) => !Number.isSafeInteger(l.priceMicros) || priceOffTick(l.priceMicros, 1))) {
+    return 'price_off_tick';
+  }
+  const ascending = leg.depth.every((l, i) => i === 0 || l.priceMicros > leg.depth[i - 1]!.priceMicros);
+  if (!ascending || leg.depth[0]!.priceMicros !== leg.askMicros) return 'depth_not_ascending';
+  return undefined;
+}
+
+/** Stamps later than our clock (plus the skew allowed) or than the candidate itself cannot be true. */
+function fromTheFuture(candidate: SignalCandidate, limits: RiskLimits, nowMs: number): boolean {
+  const latestMs = nowMs + limits.maxClockSkewMs;
+  return (
+    candidate.priceObservedAtMs > latestMs ||
+    candidate.createdAtMs > latestMs ||
+    candidate.priceObservedAtMs > candidate.createdAtMs
+  );
+}
+
+/**
  * The evaluator's decision for one candidate: each check in order, the first failing one is the reason. Accepted
- * candidates are sized with fractional Kelly of the bankroll, capped by the depth they carried and by every limit's
- * headroom; arbitrage legs are sized together, in equal counts.
+ * candidates are sized with fractional Kelly of the bankroll, capped by the depth they carried, by the contracts an
+ * order and a market may hold, and by every limit's headroom; arbitrage legs are sized together, in equal counts.
  */
 export function decide({ candidate, state, limits, nowMs, markets }: DecideInput): Decision {
-  const edgeBps = Math.min(candidate.edgeBps, edgeAfterFeesBps(candidate));
-  const reject = (reason: RejectionReason): Decision => ({ status: 'rejected', edgeBps, reason });
   const legs = legsOf(candidate);
+  const claimedBps = Number.isSafeInteger(candidate.edgeBps) ? candidate.edgeBps : 0;
+  const early = (reason: RejectionReason): Decision => ({ status: 'rejected', edgeBps: claimedBps, reason });
 
-  if (state.killSwitchEngaged) return reject('kill_switch_engaged');
+  if (state.killSwitchEngaged) return early('kill_switch_engaged');
+  const malformed = legs.map(depthProblem).find((problem) => problem !== undefined);
+  if (malformed) return early(malformed);
   const untradable = markets && tradabilityProblem(candidate, markets);
-  if (untradable) return reject(untradable);
+  if (untradable) return early(untradable);
+  const offTick = legs.some((leg, i) =>
+    leg.depth.some((level) => priceOffTick(level.priceMicros, markets?.[i]?.tickSizeMicros ?? 1)),
+  );
+  if (offTick) return early('price_off_tick');
+
+  const edgeBps = Math.min(claimedBps, edgeAfterFeesBps(candidate));
+  const reject = (reason: RejectionReason): Decision => ({ status: 'rejected', edgeBps, reason });
+  if (fromTheFuture(candidate, limits, nowMs)) return reject('price_from_future');
   if (nowMs - candidate.priceObservedAtMs > limits.staleAfterMs) return reject('price_stale');
   if (edgeBps < limits.minEdgeBps) return reject('edge_below_minimum');
   const coolingDown = legs.some((leg) => {
@@ -61,12 +97,20 @@ export function decide({ candidate, state, limits, nowMs, markets }: DecideInput
   const marketHeadroom = legs.map(
     (leg) => limits.maxExposurePerMarketMicros - (state.exposureByMarketMicros.get(marketKey(leg)) ?? 0),
   );
+  const contractHeadroom = legs.map(
+    (leg) =>
+      limits.maxContractsPerMarket * HUNDREDTHS_PER_CONTRACT - (state.contractsByMarket.get(marketKey(leg)) ?? 0),
+  );
   const gameHeadroom = limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(candidate.gameId) ?? 0);
   const totalHeadroom = limits.maxTotalExposureMicros - state.totalExposureMicros;
-  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * 100));
-  const minimumContracts = Math.max(1, ...legs.map((leg) => Math.ceil(leg.minOrderQuantity / 100)));
-  if (legs.some((leg) => contractsIn(leg) < minimumContracts)) return reject('size_below_venue_minimum');
+  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * HUNDREDTHS_PER_CONTRACT));
+  const minimumContracts = Math.max(1, ...legs.map((leg) => Math.ceil(leg.minOrderQuantity / HUNDREDTHS_PER_CONTRACT)));
+  const orderCap = Math.min(limits.maxContractsPerOrder, ...legs.map(contractsIn));
+  if (orderCap < minimumContracts) return reject('size_below_venue_minimum');
   // A limit is reached when what is left of it cannot buy even the venue's smallest order on every leg.
+  if (contractHeadroom.some((h) => h < minimumContracts * HUNDREDTHS_PER_CONTRACT)) {
+    return reject('market_exposure_limit');
+  }
   const smallestFills = fillsFor(minimumContracts);
   if (smallestFills.some((f, i) => f.costMicros + f.feeMicros > marketHeadroom[i]!)) {
     return reject('market_exposure_limit');
@@ -76,15 +120,18 @@ export function decide({ candidate, state, limits, nowMs, markets }: DecideInput
 
   const { maxContracts, stakeMicros } = sizingBounds(candidate, state.bankrollMicros, limits.kellyFraction);
   const budgetMicros = Math.min(stakeMicros, gameHeadroom, totalHeadroom, state.bankrollMicros);
-  const contracts = largestFitting(maxContracts, (n) => {
+  const contractCap = Math.min(
+    maxContracts,
+    orderCap,
+    ...contractHeadroom.map((h) => Math.floor(h / HUNDREDTHS_PER_CONTRACT)),
+  );
+  const contracts = largestFitting(contractCap, (n) => {
     const fills = fillsFor(n);
     return (
       allInCostMicros(fills) <= budgetMicros && fills.every((f, i) => f.costMicros + f.feeMicros <= marketHeadroom[i]!)
     );
   });
-  if (contracts === 0 || legs.some((leg) => contracts * 100 < leg.minOrderQuantity)) {
-    return reject('size_below_venue_minimum');
-  }
+  if (contracts < minimumContracts) return reject('size_below_venue_minimum');
   const fills = fillsFor(contracts);
   const totalCostMicros = allInCostMicros(fills);
   // Per-order fee rounding can still eat a thin edge: never accept a size that is worth less than it costs.
@@ -132,12 +179,14 @@ export function applyAccepted(
   nowMs: number,
 ): RiskState {
   const exposureByMarketMicros = new Map(state.exposureByMarketMicros);
+  const contractsByMarket = new Map(state.contractsByMarket);
   const lastAcceptedAtMs = new Map(state.lastAcceptedAtMs);
   let added = 0;
   for (const fill of fills) {
     const market = marketKey(fill);
     const cost = fill.costMicros + fill.feeMicros;
     exposureByMarketMicros.set(market, (exposureByMarketMicros.get(market) ?? 0) + cost);
+    contractsByMarket.set(market, (contractsByMarket.get(market) ?? 0) + fill.quantity);
     lastAcceptedAtMs.set(marketSideKey(fill), nowMs);
     added += cost;
   }
@@ -147,6 +196,7 @@ export function applyAccepted(
     ...state,
     bankrollMicros: state.bankrollMicros - added,
     exposureByMarketMicros,
+    contractsByMarket,
     exposureByGameMicros,
     totalExposureMicros: state.totalExposureMicros + added,
     lastAcceptedAtMs,

@@ -3,8 +3,16 @@ import type { Side, Venue } from '#contracts/common';
 /** Why a candidate was turned down, in the order the evaluator checks. */
 export const rejectionReasons = [
   'kill_switch_engaged',
+  'depth_empty',
+  'depth_quantity_invalid',
+  'depth_not_ascending',
   'market_not_open',
+  'game_not_live',
+  'arbitrage_same_venue',
   'arbitrage_legs_mismatched',
+  'arbitrage_not_hedged',
+  'price_off_tick',
+  'price_from_future',
   'price_stale',
   'edge_below_minimum',
   'cooldown_active',
@@ -18,6 +26,8 @@ export type RejectionReason = (typeof rejectionReasons)[number];
 
 export interface RiskLimits {
   staleAfterMs: number;
+  /** How far a producer's clock may run ahead of ours before its stamps are refused as from the future. */
+  maxClockSkewMs: number;
   minEdgeBps: number;
   cooldownMs: number;
   kellyFraction: number;
@@ -25,6 +35,10 @@ export interface RiskLimits {
   maxExposurePerGameMicros: number;
   maxTotalExposureMicros: number;
   dailyLossLimitMicros: number;
+  /** Contracts one order may buy, whatever they cost: a near-free price cannot buy an unbounded number. */
+  maxContractsPerOrder: number;
+  /** Open contracts one market may hold, both sides together, whatever they cost. */
+  maxContractsPerMarket: number;
 }
 
 /** A market side: the cooldown is kept per market side, exposure per market (both sides). */
@@ -48,6 +62,8 @@ export interface RiskState {
   bankrollMicros: number;
   /** Open cost basis (price and fees) per market (`marketKey`). */
   exposureByMarketMicros: Map<string, number>;
+  /** Open contracts per market (`marketKey`), in hundredths, both sides and unfilled live orders included. */
+  contractsByMarket: Map<string, number>;
   exposureByGameMicros: Map<string, number>;
   totalExposureMicros: number;
   /** Realized P&L since the start of the current UTC day (negative = loss). */

@@ -4,6 +4,7 @@ import type { RiskLimits } from '#domain/signals/index';
 export function riskLimitsFrom(config: Config): RiskLimits {
   return {
     staleAfterMs: config.PRICE_STALE_AFTER_MS,
+    maxClockSkewMs: config.PRICE_MAX_CLOCK_SKEW_MS,
     minEdgeBps: config.MIN_EDGE_BPS,
     cooldownMs: config.SIGNAL_COOLDOWN_MS,
     kellyFraction: config.KELLY_FRACTION,
@@ -11,5 +12,7 @@ export function riskLimitsFrom(config: Config): RiskLimits {
     maxExposurePerGameMicros: config.MAX_EXPOSURE_PER_GAME_MICROS,
     maxTotalExposureMicros: config.MAX_TOTAL_EXPOSURE_MICROS,
     dailyLossLimitMicros: config.DAILY_LOSS_LIMIT_MICROS,
+    maxContractsPerOrder: config.MAX_CONTRACTS_PER_ORDER,
+    maxContractsPerMarket: config.MAX_CONTRACTS_PER_MARKET,
   };
 }

@@ -6,6 +6,8 @@ import { defaultLimits, riskState } from '../../support/risk.ts';
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
 const market = (outcomeTeamId: string, overrides: Partial<MarketFacts> = {}): MarketFacts => ({
   open: true,
+  gameLive: true,
+  tickSizeMicros: 10_000,
   resolutionKey: 'moneyline:incl_ot',
   outcomeTeamId,
   ...overrides,
@@ -21,7 +23,7 @@ describe('tradabilityProblem', () => {
   });
 
   it('rejects legs that would lose together: YES on one team and NO on the other', () => {
-    expect(tradabilityProblem(arb, [market('DEN'), market('BOS')])).toBe('arbitrage_legs_mismatched');
+    expect(tradabilityProblem(arb, [market('DEN'), market('BOS')])).toBe('arbitrage_not_hedged');
   });
 
   it('rejects markets that resolve on different rules or have no known outcome team', () => {

@@ -33,7 +33,7 @@ BEGIN
     SELECT DISTINCT k.venue, k.venue_market_id FROM jsonb_to_recordset(p_legs) AS k(venue text, venue_market_id text)
   ), mk AS (
     SELECT m.id, m.venue, m.venue_market_id, m.game_id, m.resolution_key, m.outcome_team_id, m.tick_size_micros,
-           (m.status = 'open' AND coalesce(g.status, 'scheduled') IN ('scheduled', 'in_progress')) AS open
+           m.status = 'open' AS open, coalesce(g.status, 'scheduled') IN ('scheduled', 'in_progress') AS game_live
       FROM markets m JOIN keys USING (venue, venue_market_id) LEFT JOIN games g ON g.id = m.game_id
   ), open_cost AS (
     SELECT p.market_id, p.cost_micros + p.fees_micros AS micros, p.quantity_hundredths AS hundredths
