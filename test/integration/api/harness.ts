@@ -19,6 +19,7 @@ export interface ApiStack {
   db: TestDatabase;
   pool: pg.Pool;
   sqs: SQSClient;
+  sqsEndpoint: string;
   queueUrl: string;
   token(sub: string, role: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
@@ -95,6 +96,7 @@ export async function startApiStack(): Promise<ApiStack> {
     db,
     pool: db.pool,
     sqs,
+    sqsEndpoint: emulator.endpoint,
     queueUrl: queues.browserJobs.url,
     token: (sub, role) => keys.sign({ sub, role }),
     call,
