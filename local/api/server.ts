@@ -79,10 +79,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const pool = opts.pool ?? ownPool;
   if (!pool) throw new Error('startApiServer needs a pool or a database URL');
   const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);
-  const handler = createApiHandler(
-    { ...apiDepsFromConfig(config, pool, createLocalSecretsProvider(config.LOCAL_SECRETS_FILE)), ...opts.deps },
-    { timeoutEarlyInMillis: 0 },
-  );
+  const deps = {
+    ...apiDepsFromConfig(config, pool, createLocalSecretsProvider(config.LOCAL_SECRETS_FILE)),
+    ...opts.deps,
+  };
+  const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -112,6 +113,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await ownPool?.end();
+      // The price cache is the server's own unless the caller passed one in.
+      if (!opts.deps?.priceCache) await deps.priceCache.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
 import type { TestDatabase } from '../../support/pg.ts';
 import { httpApiEvent as event } from './harness.ts';
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
       browserJobsQueueUrl: undefined,
       dynamo: clients.makeDynamoClient('http://127.0.0.1:1'),
       idempotencyTable: undefined,
-      redisUrl: undefined,
+      priceCache: createInMemoryPriceCache(),
       now: () => new Date(),
     },
     { timeoutEarlyInMillis: 0 },

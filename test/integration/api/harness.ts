@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type pg from 'pg';
+import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
 import { getSessionDataKey } from '../../../shared/adapters/secrets/provider.ts';
 import type { TestDatabase } from '../../support/pg.ts';
 
@@ -114,7 +115,7 @@ export async function startApiStack(): Promise<ApiStack> {
     sqs,
     browserJobsQueueUrl: queues.browserJobs.url,
     secrets: secretsProvider,
-    redisUrl: undefined,
+    priceCache: createInMemoryPriceCache(),
     idempotencyTable: undefined,
   };
   const server = await startApiServer({ pool: db.pool, jwtKeyFile, deps });
