@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceCacheFromConfig } from '../../../shared/adapters/price-cache/from-config.ts';
 import { createRedisPriceCache } from '../../../shared/adapters/price-cache/redis.ts';
 import type { PriceCache } from '../../../shared/ports/price-cache.ts';
+import { findRedis } from '../../support/redis.ts';
 import { type ApiStack, startApiStack } from './harness.ts';
 
 interface Report {
@@ -145,23 +146,6 @@ describe('health of real and broken dependencies', () => {
     expect(route.body).toMatchObject({ error: { code: 'unavailable' } });
   });
 });
-
-/** `REDIS_URL` when set, else the machine's Redis on 6379 when one answers; no Redis server ships with npm. */
-async function findRedis(): Promise<string | undefined> {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: 6379, timeout: 500 }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-  return reachable ? 'redis://127.0.0.1:6379' : undefined;
-}
 
 const redisUrl = await findRedis();
 if (!redisUrl) {

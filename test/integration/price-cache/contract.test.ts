@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
 import { createRedisPriceCache } from '../../../shared/adapters/price-cache/redis.ts';
 import type { LatestPrice, PriceCache } from '../../../shared/ports/price-cache.ts';
-
-/** `REDIS_URL` when set, else the machine's Redis on 127.0.0.1:6379 when one answers; no Redis server ships with npm. */
-async function findRedis(): Promise<string | undefined> {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: 6379, timeout: 500 }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-  return reachable ? 'redis://127.0.0.1:6379' : undefined;
-}
+import { findRedis } from '../../support/redis.ts';
 
 const redisUrl = await findRedis();
 if (!redisUrl) {
