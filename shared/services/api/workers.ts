@@ -52,20 +52,22 @@ export function register(deps: ApiDeps, actor: Actor, body: RegisterWorkerBody):
  */
 export function heartbeat(deps: ApiDeps, actor: Actor, id: string, body: HeartbeatBody): Promise<WorkerView> {
   return inTransaction(deps.pool, async (client) => {
+    // Postgres spells uuids in lower case; compared as sent, an upper-case id would read as a change on every beat.
+    const report = { status: body.status, currentJobId: body.currentJobId?.toLowerCase() ?? null };
     const last = await lockOwnWorker(client, { id, registeredBy: actor.sub });
     if (!last) throw notFound('worker');
-    if (body.currentJobId && !(await holdsJob(client, { workerId: id, jobId: body.currentJobId }))) {
+    if (report.currentJobId && !(await holdsJob(client, { workerId: id, jobId: report.currentJobId }))) {
       throw conflict('job_not_held', 'this worker does not hold that job');
     }
-    const row = await recordHeartbeat(client, { id, ...body });
-    if (last.status !== body.status || last.current_job_id !== body.currentJobId) {
+    const row = await recordHeartbeat(client, { id, ...report });
+    if (last.status !== report.status || last.current_job_id !== report.currentJobId) {
       await appendAudit(client, {
         actor: actor.sub,
         action: 'worker.heartbeat',
         resourceType: 'worker',
         resourceId: id,
         requestId: actor.requestId,
-        details: { status: body.status, currentJobId: body.currentJobId },
+        details: report,
       });
     }
     return toView(row);

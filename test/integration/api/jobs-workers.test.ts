@@ -218,8 +218,8 @@ describe('workers', () => {
     expect(rows).toEqual([{ status: 'idle', current_job_id: null }]);
     expect(await heartbeatAudits(holder)).toEqual(auditsBefore);
 
-    for (let i = 0; i < 3; i++) {
-      const ok = await beat(holderToken, holder, { status: 'busy', currentJobId: held });
+    for (const currentJobId of [held, held, held.toUpperCase()]) {
+      const ok = await beat(holderToken, holder, { status: 'busy', currentJobId });
       expect(ok.status).toBe(200);
       expect(ok.body).toMatchObject({ status: 'busy', currentJobId: held });
     }
