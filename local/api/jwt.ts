@@ -2,11 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { roleSchema } from '../../shared/services/api/principal.ts';
 
 /**
  * Local stand-in for the HTTP API JWT authorizer: an ES256 key pair generated once under `.data/`, used by the `token`
- * CLI to sign and by the local server to verify, with the same `sub` and `role` claims AWS would pass on.
+ * CLI to sign and by the local server to verify. It refuses what API Gateway's authorizer refuses (signature, issuer,
+ * audience, a missing or past `exp`, a future `nbf`) and passes every claim on as API Gateway does, so the handler
+ * alone judges `sub` and `role` in both places. `sub` is required here too: the handler answers 401 without it.
  */
 const ALG = 'ES256';
 export const LOCAL_ISSUER = 'sharpline-local';
@@ -20,8 +21,11 @@ const keyFileSchema = z.object({
 
 export interface LocalJwtKeys {
   sign(claims: { sub: string; role: string }, ttlSeconds?: number): Promise<string>;
-  /** The verified claims; rejects on a bad signature, issuer, audience or expiry. */
-  verify(token: string): Promise<{ sub: string; role: string }>;
+  /**
+   * The verified claims as the authorizer puts them on the event (every value a string); rejects on a bad signature,
+   * issuer, audience, expiry, or a missing `exp` or `sub`.
+   */
+  verify(token: string): Promise<Record<string, string>>;
 }
 
 async function readOrCreateKeyFile(filePath: string): Promise<z.infer<typeof keyFileSchema>> {
@@ -37,7 +41,18 @@ async function readOrCreateKeyFile(filePath: string): Promise<z.infer<typeof key
   return keyFileSchema.parse(JSON.parse(await readFile(filePath, 'utf8')));
 }
 
-const verifiedClaimsSchema = z.object({ sub: z.string().min(1), role: roleSchema });
+/** API Gateway hands claims to the Lambda as strings: numbers and booleans as text, arrays as `[a b]`. */
+function asAuthorizerClaims(payload: Record<string, unknown>): Record<string, string> {
+  const text = (value: unknown): string =>
+    typeof value === 'string'
+      ? value
+      : Array.isArray(value)
+        ? `[${value.map(text).join(' ')}]`
+        : typeof value === 'object' && value !== null
+          ? JSON.stringify(value)
+          : String(value);
+  return Object.fromEntries(Object.entries(payload).map(([name, value]) => [name, text(value)]));
+}
 
 export async function loadLocalJwtKeys(filePath = DEFAULT_KEY_FILE): Promise<LocalJwtKeys> {
   const file = await readOrCreateKeyFile(filePath);
@@ -54,8 +69,13 @@ export async function loadLocalJwtKeys(filePath = DEFAULT_KEY_FILE): Promise<Loc
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(privateKey),
     verify: async (token) => {
-      const { payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
-      return verifiedClaimsSchema.parse(payload);
+      const { payload } = await jwtVerify(token, publicKey, {
+        algorithms: [ALG],
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return asAuthorizerClaims(payload);
     },
   };
 }

@@ -62,16 +62,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-/** What API Gateway's JWT authorizer does: verify the bearer token, pass `sub` and `role` on as claims. */
+/** What API Gateway's JWT authorizer does: verify the bearer token, pass its claims on; the handler judges them. */
 async function verifiedClaims(keys: LocalJwtKeys, req: IncomingMessage): Promise<Record<string, string> | undefined> {
   const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
   if (!match?.[1]) return undefined;
-  try {
-    const claims = await keys.verify(match[1]);
-    return { sub: claims.sub, role: claims.role };
-  } catch {
-    return undefined;
-  }
+  return keys.verify(match[1]).catch(() => undefined);
 }
 
 /**
@@ -84,10 +79,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const pool = opts.pool ?? ownPool;
   if (!pool) throw new Error('startApiServer needs a pool or a database URL');
   const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);
-  const handler = createApiHandler(
-    { ...apiDepsFromConfig(config, pool, createLocalSecretsProvider(config.LOCAL_SECRETS_FILE)), ...opts.deps },
-    { timeoutEarlyInMillis: 0 },
-  );
+  const deps = {
+    ...apiDepsFromConfig(config, pool, createLocalSecretsProvider(config.LOCAL_SECRETS_FILE)),
+    ...opts.deps,
+  };
+  const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -117,6 +113,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await ownPool?.end();
+      // The price cache is the server's own unless the caller passed one in.
+      if (!opts.deps?.priceCache) await deps.priceCache.close();
     },
   };
 }

@@ -1,5 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { type QueueKey, queues, resourceName } from '#config/resources';
 
 export interface LocalQueue {
@@ -11,11 +12,15 @@ export interface LocalQueue {
 
 /**
  * Starts fauxqs, an in-process SQS-API emulator with redrive-to-DLQ support, on a free loopback port.
- * The real @aws-sdk/client-sqs talks to it through `endpoint`.
+ * The real @aws-sdk/client-sqs talks to it through `endpoint`. Its own `startFauxqs` listens on 0.0.0.0 whatever
+ * `host` says, which would let anyone on the network push candidates or read job messages; so we build its app
+ * and listen on loopback ourselves.
  */
 export async function startSqsEmulator(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = await startFauxqs({ port: 0, logger: false, host: 'localhost' });
-  return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+  const app = buildApp({ logger: false, host: 'localhost' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => app.close() };
 }
 
 /** Creates every queue of `shared/config/resources.ts` with its DLQ and redrive policy, as the CDK app does. */

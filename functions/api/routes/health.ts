@@ -14,7 +14,7 @@ export function healthRoutes(deps: ApiDeps): RouteEntry[] {
   const database = databaseProbe(deps.pool);
   const all = [
     database,
-    cacheProbe(deps.redisUrl),
+    cacheProbe(deps.priceCache),
     queueProbe(deps.sqs, deps.browserJobsQueueUrl),
     idempotencyTableProbe(deps.dynamo, deps.idempotencyTable),
   ];

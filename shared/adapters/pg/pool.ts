@@ -151,8 +151,12 @@ export function createPool(opts: PoolOptions = {}): pg.Pool {
   }
   // An idle client losing its connection (RDS failover, restart) emits here; unhandled it would crash the process.
   pool.on('error', (error) => {
-    // Message and code only: the error object carries the whole client, connection settings included.
-    logger.error('idle Postgres client error', { message: error.message, code: (error as pg.DatabaseError).code });
+    // Message and code only: the error object carries the whole client, connection settings included. Not under the
+    // key `message`, which Powertools reserves for the log line's own text and drops from the extra fields.
+    logger.error('idle Postgres client error', {
+      errorMessage: error.message,
+      code: (error as pg.DatabaseError).code,
+    });
   });
   return pool;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { cursorSchema, limitSchema, uuidSchema } from './common.ts';
 
+/** No name: a worker is named by its token's `sub`. */
 export const registerWorkerBodySchema = z.strictObject({
-  name: z.string().min(1).max(128),
   capabilities: z
     .array(z.enum(['check_odds', 'place_bet']))
     .min(1)

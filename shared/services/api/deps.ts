@@ -3,7 +3,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import type { Config } from '#config/env';
+import { priceCacheFromConfig } from '../../adapters/price-cache/from-config.ts';
 import type { SecretsProvider } from '../../adapters/secrets/provider.ts';
+import type { PriceCache } from '../../ports/price-cache.ts';
 
 /** Everything the API's services reach outside the process, built once per process by the handler or local server. */
 export interface ApiDeps {
@@ -13,7 +15,8 @@ export interface ApiDeps {
   browserJobsQueueUrl: string | undefined;
   dynamo: DynamoDBClient;
   idempotencyTable: string | undefined;
-  redisUrl: string | undefined;
+  /** The price cache the processes share (Redis when `REDIS_URL` is set); the API only probes it. */
+  priceCache: PriceCache;
   now(): Date;
 }
 
@@ -26,7 +29,7 @@ export function apiDepsFromConfig(config: Config, pool: pg.Pool, secrets: Secret
     browserJobsQueueUrl: config.BROWSER_JOBS_QUEUE_URL,
     dynamo: makeDynamoClient(),
     idempotencyTable: config.IDEMPOTENCY_TABLE,
-    redisUrl: config.REDIS_URL,
+    priceCache: priceCacheFromConfig(config),
     now: () => new Date(),
   };
 }

@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
+import type { PriceCache } from '../../ports/price-cache.ts';
 import type { DependencyProbe } from './health.ts';
 
 export function databaseProbe(pool: pg.Pool): DependencyProbe {
@@ -15,34 +15,9 @@ export function databaseProbe(pool: pg.Pool): DependencyProbe {
   };
 }
 
-/**
- * Redis answers `PING` with `+PONG`; one inline command over a socket is all a liveness probe needs, so the API does
- * not carry a Redis client. Without `REDIS_URL` the pipeline uses its in-memory price cache, reported as such.
- */
-export function cacheProbe(redisUrl: string | undefined): DependencyProbe {
-  return {
-    name: 'cache',
-    critical: false,
-    check: () => (redisUrl ? pingRedis(new URL(redisUrl)) : Promise.resolve('in-memory cache (REDIS_URL unset)')),
-  };
-}
-
-function pingRedis(url: URL): Promise<undefined> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
-    let reply = '';
-    socket.setTimeout(2_000, () => socket.destroy(new Error('redis ping timed out')));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('utf8');
-      if (!reply.includes('\r\n')) return;
-      socket.end();
-      // an auth-protected Redis answers -NOAUTH: it is up, which is all this probe asks
-      if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) resolve(undefined);
-      else reject(new Error('unexpected redis reply'));
-    });
-    socket.on('error', reject);
-  });
+/** The price cache this process is configured with: a PING to Redis, or the in-memory cache saying so. */
+export function cacheProbe(cache: PriceCache): DependencyProbe {
+  return { name: 'cache', critical: false, check: () => cache.ping() };
 }
 
 export function queueProbe(sqs: SQSClient, queueUrl: string | undefined): DependencyProbe {

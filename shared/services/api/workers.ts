@@ -1,6 +1,14 @@
 import { appendAudit } from '#adapters/pg/audit-log';
 import { inTransaction } from '#adapters/pg/transaction';
-import { findWorker, listWorkers, recordHeartbeat, registerWorker, type WorkerRow } from '#adapters/pg/workers';
+import {
+  findWorker,
+  holdsJob,
+  listWorkers,
+  lockOwnWorker,
+  recordHeartbeat,
+  registerWorker,
+  type WorkerRow,
+} from '#adapters/pg/workers';
 import type { ListResponse } from '../../contracts/api/common.ts';
 import type { HeartbeatBody, RegisterWorkerBody, WorkerStatus, WorkerView } from '../../contracts/api/workers.ts';
 import { decodeCursor, page } from './cursor.ts';
@@ -21,35 +29,47 @@ function toView(row: WorkerRow): WorkerView {
   };
 }
 
+/** A worker's name is its token's `sub`: no identity can register, or take over, a name that is not its own. */
 export function register(deps: ApiDeps, actor: Actor, body: RegisterWorkerBody): Promise<WorkerView> {
   return inTransaction(deps.pool, async (client) => {
-    const row = await registerWorker(client, { ...body, registeredBy: actor.sub });
-    if (!row) throw conflict('name_taken', `a worker named ${body.name} is registered by another identity`);
+    const row = await registerWorker(client, { ...body, name: actor.sub });
     await appendAudit(client, {
       actor: actor.sub,
       action: 'worker.register',
       resourceType: 'worker',
       resourceId: row.id,
       requestId: actor.requestId,
-      details: { name: body.name, capabilities: body.capabilities },
+      details: { name: actor.sub, capabilities: body.capabilities },
     });
     return toView(row);
   });
 }
 
-/** Only the identity that registered a worker may beat for it; to anyone else it does not exist. */
+/**
+ * Only the identity that registered a worker may beat for it; to anyone else it does not exist. A beat may name only
+ * a job the worker holds. It is audited when it changes what the worker reports (status or job), not on every beat:
+ * the rest only moves `last_heartbeat_at`.
+ */
 export function heartbeat(deps: ApiDeps, actor: Actor, id: string, body: HeartbeatBody): Promise<WorkerView> {
   return inTransaction(deps.pool, async (client) => {
-    const row = await recordHeartbeat(client, { id, registeredBy: actor.sub, ...body });
-    if (!row) throw notFound('worker');
-    await appendAudit(client, {
-      actor: actor.sub,
-      action: 'worker.heartbeat',
-      resourceType: 'worker',
-      resourceId: id,
-      requestId: actor.requestId,
-      details: { status: body.status, currentJobId: body.currentJobId },
-    });
+    // Postgres spells uuids in lower case; compared as sent, an upper-case id would read as a change on every beat.
+    const report = { status: body.status, currentJobId: body.currentJobId?.toLowerCase() ?? null };
+    const last = await lockOwnWorker(client, { id, registeredBy: actor.sub });
+    if (!last) throw notFound('worker');
+    if (report.currentJobId && !(await holdsJob(client, { workerId: id, jobId: report.currentJobId }))) {
+      throw conflict('job_not_held', 'this worker does not hold that job');
+    }
+    const row = await recordHeartbeat(client, { id, ...report });
+    if (last.status !== report.status || last.current_job_id !== report.currentJobId) {
+      await appendAudit(client, {
+        actor: actor.sub,
+        action: 'worker.heartbeat',
+        resourceType: 'worker',
+        resourceId: id,
+        requestId: actor.requestId,
+        details: report,
+      });
+    }
     return toView(row);
   });
 }

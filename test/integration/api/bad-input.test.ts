@@ -33,7 +33,7 @@ beforeAll(async () => {
   sessionId = (session.body as { id: string }).id;
   const worker = await stack.call('POST', '/v1/workers/register', {
     token: tokens.worker,
-    body: { name: 'w', capabilities: ['check_odds'] },
+    body: { capabilities: ['check_odds'] },
   });
   workerId = (worker.body as { id: string }).id;
 });
@@ -179,14 +179,21 @@ const table: Record<string, BadRequest[]> = {
       method: 'POST',
       path: () => '/v1/workers/register',
       role: 'worker',
-      body: { name: 'x', capabilities: [] },
+      body: { capabilities: [] },
       status: 400,
     },
     {
       method: 'POST',
       path: () => '/v1/workers/register',
       role: 'worker',
-      body: { name: 'x', capabilities: ['check_odds'], heartbeatTimeoutMs: 1 },
+      body: { name: 'someone-else', capabilities: ['check_odds'] },
+      status: 400,
+    },
+    {
+      method: 'POST',
+      path: () => '/v1/workers/register',
+      role: 'worker',
+      body: { capabilities: ['check_odds'], heartbeatTimeoutMs: 1 },
       status: 400,
     },
     { method: 'POST', path: () => '/v1/workers/register', role: 'worker', raw: '{"name":', status: 400 },
@@ -194,7 +201,7 @@ const table: Record<string, BadRequest[]> = {
       method: 'POST',
       path: () => '/v1/workers/register',
       role: 'trader',
-      body: { name: 'x', capabilities: ['check_odds'] },
+      body: { capabilities: ['check_odds'] },
       status: 403,
     },
     { method: 'POST', path: () => '/v1/workers/nope/heartbeat', role: 'worker', body: {}, status: 400 },
@@ -207,6 +214,13 @@ const table: Record<string, BadRequest[]> = {
     },
     { method: 'POST', path: () => `/v1/workers/${workerId}/heartbeat`, role: 'worker', body: { cpu: 1 }, status: 400 },
     { method: 'POST', path: () => `/v1/workers/${uuid}/heartbeat`, role: 'worker', body: {}, status: 404 },
+    {
+      method: 'POST',
+      path: () => `/v1/workers/${workerId}/heartbeat`,
+      role: 'worker',
+      body: { status: 'busy', currentJobId: uuid },
+      status: 409,
+    },
     { method: 'GET', path: () => '/v1/workers?limit=0', role: 'admin', status: 400 },
     { method: 'GET', path: () => '/v1/workers/abc', role: 'admin', status: 400 },
   ],

@@ -3,44 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
 import type { TestDatabase } from '../../support/pg.ts';
-import './harness.ts';
+import { httpApiEvent as event } from './harness.ts';
 
 /** The Lambda handler invoked directly with API Gateway v2 events shaped as the JWT authorizer sends them. */
 type Invoke = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 let invoke: Invoke;
 let db: TestDatabase;
 let dir: string;
-
-function event(
-  method: string,
-  path: string,
-  opts: { claims?: Record<string, string>; body?: string; base64?: boolean } = {},
-): APIGatewayProxyEventV2 {
-  const requestContext = {
-    accountId: '123456789012',
-    apiId: 'api',
-    domainName: 'api.example.com',
-    domainPrefix: 'api',
-    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
-    requestId: 'req-1',
-    routeKey: '$default',
-    stage: '$default',
-    time: '23/Nov/2026:11:00:00 +0000',
-    timeEpoch: 1_795_431_600_000,
-    ...(opts.claims ? { authorizer: { jwt: { claims: opts.claims, scopes: [] } } } : {}),
-  };
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext,
-    isBase64Encoded: opts.base64 ?? false,
-    ...(opts.body === undefined ? {} : { body: opts.body }),
-  } as APIGatewayProxyEventV2;
-}
 
 beforeAll(async () => {
   const [{ createApiHandler }, { localLambdaContext }, pg, clients, secrets] = await Promise.all([
@@ -60,7 +31,7 @@ beforeAll(async () => {
       browserJobsQueueUrl: undefined,
       dynamo: clients.makeDynamoClient('http://127.0.0.1:1'),
       idempotencyTable: undefined,
-      redisUrl: undefined,
+      priceCache: createInMemoryPriceCache(),
       now: () => new Date(),
     },
     { timeoutEarlyInMillis: 0 },

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type pg from 'pg';
+import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
 import { getSessionDataKey } from '../../../shared/adapters/secrets/provider.ts';
 import type { TestDatabase } from '../../support/pg.ts';
 
@@ -19,8 +21,13 @@ export interface ApiStack {
   db: TestDatabase;
   pool: pg.Pool;
   sqs: SQSClient;
+  sqsEndpoint: string;
   queueUrl: string;
+  /** The key file the local server verifies tokens with (to sign tokens with any claims). */
+  jwtKeyFile: string;
   token(sub: string, role: string): Promise<string>;
+  /** The same handler on the same deps as the server, invoked directly, as in AWS behind the JWT authorizer. */
+  invoke(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   receiveJobMessages(): Promise<unknown[]>;
   /** The session data key the server encrypts with, to prove what is stored decrypts to what was sent. */
@@ -41,17 +48,62 @@ export interface CallResult {
   headers: Headers;
 }
 
+/** An API Gateway HTTP API (payload 2.0) event as the deployed JWT authorizer hands it to the Lambda. */
+export function httpApiEvent(
+  method: string,
+  path: string,
+  opts: { claims?: Record<string, string>; body?: string; base64?: boolean } = {},
+): APIGatewayProxyEventV2 {
+  const requestContext = {
+    accountId: '123456789012',
+    apiId: 'api',
+    domainName: 'api.example.com',
+    domainPrefix: 'api',
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
+    requestId: 'req-1',
+    routeKey: '$default',
+    stage: '$default',
+    time: '23/Nov/2026:11:00:00 +0000',
+    timeEpoch: 1_795_431_600_000,
+    ...(opts.claims ? { authorizer: { jwt: { claims: opts.claims, scopes: [] } } } : {}),
+  };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext,
+    isBase64Encoded: opts.base64 ?? false,
+    ...(opts.body === undefined ? {} : { body: opts.body }),
+  } as APIGatewayProxyEventV2;
+}
+
 export async function startApiStack(): Promise<ApiStack> {
   const dir = await mkdtemp(join(tmpdir(), 'sharpline-api-'));
-  const [{ startApiServer }, { loadLocalJwtKeys }, { startSqsEmulator, createQueues }, clients, secrets, pg] =
-    await Promise.all([
-      import('../../../local/api/server.ts'),
-      import('../../../local/api/jwt.ts'),
-      import('../../../local/emulators/sqs.ts'),
-      import('#adapters/aws/clients'),
-      import('../../../shared/adapters/secrets/local-file.ts'),
-      import('../../support/pg.ts'),
-    ]);
+  const [
+    { startApiServer },
+    { loadLocalJwtKeys },
+    { startSqsEmulator, createQueues },
+    clients,
+    secrets,
+    pg,
+    { createApiHandler },
+    { apiDepsFromConfig },
+    { loadConfig },
+    { localLambdaContext },
+  ] = await Promise.all([
+    import('../../../local/api/server.ts'),
+    import('../../../local/api/jwt.ts'),
+    import('../../../local/emulators/sqs.ts'),
+    import('#adapters/aws/clients'),
+    import('../../../shared/adapters/secrets/local-file.ts'),
+    import('../../support/pg.ts'),
+    import('../../../functions/api/app.ts'),
+    import('../../../shared/services/api/deps.ts'),
+    import('#config/env'),
+    import('../../../local/lambda-context.ts'),
+  ]);
   const db = await pg.createTestDatabase();
   const emulator = await startSqsEmulator();
   const sqs = clients.makeSqsClient(emulator.endpoint);
@@ -59,17 +111,18 @@ export async function startApiStack(): Promise<ApiStack> {
   const jwtKeyFile = join(dir, 'jwt.json');
   const keys = await loadLocalJwtKeys(jwtKeyFile);
   const secretsProvider = secrets.createLocalSecretsProvider(join(dir, 'secrets.json'));
-  const server = await startApiServer({
-    pool: db.pool,
-    jwtKeyFile,
-    deps: {
-      sqs,
-      browserJobsQueueUrl: queues.browserJobs.url,
-      secrets: secretsProvider,
-      redisUrl: undefined,
-      idempotencyTable: undefined,
-    },
-  });
+  const deps = {
+    sqs,
+    browserJobsQueueUrl: queues.browserJobs.url,
+    secrets: secretsProvider,
+    priceCache: createInMemoryPriceCache(),
+    idempotencyTable: undefined,
+  };
+  const server = await startApiServer({ pool: db.pool, jwtKeyFile, deps });
+  const handler = createApiHandler(
+    { ...apiDepsFromConfig(loadConfig(), db.pool, secretsProvider), ...deps },
+    { timeoutEarlyInMillis: 0 },
+  );
 
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...opts.headers };
@@ -95,8 +148,11 @@ export async function startApiStack(): Promise<ApiStack> {
     db,
     pool: db.pool,
     sqs,
+    sqsEndpoint: emulator.endpoint,
     queueUrl: queues.browserJobs.url,
+    jwtKeyFile,
     token: (sub, role) => keys.sign({ sub, role }),
+    invoke: (event) => handler(event, localLambdaContext('sharpline-api-test')),
     call,
     receiveJobMessages: async () => {
       const out = await sqs.send(

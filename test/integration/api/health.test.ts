@@ -1,8 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priceCacheFromConfig } from '../../../shared/adapters/price-cache/from-config.ts';
+import { createRedisPriceCache } from '../../../shared/adapters/price-cache/redis.ts';
+import type { PriceCache } from '../../../shared/ports/price-cache.ts';
+import { findRedis } from '../../support/redis.ts';
 import { type ApiStack, startApiStack } from './harness.ts';
 
 interface Report {
@@ -62,6 +66,7 @@ describe('health of real and broken dependencies', () => {
   let server: { url: string; stop(): Promise<void> };
   let pool: import('pg').Pool;
   let token: string;
+  let cache: PriceCache;
 
   beforeAll(async () => {
     dir.path = await mkdtemp(join(tmpdir(), 'sharpline-health-'));
@@ -89,13 +94,14 @@ describe('health of real and broken dependencies', () => {
     pool = createPool({ connectionString: pg.url, max: 2 });
     const jwtKeyFile = join(dir.path, 'jwt.json');
     token = await (await loadLocalJwtKeys(jwtKeyFile)).sign({ sub: 'alice', role: 'trader' });
+    cache = createRedisPriceCache({ url: `redis://127.0.0.1:${await closedPort()}` });
     server = await startApiServer({
       pool,
       jwtKeyFile,
       deps: {
         dynamo: dynamoClient,
         idempotencyTable: 'health-idempotency',
-        redisUrl: `redis://127.0.0.1:${await closedPort()}`,
+        priceCache: cache,
         sqs: clients.makeSqsClient(`http://127.0.0.1:${await closedPort()}`),
         browserJobsQueueUrl: 'http://127.0.0.1:1/000000000000/browser-jobs',
       },
@@ -103,6 +109,7 @@ describe('health of real and broken dependencies', () => {
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
+    await cache?.close();
     await pool?.end().catch(() => undefined);
     await pg?.stop().catch(() => undefined);
     await dynamo?.stop();
@@ -140,23 +147,6 @@ describe('health of real and broken dependencies', () => {
   });
 });
 
-/** `REDIS_URL` when set, else the machine's Redis on 6379 when one answers; no Redis server ships with npm. */
-async function findRedis(): Promise<string | undefined> {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: 6379, timeout: 500 }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-  return reachable ? 'redis://127.0.0.1:6379' : undefined;
-}
-
 const redisUrl = await findRedis();
 if (!redisUrl) {
   console.log(
@@ -164,13 +154,37 @@ if (!redisUrl) {
   );
 }
 
-describe('cache probe against a real Redis', () => {
-  it.skipIf(!redisUrl)('reports Redis up when it answers PING', async () => {
+describe('cache probe of the configured price cache', () => {
+  const probeConfigured = async (config: { REDIS_URL?: string }) => {
     const [{ checkHealth }, { cacheProbe }] = await Promise.all([
       import('../../../shared/services/api/health.ts'),
       import('../../../shared/services/api/health-probes.ts'),
     ]);
-    const report = await checkHealth([cacheProbe(redisUrl)]);
+    const configured = priceCacheFromConfig(config);
+    try {
+      return await checkHealth([cacheProbe(configured)]);
+    } finally {
+      await configured.close();
+    }
+  };
+
+  it('reports the in-memory cache when REDIS_URL is unset', async () => {
+    expect(await probeConfigured({})).toMatchObject({
+      status: 'ok',
+      dependencies: [{ name: 'cache', status: 'up', detail: expect.stringMatching(/in-memory/) }],
+    });
+  });
+
+  it('reports a configured Redis that does not answer as down', async () => {
+    expect(await probeConfigured({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` })).toMatchObject({
+      status: 'degraded',
+      dependencies: [{ name: 'cache', status: 'down' }],
+    });
+  });
+
+  it.skipIf(!redisUrl)('reports a configured Redis up when it answers PING through the ioredis adapter', async () => {
+    const report = await probeConfigured({ REDIS_URL: redisUrl });
     expect(report).toMatchObject({ status: 'ok', dependencies: [{ name: 'cache', status: 'up' }] });
+    expect(report.dependencies[0]?.detail).toBeUndefined();
   });
 });

@@ -141,27 +141,36 @@ describe('jobs', () => {
 });
 
 describe('workers', () => {
+  const register = (token: string, body: unknown) => stack.call('POST', '/v1/workers/register', { token, body });
+  const beat = (token: string, id: string, body: unknown) =>
+    stack.call('POST', `/v1/workers/${id}/heartbeat`, { token, body });
+  const heartbeatAudits = async (id: string) =>
+    (
+      await stack.pool.query<{ details: unknown }>(
+        `SELECT details FROM audit_logs WHERE action = 'worker.heartbeat' AND resource_id = $1 ORDER BY id`,
+        [id],
+      )
+    ).rows.map((r) => r.details);
+  const insertJob = async (status: string, workerId: string | null) =>
+    (
+      await stack.pool.query<{ id: string }>(
+        `INSERT INTO jobs (user_id, type, payload, status, worker_id) VALUES ('alice', 'check_odds', '{}', $1, $2)
+         RETURNING id`,
+        [status, workerId],
+      )
+    ).rows[0]!.id;
+
   it('registers, beats, and reads as offline once the heartbeat is older than its timeout', async () => {
-    expect((await stack.call('POST', '/v1/workers/register', { token: alice, body: {} })).status).toBe(403);
-    const registered = await stack.call('POST', '/v1/workers/register', {
-      token: worker,
-      body: { name: 'browser-a', capabilities: ['check_odds'], heartbeatTimeoutMs: 5_000 },
-    });
+    expect((await register(alice, { capabilities: ['check_odds'] })).status).toBe(403);
+    const registered = await register(worker, { capabilities: ['check_odds'], heartbeatTimeoutMs: 5_000 });
     expect(registered.status).toBe(201);
     const id = (registered.body as { id: string }).id;
-    expect(registered.body).toMatchObject({ status: 'idle', heartbeatTimeoutMs: 5_000 });
+    expect(registered.body).toMatchObject({ name: 'worker-1', status: 'idle', heartbeatTimeoutMs: 5_000 });
 
-    const taken = await stack.call('POST', '/v1/workers/register', {
-      token: otherWorker,
-      body: { name: 'browser-a', capabilities: ['check_odds'] },
-    });
-    expect(taken.status).toBe(409);
-
-    const beat = await stack.call('POST', `/v1/workers/${id}/heartbeat`, { token: worker, body: { status: 'busy' } });
-    expect(beat.status).toBe(200);
-    expect(beat.body).toMatchObject({ status: 'busy' });
-    const foreign = await stack.call('POST', `/v1/workers/${id}/heartbeat`, { token: otherWorker, body: {} });
-    expect(foreign.status).toBe(404);
+    const busy = await beat(worker, id, { status: 'busy' });
+    expect(busy.status).toBe(200);
+    expect(busy.body).toMatchObject({ status: 'busy' });
+    expect((await beat(otherWorker, id, {})).status).toBe(404);
 
     await stack.pool.query(`UPDATE workers SET last_heartbeat_at = now() - interval '6 seconds' WHERE id = $1`, [id]);
     const stale = await stack.call('GET', `/v1/workers/${id}`, { token: admin });
@@ -169,6 +178,57 @@ describe('workers', () => {
     const offline = await stack.call('GET', '/v1/workers?status=offline', { token: admin });
     expect((offline.body as { items: { id: string }[] }).items.map((w) => w.id)).toEqual([id]);
     expect((await stack.call('GET', '/v1/workers', { token: alice })).status).toBe(403);
+  });
+
+  it("takes its name from the token: no identity registers another's, and the owner takes back a squatted name", async () => {
+    expect((await register(otherWorker, { name: 'worker-3', capabilities: ['check_odds'] })).status).toBe(400);
+    const mine = await register(otherWorker, { capabilities: ['check_odds'] });
+    expect(mine.body).toMatchObject({ name: 'worker-2' });
+
+    // A row named for worker-3 that someone else made (before names came from tokens).
+    const squatted = await stack.pool.query<{ id: string }>(
+      `INSERT INTO workers (name, capabilities, registered_by, last_heartbeat_at)
+       VALUES ('worker-3', '{check_odds}', 'worker-2', now()) RETURNING id`,
+    );
+    const squattedId = squatted.rows[0]!.id;
+    const owner = await stack.token('worker-3', 'worker');
+    const taken = await register(owner, { capabilities: ['place_bet'] });
+    expect(taken.status).toBe(201);
+    expect(taken.body).toMatchObject({ id: squattedId, name: 'worker-3', capabilities: ['place_bet'] });
+    expect((await beat(otherWorker, squattedId, {})).status).toBe(404);
+    expect((await beat(owner, squattedId, {})).status).toBe(200);
+  });
+
+  it('names in a heartbeat only a job the worker holds, and audits a beat only when it changes the report', async () => {
+    const holderToken = await stack.token('worker-4', 'worker');
+    const holder = ((await register(holderToken, { capabilities: ['check_odds'] })).body as { id: string }).id;
+    const otherId = ((await register(otherWorker, { capabilities: ['check_odds'] })).body as { id: string }).id;
+    const queued = await insertJob('queued', null);
+    const held = await insertJob('running', holder);
+    const heldByOther = await insertJob('running', otherId);
+    const finished = await insertJob('succeeded', holder);
+    const auditsBefore = await heartbeatAudits(holder);
+
+    for (const jobId of [queued, heldByOther, finished, '00000000-0000-4000-8000-000000000000']) {
+      const refused = await beat(holderToken, holder, { status: 'busy', currentJobId: jobId });
+      expect(refused.status, `job ${jobId}`).toBe(409);
+      expect(refused.body).toMatchObject({ error: { code: 'job_not_held' } });
+    }
+    const { rows } = await stack.pool.query('SELECT status, current_job_id FROM workers WHERE id = $1', [holder]);
+    expect(rows).toEqual([{ status: 'idle', current_job_id: null }]);
+    expect(await heartbeatAudits(holder)).toEqual(auditsBefore);
+
+    for (const currentJobId of [held, held, held.toUpperCase()]) {
+      const ok = await beat(holderToken, holder, { status: 'busy', currentJobId });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ status: 'busy', currentJobId: held });
+    }
+    for (let i = 0; i < 2; i++) expect((await beat(holderToken, holder, {})).status).toBe(200);
+    expect(await heartbeatAudits(holder)).toEqual([
+      ...auditsBefore,
+      { status: 'busy', currentJobId: held },
+      { status: 'idle', currentJobId: null },
+    ]);
   });
 });
 

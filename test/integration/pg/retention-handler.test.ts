@@ -49,13 +49,17 @@ describe('retention handler', () => {
     await withEnv({ POWERTOOLS_DEV: 'true' }, () => handler(scheduled(new Date(now).toISOString()), context));
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM market_prices');
     expect(rows[0]?.n).toBe(2);
-    const runs = await db.pool.query('SELECT status, deleted_rows FROM retention_runs');
+    const runs = await db.pool.query(
+      `SELECT status, deleted_rows FROM retention_runs WHERE table_name = 'market_prices'`,
+    );
     expect(runs.rows).toEqual([{ status: 'succeeded', deleted_rows: 2 }]);
   });
 
   it('rejects an event without a valid time, deleting nothing', async () => {
     await expect(handler(scheduled('yesterday'), context)).rejects.toThrow(/time/);
-    const runs = await db.pool.query('SELECT count(*)::int AS n FROM retention_runs');
+    const runs = await db.pool.query(
+      `SELECT count(*)::int AS n FROM retention_runs WHERE table_name = 'market_prices'`,
+    );
     expect(runs.rows).toEqual([{ n: 1 }]);
   });
 });
