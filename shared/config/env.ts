@@ -43,6 +43,8 @@ export const configSchema = z.object({
   MAX_EXPOSURE_PER_GAME_MICROS: intFromEnv(500_000_000),
   MAX_TOTAL_EXPOSURE_MICROS: intFromEnv(2_000_000_000),
   DAILY_LOSS_LIMIT_MICROS: intFromEnv(200_000_000),
+  /** Settlement: a position still open this many hours after its game ended counts as overdue (an alarm watches). */
+  SETTLEMENT_OVERDUE_HOURS: z.coerce.number().int().positive().default(6),
 });
 
 export type Config = z.infer<typeof configSchema>;
