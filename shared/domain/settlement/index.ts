@@ -1,4 +1,4 @@
-/** Settlement rules: what a contract pays however its game ends (RULES.md section 1). Pure: no I/O, no clock. */
+/** Settlement rules: what a contract pays however its game ends (RULES.md here, from the venue research). Pure: no I/O, no clock. */
 export { type GameFacts, type GameStatus, gameOutcome } from './outcome.ts';
 export {
   type GameOutcome,
