@@ -53,6 +53,11 @@ $$;
 CREATE TRIGGER games_scheduled_start BEFORE INSERT OR UPDATE ON games
   FOR EACH ROW EXECUTE FUNCTION games_keep_scheduled_start();
 
+-- A game has a state per observation (thousands while live): these keep the view's first-postponed and first-ended
+-- look-ups to one index probe per game instead of a scan of its states.
+CREATE INDEX game_states_postponed_idx ON game_states (game_id, observed_at) WHERE status = 'postponed';
+CREATE INDEX game_states_ended_idx ON game_states (game_id, observed_at) WHERE status IN ('final', 'cancelled');
+
 -- What settlement needs to know about each game market, in one place for the settlement run and the admin API:
 -- the market's rule and venue value, the game's latest state, and when it was postponed, played and ended.
 CREATE VIEW market_settlement_facts AS
@@ -83,6 +88,8 @@ SELECT m.id AS market_id,
 
 -- Down Migration
 DROP VIEW market_settlement_facts;
+DROP INDEX game_states_ended_idx;
+DROP INDEX game_states_postponed_idx;
 DROP TRIGGER games_scheduled_start ON games;
 DROP FUNCTION games_keep_scheduled_start();
 ALTER TABLE games DROP COLUMN scheduled_starts_at;
