@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countOverduePositions } from '#adapters/pg/positions';
 import { type GameStatus, recordGameState } from '#adapters/pg/reference-data';
+import { createPgSignalStore } from '#adapters/pg/signals';
 import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { settleFinishedGames } from '../../../shared/services/pipeline/settle.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
@@ -85,6 +86,12 @@ async function position(id: string): Promise<PositionRow> {
   return rows[0]!;
 }
 
+/** The total open exposure the evaluator's snapshot counts against its limits. */
+async function evaluatorExposure(): Promise<number> {
+  const snapshot = await createPgSignalStore(db.pool, 'paper').loadBatch([], { cooldownSinceMs: 0, dayStartMs: 0 });
+  return snapshot.state.totalExposureMicros;
+}
+
 async function enterVenuePayout(marketId: string, yesMicros: number) {
   await db.pool.query(
     `UPDATE markets SET venue_yes_payout_micros = $2, venue_payout_source = 'test', venue_payout_entered_by = 'test',
@@ -156,6 +163,7 @@ describe('settlement by the market rule', () => {
     expect(await position(kalshiNo)).toEqual({ status: 'open', awaiting: true, pnl: null });
     expect((await settleFinishedGames(db.pool, T0 + HOUR)).settled).toBe(0);
     expect(await paperBalance()).toBe(before + 20_000_000);
+    const awaitingExposure = await evaluatorExposure();
 
     await enterVenuePayout(game.kalshiMarketId, 437_210);
     const second = await settleFinishedGames(db.pool, T0 + 2 * HOUR);
@@ -164,6 +172,7 @@ describe('settlement by the market rule', () => {
     expect(await position(kalshiYes)).toEqual({ status: 'settled', awaiting: true, pnl: 1_455_909 - 150_000 });
     expect(await position(kalshiNo)).toEqual({ status: 'settled', awaiting: true, pnl: 1_874_090 - 180_000 });
     expect(await paperBalance()).toBe(before + 20_000_000 + 1_455_909 + 1_874_090);
+    expect(await evaluatorExposure()).toBeLessThan(awaitingExposure);
   });
 
   it('a game postponed and played within 48 h settles on its result on both venues', async () => {
