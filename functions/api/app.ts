@@ -13,6 +13,7 @@ import { consentRoutes } from './routes/consents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { killSwitchRoutes } from './routes/kill-switch.ts';
+import { marketSettlementRoutes } from './routes/market-settlement.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { tradingRoutes } from './routes/trading.ts';
 import { workerRoutes } from './routes/workers.ts';
@@ -32,6 +33,7 @@ export function createApiHandler(deps: ApiDeps, opts: ApiHandlerOptions = {}) {
     ...workerRoutes(deps),
     ...tradingRoutes(deps),
     ...killSwitchRoutes(deps),
+    ...marketSettlementRoutes(deps),
   ];
   const router = httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
     routes,

@@ -53,6 +53,7 @@ const dev: EnvConfig = {
     priceStaleMs: 60_000,
     heartbeatMissingMinutes: 10,
     drawdownLimitBps: 2_000,
+    settlementOverdueHours: 6,
   },
 };
 
@@ -125,6 +126,7 @@ const prod: EnvConfig = {
     priceStaleMs: 30_000,
     heartbeatMissingMinutes: 5,
     drawdownLimitBps: 1_000,
+    settlementOverdueHours: 6,
   },
 };
 

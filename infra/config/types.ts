@@ -63,5 +63,7 @@ export interface EnvConfig {
     priceStaleMs: number;
     heartbeatMissingMinutes: number;
     drawdownLimitBps: number;
+    /** Hours after its game ended that a still-open position alarms (`SETTLEMENT_OVERDUE_HOURS`). */
+    settlementOverdueHours: number;
   };
 }

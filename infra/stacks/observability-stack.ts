@@ -169,6 +169,13 @@ export class ObservabilityStack extends Stack {
       config.alarms.drawdownLimitBps,
       `Bankroll drawdown over ${config.alarms.drawdownLimitBps} bps`,
     );
+    const overdueHours = config.alarms.settlementOverdueHours;
+    alarm(
+      'PositionsOverdue',
+      custom(customMetrics.positionsOverdue, 'Maximum'),
+      0,
+      `Positions still open ${overdueHours} h after their game ended (a rule left to the venue, or a stuck run)`,
+    );
 
     this.addDashboard(props, { parseFailurePercent, staleness, heartbeats, drawdown, egressTasks });
   }

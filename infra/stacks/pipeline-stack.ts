@@ -88,7 +88,7 @@ export class PipelineStack extends Stack {
       description: 'Settles finished games: positions, paper P&L, bankroll',
       vpc,
       securityGroups: [database.clients],
-      environment: dbEnv,
+      environment: { ...dbEnv, SETTLEMENT_OVERDUE_HOURS: String(config.alarms.settlementOverdueHours) },
       timeout: Duration.minutes(2),
     });
     grantDatabase(database, this.settlement);

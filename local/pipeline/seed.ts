@@ -1,5 +1,6 @@
 import { applyBankrollChange } from '#adapters/pg/bankroll';
 import type { Queryable } from '#adapters/pg/rows';
+import { venueSettlementRules } from '#domain/settlement/index';
 import { kalshiLeg, polymarketLeg, SAMPLE_GAME_ID } from './sample-candidates.ts';
 
 export interface SampleGame {
@@ -31,11 +32,22 @@ export async function seedSampleGame(
     `INSERT INTO games (id, sport, home_team_id, away_team_id, starts_at, status) VALUES ($1, 'nba', $2, $3, now(), 'in_progress')`,
     [gameId, home.id, away.id],
   );
-  const market = async (venue: string, venueMarketId: string) => {
+  const market = async (venue: 'kalshi' | 'polymarket', venueMarketId: string) => {
+    const rule = venueSettlementRules[venue];
     const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, resolution_rule, resolution_key)
-       VALUES ($1, $2, $3, $4, 'home team wins', 'moneyline including overtime', 'moneyline:incl_ot') RETURNING id`,
-      [venue, venueMarketId, gameId, home.id],
+      `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, resolution_rule, resolution_key,
+                            tie_yes_payout_micros, cancel_yes_payout_micros, postpone_window_hours)
+       VALUES ($1, $2, $3, $4, 'home team wins', 'moneyline including overtime', 'moneyline:incl_ot', $5, $6, $7)
+       RETURNING id`,
+      [
+        venue,
+        venueMarketId,
+        gameId,
+        home.id,
+        rule.tieYesPayoutMicros,
+        rule.cancelYesPayoutMicros,
+        rule.postponeWindowHours,
+      ],
     );
     return rows[0]!.id;
   };

@@ -4,6 +4,7 @@ import { upsertMarketPrices } from '#adapters/pg/market-prices';
 import { recordGameState, upsertGame, upsertMarket, upsertTeam } from '#adapters/pg/reference-data';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { type OrderBook, winProbability } from '#domain';
+import { venueSettlementRules } from '#domain/settlement/index';
 import { findCandidates } from '../../shared/services/scanner/find-candidates.ts';
 import { marketSides, SAMPLE_RESOLUTION_KEY } from './market-sides.ts';
 import type { Scenario, ScenarioTick } from './scenario.ts';
@@ -79,6 +80,7 @@ export async function seedScenario(
       takerFeeRatePpm: KALSHI_TAKER_RATE_PPM,
       feeMultiplierPpm: Math.round(scenario.kalshi.feeMultiplier * PPM),
       feeExponent: 1,
+      settlement: venueSettlementRules.kalshi,
     }),
   );
   for (const [team, tokenId] of Object.entries(scenario.polymarket.tokenIdByTeam)) {
@@ -97,6 +99,7 @@ export async function seedScenario(
         takerFeeRatePpm: scenario.polymarket.feeRateBps * 100,
         feeMultiplierPpm: PPM,
         feeExponent: scenario.polymarket.feeExponent,
+        settlement: venueSettlementRules.polymarket,
       }),
     );
   }

@@ -46,6 +46,8 @@ export const configSchema = z.object({
   DAILY_LOSS_LIMIT_MICROS: intFromEnv(200_000_000),
   MAX_CONTRACTS_PER_ORDER: z.coerce.number().int().positive().default(5_000),
   MAX_CONTRACTS_PER_MARKET: z.coerce.number().int().positive().default(20_000),
+  /** Settlement: a position still open this many hours after its game ended counts as overdue (an alarm watches). */
+  SETTLEMENT_OVERDUE_HOURS: z.coerce.number().int().positive().default(6),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -34,4 +34,7 @@ export const customMetrics = {
   bankrollMicros: { service: serviceNames.settlement, name: 'BankrollMicros' },
   drawdownBps: { service: serviceNames.settlement, name: 'DrawdownBps' },
   positionsSettled: { service: serviceNames.settlement, name: 'PositionsSettled' },
+  /** settlement: open positions waiting for a venue-set payout, and those open past SETTLEMENT_OVERDUE_HOURS (Count). */
+  positionsAwaitingVenue: { service: serviceNames.settlement, name: 'PositionsAwaitingVenue' },
+  positionsOverdue: { service: serviceNames.settlement, name: 'PositionsOverdue' },
 } as const;

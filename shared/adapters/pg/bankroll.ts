@@ -163,3 +163,15 @@ export async function applyBankrollChange(db: Queryable, change: BankrollChange)
   const latest = await getBankroll(db, change);
   throw new InsufficientBankrollError(latest.balanceMicros, change.deltaMicros);
 }
+
+/**
+ * Reads the bankroll row and holds its lock (`FOR UPDATE`) until the caller's transaction ends: the evaluator's
+ * batches, settlement and the kill switch's engage take the same lock, so each sees the others' work whole.
+ */
+export async function lockBankroll(db: Queryable, key: BankrollKey): Promise<Bankroll> {
+  const { rows } = await db.query<BankrollRow>(
+    `SELECT ${COLUMNS} FROM bankroll WHERE account = $1 AND mode = $2 FOR UPDATE`,
+    [key.account ?? 'default', key.mode],
+  );
+  return toBankroll(singleRow(rows, `bankroll ${key.account ?? 'default'}/${key.mode}`));
+}

@@ -1,50 +1,51 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import type { TradingMode } from './rows.ts';
+import { FACT_COLUMNS, factsRow, type MarketSettlementFacts, toFacts } from './market-settlement.ts';
+import type { Queryable, TradingMode } from './rows.ts';
 
-/** An open position whose game is final with a winner, ready to settle. */
-export interface SettleablePosition {
+/** An open position of a game that has ended or been postponed, with what settlement needs to decide it. */
+export interface SettlementCandidate {
   positionId: string;
   marketId: string;
   mode: TradingMode;
   side: 'yes' | 'no';
   quantity: number;
   costBasisMicros: number;
-  /** The side that pays: YES when the market's team won. */
-  winningSide: 'yes' | 'no';
+  market: MarketSettlementFacts;
 }
 
-const settleableRow = z.object({
+const candidateRow = factsRow.extend({
   position_id: z.string(),
-  market_id: z.string(),
   mode: z.enum(['paper', 'live']),
   side: z.enum(['yes', 'no']),
   quantity_hundredths: z.number().int(),
   cost_basis_micros: z.number().int(),
-  yes_won: z.boolean(),
 });
 
-/** Open positions in markets of games that a final game state with a winner has decided. */
-export async function findSettleablePositions(
-  db: pg.Pool | pg.PoolClient,
-  limit: number,
-): Promise<SettleablePosition[]> {
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Open positions of `mode` in game markets whose game has ended (final or cancelled) or was ever postponed, in id
+ * order after `afterId` (a page that settles nothing, such as positions awaiting the venue, is not read again).
+ */
+export async function findSettlementCandidates(
+  db: Queryable,
+  opts: { mode: TradingMode; afterId?: string; limit: number },
+): Promise<SettlementCandidate[]> {
   const { rows } = await db.query(
-    `SELECT p.id AS position_id, p.market_id, p.mode, p.side, p.quantity_hundredths,
-            (p.cost_micros + p.fees_micros) AS cost_basis_micros, (m.outcome_team_id = fin.winner_team_id) AS yes_won
+    `SELECT p.id AS position_id, p.mode, p.side, p.quantity_hundredths,
+            (p.cost_micros + p.fees_micros) AS cost_basis_micros,
+            ${FACT_COLUMNS}
        FROM positions p
-       JOIN markets m ON m.id = p.market_id
-       JOIN LATERAL (
-         SELECT gs.winner_team_id FROM game_states gs
-          WHERE gs.game_id = m.game_id AND gs.status = 'final' AND gs.winner_team_id IS NOT NULL
-          ORDER BY gs.observed_at DESC LIMIT 1) fin ON true
-      WHERE p.status = 'open' AND m.outcome_team_id IS NOT NULL
-      ORDER BY p.opened_at, p.id
-      LIMIT $1`,
-    [limit],
+       JOIN market_settlement_facts f ON f.market_id = p.market_id
+      WHERE p.status = 'open' AND p.mode = $1 AND p.id > $2::uuid
+        AND (f.game_status IN ('final', 'cancelled') OR f.postponed_at IS NOT NULL)
+      ORDER BY p.id
+      LIMIT $3`,
+    [opts.mode, opts.afterId ?? FIRST_ID, opts.limit],
   );
   return rows.map((raw) => {
-    const r = settleableRow.parse(raw);
+    const r = candidateRow.parse(raw);
     return {
       positionId: r.position_id,
       marketId: r.market_id,
@@ -52,9 +53,19 @@ export async function findSettleablePositions(
       side: r.side,
       quantity: r.quantity_hundredths,
       costBasisMicros: r.cost_basis_micros,
-      winningSide: r.yes_won ? 'yes' : 'no',
+      market: toFacts(r),
     };
   });
+}
+
+/** Flags open positions as waiting for their venue's payout; they stay open, so their exposure still counts. */
+export async function markAwaitingVenue(db: Queryable, positionIds: readonly string[], atMs: number): Promise<void> {
+  if (positionIds.length === 0) return;
+  await db.query(
+    `UPDATE positions SET awaiting_venue_since = to_timestamp($2 / 1000.0)
+      WHERE id = ANY($1::uuid[]) AND status = 'open' AND awaiting_venue_since IS NULL`,
+    [positionIds, atMs],
+  );
 }
 
 export interface PositionSettlement {
@@ -63,7 +74,8 @@ export interface PositionSettlement {
   /** The size and cost basis the payout was computed from: a position that grew since is left for the next run. */
   quantity: number;
   costBasisMicros: number;
-  winningSide: 'yes' | 'no';
+  /** What a YES contract of the market paid; its `settled_outcome` is the side paid in full, if either was. */
+  marketYesPayoutMicros: number;
   realizedPnlMicros: number;
   payoutMicros: number;
 }
@@ -78,6 +90,7 @@ export async function closeSettledPositions(
   settlements: readonly PositionSettlement[],
   settledAtMs: number,
 ): Promise<PositionSettlement[]> {
+  if (settlements.length === 0) return [];
   const { rows } = await client.query<{ id: string }>(
     `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
                   AS s(position_id uuid, realized_pnl_micros bigint, quantity bigint, cost_basis_micros bigint))
@@ -101,11 +114,25 @@ export async function closeSettledPositions(
   );
   const closed = new Set(rows.map((r) => r.id));
   const done = settlements.filter((s) => closed.has(s.positionId));
-  await client.query(
-    `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(market_id uuid, outcome text))
-     UPDATE markets m SET status = 'settled', settled_outcome = s.outcome
-       FROM s WHERE m.id = s.market_id AND m.status <> 'settled'`,
-    [JSON.stringify(done.map((s) => ({ market_id: s.marketId, outcome: s.winningSide })))],
-  );
+  if (done.length > 0) {
+    await client.query(
+      `WITH s AS (SELECT DISTINCT * FROM jsonb_to_recordset($1::jsonb) AS s(market_id uuid, yes_payout integer))
+       UPDATE markets m SET status = 'settled', settled_yes_payout_micros = s.yes_payout,
+                            settled_outcome = CASE s.yes_payout WHEN 1000000 THEN 'yes' WHEN 0 THEN 'no' END
+         FROM s WHERE m.id = s.market_id AND m.status <> 'settled'`,
+      [JSON.stringify(done.map((s) => ({ market_id: s.marketId, yes_payout: s.marketYesPayoutMicros })))],
+    );
+  }
   return done;
+}
+
+/** Open positions (awaiting the venue included) whose game went final or was cancelled before `endedBeforeMs`. */
+export async function countOverduePositions(db: Queryable, endedBeforeMs: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n
+       FROM positions p JOIN market_settlement_facts f ON f.market_id = p.market_id
+      WHERE p.status = 'open' AND f.ended_at < to_timestamp($1 / 1000.0)`,
+    [endedBeforeMs],
+  );
+  return rows[0]?.n ?? 0;
 }

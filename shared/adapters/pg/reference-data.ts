@@ -1,3 +1,4 @@
+import type { SettlementRule } from '#domain/settlement/index';
 import { type Queryable, singleRow } from './rows.ts';
 
 /**
@@ -58,18 +59,24 @@ export interface MarketInput {
   takerFeeRatePpm: number;
   feeMultiplierPpm: number;
   feeExponent: number;
+  /** What the market pays on a tie, a cancellation or a late postponement (`venueSettlementRules` has the venues'). */
+  settlement: SettlementRule;
 }
 
 export async function upsertMarket(db: Queryable, m: MarketInput): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, title, resolution_rule,
-                          resolution_key, tick_size_micros, taker_fee_rate_ppm, fee_multiplier_ppm, fee_exponent)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                          resolution_key, tick_size_micros, taker_fee_rate_ppm, fee_multiplier_ppm, fee_exponent,
+                          tie_yes_payout_micros, cancel_yes_payout_micros, postpone_window_hours)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (venue, venue_market_id) DO UPDATE SET
        game_id = EXCLUDED.game_id, outcome_team_id = EXCLUDED.outcome_team_id, yes_meaning = EXCLUDED.yes_meaning,
        title = EXCLUDED.title, resolution_rule = EXCLUDED.resolution_rule, resolution_key = EXCLUDED.resolution_key,
        tick_size_micros = EXCLUDED.tick_size_micros, taker_fee_rate_ppm = EXCLUDED.taker_fee_rate_ppm,
-       fee_multiplier_ppm = EXCLUDED.fee_multiplier_ppm, fee_exponent = EXCLUDED.fee_exponent
+       fee_multiplier_ppm = EXCLUDED.fee_multiplier_ppm, fee_exponent = EXCLUDED.fee_exponent,
+       tie_yes_payout_micros = EXCLUDED.tie_yes_payout_micros,
+       cancel_yes_payout_micros = EXCLUDED.cancel_yes_payout_micros,
+       postpone_window_hours = EXCLUDED.postpone_window_hours
      RETURNING id`,
     [
       m.venue,
@@ -84,6 +91,9 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
       m.takerFeeRatePpm,
       m.feeMultiplierPpm,
       m.feeExponent,
+      m.settlement.tieYesPayoutMicros,
+      m.settlement.cancelYesPayoutMicros,
+      m.settlement.postponeWindowHours,
     ],
   );
   return singleRow(rows, 'market').id;

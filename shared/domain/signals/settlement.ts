@@ -1,3 +1,6 @@
+import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, type Micros } from '../units.ts';
+import { assertSafeInteger } from '../validate.ts';
+
 /** An open position as settlement sees it: quantity in hundredths, cost basis (price and fees) in micros. */
 export interface OpenPosition {
   side: 'yes' | 'no';
@@ -10,8 +13,14 @@ export interface Settled {
   realizedPnlMicros: number;
 }
 
-/** The winning side pays $1 a contract; the losing side pays nothing. P&L is payout less everything paid. */
-export function settlePosition(position: OpenPosition, winningSide: 'yes' | 'no'): Settled {
-  const payoutMicros = position.side === winningSide ? position.quantity * 10_000 : 0;
+/**
+ * Pays the position `perContractMicros` a contract (from its market's settlement rule). A fraction of a micro on a
+ * fractional quantity is rounded down: settlement never credits more than the venue pays. P&L is payout less cost.
+ */
+export function settlePosition(position: OpenPosition, perContractMicros: Micros): Settled {
+  assertSafeInteger('perContractMicros', perContractMicros, 0, CONTRACT_PAYOUT_MICROS);
+  const gross = position.quantity * perContractMicros;
+  assertSafeInteger('payout before rounding', gross, 0);
+  const payoutMicros = Math.floor(gross / HUNDREDTHS_PER_CONTRACT);
   return { payoutMicros, realizedPnlMicros: payoutMicros - position.costBasisMicros };
 }

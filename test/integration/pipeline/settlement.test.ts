@@ -1,6 +1,6 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSettledPositions, findSettleablePositions } from '#adapters/pg/positions';
+import { closeSettledPositions, findSettlementCandidates } from '#adapters/pg/positions';
 import { inTransaction } from '#adapters/pg/transaction';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
@@ -101,16 +101,20 @@ describe('settlement', () => {
       [game.kalshiMarketId],
     );
     const positionId = rows[0]!.id;
-    const [read] = (await findSettleablePositions(db.pool, 10)).filter((p) => p.positionId === positionId);
+    const [read] = (await findSettlementCandidates(db.pool, { mode: 'paper', limit: 10 })).filter(
+      (p) => p.positionId === positionId,
+    );
     expect(read?.quantity).toBe(10_000);
     // An evaluator's trade lands between settlement's read and its close.
     await db.pool.query(`UPDATE positions SET quantity_hundredths = 15000, cost_micros = 75000000 WHERE id = $1`, [
       positionId,
     ]);
     const stale = {
-      ...read!,
+      positionId,
+      marketId: read!.marketId,
       quantity: 10_000,
       costBasisMicros: 50_000_000,
+      marketYesPayoutMicros: 1_000_000,
       payoutMicros: 100_000_000,
       realizedPnlMicros: 50_000_000,
     };

@@ -39,11 +39,11 @@ describe('walkLevels as a paper fill', () => {
 
 describe('settlePosition', () => {
   it('pays $1 a contract to the winning side and nothing to the loser', () => {
-    expect(settlePosition({ side: 'yes', quantity: 9_600, costBasisMicros: 49_680_000 }, 'yes')).toEqual({
+    expect(settlePosition({ side: 'yes', quantity: 9_600, costBasisMicros: 49_680_000 }, 1_000_000)).toEqual({
       payoutMicros: 96_000_000,
       realizedPnlMicros: 46_320_000,
     });
-    expect(settlePosition({ side: 'no', quantity: 9_600, costBasisMicros: 49_680_000 }, 'yes')).toEqual({
+    expect(settlePosition({ side: 'no', quantity: 9_600, costBasisMicros: 49_680_000 }, 0)).toEqual({
       payoutMicros: 0,
       realizedPnlMicros: -49_680_000,
     });
