@@ -35,7 +35,7 @@ export async function readRunReport(
   const trades = await pool.query<RunReport['trades'][number]>(
     `SELECT m.venue, t.side, m.yes_meaning AS "yesMeaning",
             sum(t.quantity_hundredths)::bigint AS "quantityHundredths",
-            sum((t.price_micros * t.quantity_hundredths) / 100)::bigint AS "costMicros",
+            sum(t.cost_micros)::bigint AS "costMicros",
             sum(t.fee_micros)::bigint AS "feeMicros"
      FROM paper_trades t
      JOIN trading_signals s ON s.id = t.signal_id

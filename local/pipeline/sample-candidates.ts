@@ -1,4 +1,4 @@
-import { candidateId, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
+import { type ArbitrageCandidate, candidateId, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
 
 /**
  * Builds well-formed candidates for local runs, tests and the benchmark, as the game shard would publish them.
@@ -72,7 +72,7 @@ export function modelEdgeCandidate(input: SampleCandidateInput): SignalCandidate
   };
 }
 
-export function arbitrageCandidate(input: SampleCandidateInput): SignalCandidate {
+export function arbitrageCandidate(input: SampleCandidateInput): ArbitrageCandidate {
   const gameId = input.gameId ?? SAMPLE_GAME_ID;
   const leg = kalshiLeg({
     askMicros: 450_000,

@@ -74,6 +74,7 @@ export const signalCandidateSchema = z.discriminatedUnion('kind', [
   z.object({ ...candidateBase, kind: z.literal('arbitrage'), hedge: legSchema }),
 ]);
 export type SignalCandidate = z.infer<typeof signalCandidateSchema>;
+export type ArbitrageCandidate = Extract<SignalCandidate, { kind: 'arbitrage' }>;
 
 export interface CandidateIdInput {
   gameId: string;

@@ -37,12 +37,13 @@ export async function refreshDailyPerformance(db: Queryable, day: string): Promi
     `WITH bounds AS (SELECT $1::date::timestamp AT TIME ZONE 'UTC' AS lo,
                             ($1::date + 1)::timestamp AT TIME ZONE 'UTC' AS hi),
      executed AS (
-       SELECT 'paper' AS mode, t.quantity_hundredths * t.price_micros / 100 AS notional_micros, t.fee_micros
+       SELECT 'paper' AS mode, t.cost_micros AS notional_micros, t.fee_micros
          FROM paper_trades t, bounds b WHERE t.executed_at >= b.lo AND t.executed_at < b.hi
        UNION ALL
-       SELECT o.mode, f.quantity_hundredths * f.price_micros / 100, f.fee_micros
+       -- Paper orders have a fill too (the paper trade's own): counting it again would double paper volume.
+       SELECT o.mode, f.cost_micros, f.fee_micros
          FROM fills f JOIN orders o ON o.id = f.order_id, bounds b
-        WHERE f.filled_at >= b.lo AND f.filled_at < b.hi),
+        WHERE o.mode = 'live' AND f.filled_at >= b.lo AND f.filled_at < b.hi),
      settled AS (
        SELECT p.mode, p.realized_pnl_micros FROM positions p, bounds b
         WHERE p.status = 'settled' AND p.settled_at >= b.lo AND p.settled_at < b.hi),

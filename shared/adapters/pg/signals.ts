@@ -16,7 +16,7 @@ import type {
 /**
  * The evaluator's Postgres side. A batch is one transaction on one connection, in two round trips: the first opens
  * it, takes the mode's bankroll row FOR UPDATE (the risk lock) and loads everything risk needs (kill switch, bankroll,
- * exposure, cooldowns, daily P&L, markets, earlier decisions; `pipeline_lock_and_load`, migration 0300); the second
+ * exposure, cooldowns, daily P&L, markets, earlier decisions; `pipeline_lock_and_load`, migration 0610); the second
  * writes every decision with the bankroll debit (`pipeline_write_decisions`) and commits. Evaluators queue on the lock
  * rather than racing for it, so none loses a batch to another; settlement and the kill switch's engage take the same
  * lock, so nothing a batch decided on can change before it commits. Both statements go as simple queries with
@@ -36,6 +36,9 @@ const snapshotRow = z.object({
       open: z.boolean(),
       game_live: z.boolean(),
       tick_size_micros: money,
+      tie_yes_payout_micros: money.nullable(),
+      cancel_yes_payout_micros: money.nullable(),
+      postpone_window_hours: money.nullable(),
       resolution_key: z.string(),
       outcome_team_id: z.string().nullable(),
     }),
@@ -155,6 +158,11 @@ async function lockAndLoad(
         open: m.open,
         gameLive: m.game_live,
         tickSizeMicros: m.tick_size_micros,
+        settlement: {
+          tieYesPayoutMicros: m.tie_yes_payout_micros,
+          cancelYesPayoutMicros: m.cancel_yes_payout_micros,
+          postponeWindowHours: m.postpone_window_hours,
+        },
         resolutionKey: m.resolution_key,
         outcomeTeamId: m.outcome_team_id,
       },

@@ -51,6 +51,7 @@ export interface TradeRow {
   action: 'buy' | 'sell';
   quantity_hundredths: number;
   price_micros: number;
+  cost_micros: number;
   fee_micros: number;
   executed_at: Date;
   cursor_key: string;
@@ -61,8 +62,8 @@ export async function listTrades(
   q: { marketId?: string; signalId?: string; since?: string; limit: number; after?: After },
 ): Promise<TradeRow[]> {
   const { rows } = await db.query<TradeRow>(
-    `SELECT id, signal_id, order_id, market_id, side, action, quantity_hundredths, price_micros, fee_micros,
-            executed_at, executed_at::text AS cursor_key
+    `SELECT id, signal_id, order_id, market_id, side, action, quantity_hundredths, price_micros, cost_micros,
+            fee_micros, executed_at, executed_at::text AS cursor_key
      FROM paper_trades
      WHERE ($1::uuid IS NULL OR market_id = $1) AND ($2::uuid IS NULL OR signal_id = $2)
        AND ($3::timestamptz IS NULL OR executed_at >= $3)

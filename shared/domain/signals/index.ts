@@ -9,5 +9,11 @@ export {
   profitableArbitrageContracts,
   topOfBookPriceMicros,
 } from './sizing.ts';
-export { type MarketFacts, tradabilityProblem } from './tradability.ts';
+export {
+  type MarketFacts,
+  pairPayoutMicros,
+  pairWorstCasePayoutMicros,
+  priceOffTick,
+  tradabilityProblem,
+} from './tradability.ts';
 export * from './types.ts';

@@ -49,6 +49,8 @@ export async function listTrades(deps: ApiDeps, q: ListTradesQuery) {
       action: r.action,
       quantityHundredths: r.quantity_hundredths,
       priceMicros: r.price_micros,
+      // What the bankroll paid for the trade, fee apart: the price is a rounded-up average, the cost is exact.
+      costMicros: r.cost_micros,
       feeMicros: r.fee_micros,
       executedAt: r.executed_at.toISOString(),
     }),

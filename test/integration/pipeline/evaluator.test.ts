@@ -213,11 +213,10 @@ describe('signal evaluator on SQS (paper mode)', () => {
   });
 
   it('keeps deciding a batch around a poison record, which reaches the DLQ after the redrive count', async () => {
-    const handler = buildEvaluator({ pool: db.pool, emulators: emu });
+    // A clock that stands still keeps the good candidates fresh through the redeliveries.
     const now = Date.now();
-    const good = [1, 2, 3].map(() =>
-      modelEdgeCandidate({ nowMs: now, bookVersion: nextVersion(), priceObservedAtMs: now + 60_000 }),
-    );
+    const handler = buildEvaluator({ pool: db.pool, emulators: emu, now: () => now });
+    const good = [1, 2, 3].map(() => modelEdgeCandidate({ nowMs: now, bookVersion: nextVersion() }));
     const poison = JSON.stringify({ type: 'signal_candidate', v: 1, id: 'not-a-uuid' });
     const direct = await handler(sqsEvent([good[0]!, poison]), lambdaContext());
     expect(direct.batchItemFailures).toHaveLength(1);

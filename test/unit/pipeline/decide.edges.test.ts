@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
+import { venueSettlementRules } from '#domain/settlement/index';
 import { applyAccepted, decide, type MarketFacts, marketKey, rejectionReasons } from '#domain/signals/index';
 import {
   arbitrageCandidate,
@@ -17,6 +18,7 @@ const market = (overrides: Partial<MarketFacts> = {}): MarketFacts => ({
   open: true,
   gameLive: true,
   tickSizeMicros: 10_000,
+  settlement: venueSettlementRules.kalshi,
   resolutionKey: 'moneyline:incl_ot',
   outcomeTeamId: 'DEN',
   ...overrides,

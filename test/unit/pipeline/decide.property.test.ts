@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { orderFeeMicros, walkLevels } from '#domain';
+import { venueSettlementRules } from '#domain/settlement/index';
 import {
   applyAccepted,
   decide,
@@ -107,6 +108,7 @@ const facts: MarketFacts = {
   open: true,
   gameLive: true,
   tickSizeMicros: 10_000,
+  settlement: venueSettlementRules.kalshi,
   resolutionKey: 'moneyline:incl_ot',
   outcomeTeamId: 'DEN',
 };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type MarketFacts, tradabilityProblem } from '#domain/signals/index';
+import { venueSettlementRules } from '#domain/settlement/index';
+import {
+  applyAccepted,
+  decide,
+  type MarketFacts,
+  pairPayoutMicros,
+  pairWorstCasePayoutMicros,
+  tradabilityProblem,
+} from '#domain/signals/index';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { defaultLimits, riskState } from '../../support/risk.ts';
 
@@ -8,12 +16,15 @@ const market = (outcomeTeamId: string, overrides: Partial<MarketFacts> = {}): Ma
   open: true,
   gameLive: true,
   tickSizeMicros: 10_000,
+  settlement: venueSettlementRules.kalshi,
   resolutionKey: 'moneyline:incl_ot',
   outcomeTeamId,
   ...overrides,
 });
 // The sample arbitrage buys Kalshi YES and Polymarket NO.
 const arb = arbitrageCandidate({ nowMs: NOW });
+const state = riskState();
+const limits = defaultLimits;
 
 describe('tradabilityProblem', () => {
   it('accepts legs that pay on opposite outcomes: one team YES and NO, or two teams both YES', () => {
@@ -41,9 +52,6 @@ describe('tradabilityProblem', () => {
 });
 
 describe('decide with market facts', () => {
-  const state = riskState();
-  const limits = defaultLimits;
-
   it('checks the kill switch first, then the markets, then everything else', () => {
     const closed = [market('DEN', { open: false }), market('DEN')];
     const killed = { ...state, killSwitchEngaged: true };
@@ -56,5 +64,37 @@ describe('decide with market facts', () => {
     expect(decide({ candidate: arb, state, limits, nowMs: NOW, markets: [market('DEN'), market('DEN')] }).status).toBe(
       'accepted',
     );
+  });
+});
+
+describe('an arbitrage pair under each market own settlement rule', () => {
+  const kalshi = market('DEN', { settlement: venueSettlementRules.kalshi });
+  const polymarket = market('DEN', { settlement: venueSettlementRules.polymarket });
+
+  it('is worth $1 on a tie when both venues pay 50-50 (RULES.md: NFL tie)', () => {
+    expect(pairPayoutMicros(arb, [kalshi, polymarket], { kind: 'tie' })).toBe(1_000_000);
+    expect(tradabilityProblem(arb, [kalshi, polymarket])).toBeUndefined();
+  });
+
+  it('is worth only Polymarket 50-50 leg on a cancellation, since Kalshi sets its own fair price', () => {
+    // RULES.md table: cancelled -> f + 0.50, with f anywhere in [0, 1]: the least it pays is $0.50.
+    expect(pairPayoutMicros(arb, [kalshi, polymarket], { kind: 'cancelled' })).toBe(500_000);
+    expect(pairWorstCasePayoutMicros(arb, [kalshi, polymarket])).toBe(500_000);
+  });
+
+  it('counts a pair at its whole cost, never less than its worst case loss', () => {
+    const d = decide({ candidate: arb, state, limits, nowMs: NOW, markets: [kalshi, polymarket] });
+    expect(d.status).toBe('accepted');
+    if (d.status !== 'accepted') return;
+    const pairs = d.fills[0]!.quantity / 100;
+    const worstLoss = d.totalCostMicros - pairs * pairWorstCasePayoutMicros(arb, [kalshi, polymarket]);
+    const after = applyAccepted(state, arb, d.fills, NOW);
+    expect(worstLoss).toBeGreaterThan(0);
+    expect(after.totalExposureMicros - state.totalExposureMicros).toBeGreaterThanOrEqual(worstLoss);
+  });
+
+  it('is refused when one market leaves a tie to the venue and the other pays 50-50', () => {
+    const venueTie = market('DEN', { settlement: { ...venueSettlementRules.kalshi, tieYesPayoutMicros: null } });
+    expect(tradabilityProblem(arb, [venueTie, polymarket])).toBe('arbitrage_legs_mismatched');
   });
 });

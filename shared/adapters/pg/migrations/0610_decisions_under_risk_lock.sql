@@ -33,6 +33,7 @@ BEGIN
     SELECT DISTINCT k.venue, k.venue_market_id FROM jsonb_to_recordset(p_legs) AS k(venue text, venue_market_id text)
   ), mk AS (
     SELECT m.id, m.venue, m.venue_market_id, m.game_id, m.resolution_key, m.outcome_team_id, m.tick_size_micros,
+           m.tie_yes_payout_micros, m.cancel_yes_payout_micros, m.postpone_window_hours,
            m.status = 'open' AS open, coalesce(g.status, 'scheduled') IN ('scheduled', 'in_progress') AS game_live
       FROM markets m JOIN keys USING (venue, venue_market_id) LEFT JOIN games g ON g.id = m.game_id
   ), open_cost AS (
