@@ -60,7 +60,7 @@ export async function startApiStack(): Promise<ApiStack> {
   const keys = await loadLocalJwtKeys(jwtKeyFile);
   const secretsProvider = secrets.createLocalSecretsProvider(join(dir, 'secrets.json'));
   const server = await startApiServer({
-    pool: db.pool,
+    pool: db.rolePool('api'),
     jwtKeyFile,
     deps: {
       sqs,
