@@ -20,4 +20,4 @@ export const databaseRoles = {
 export type DatabaseComponent = keyof typeof databaseRoles;
 export type DatabaseRole = (typeof databaseRoles)[DatabaseComponent];
 
-export const databaseComponents = Object.keys(databaseRoles) as DatabaseComponent[];
+export const databaseComponents = Object.keys(databaseRoles) as [DatabaseComponent, ...DatabaseComponent[]];

@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 
-/** Numbered SQL files: 0001-0099 data layer, 01xx API, 02xx-03xx pipeline, 04xx database roles. node-pg-migrate orders them by that number. */
+/**
+ * Numbered SQL files: 0001-0099 data layer, 01xx API, 02xx-03xx pipeline, 04xx database roles. node-pg-migrate
+ * orders them by that number.
+ */
 export const migrationsDir = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export interface MigrateOptions {
