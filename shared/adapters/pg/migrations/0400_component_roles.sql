@@ -28,7 +28,6 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 -- Functions are executable only by whom they are granted to, including those later migrations add.
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
-ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON ROUTINES FROM PUBLIC;
 
 -- The rule for functions: the pipeline's `pipeline_*` functions belong to the evaluator and settlement. They run
 -- with the caller's rights (SECURITY INVOKER), so the table grants below still bound what a call can touch. The
