@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { applyBankrollChange, getBankroll } from '#adapters/pg/bankroll';
-import { createPool, getPool } from '#adapters/pg/pool';
+import { createPool, endPools } from '#adapters/pg/pool';
 import { loadConfig } from '#config/env';
 import { kellyFraction } from '#domain';
 import { startApiServer } from './api/server.ts';
@@ -31,7 +31,10 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   const stack = await startLocalStack(step);
   step(`stack up: ${stack.parts.join(', ')}`);
   const config = loadConfig();
+  // Each component as its own database role, as in AWS; the owner's pool funds the bankroll and reads the report.
   const pool = createPool({ connectionString: stack.databaseUrl });
+  const apiPool = createPool({ connectionString: stack.databaseUrl, component: 'api' });
+  const shardPool = createPool({ connectionString: stack.databaseUrl, component: 'gameShard' });
 
   const funded = await getBankroll(pool, { mode: 'paper' }).catch(() => undefined);
   if (!funded || funded.balanceMicros === 0) {
@@ -45,7 +48,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   const bankrollBefore = await getBankroll(pool, { mode: 'paper' });
   step(`paper bankroll ${dollars(bankrollBefore.balanceMicros)}`);
 
-  const api = await startApiServer({ port, pool }).catch(() => startApiServer({ port: 0, pool }));
+  const api = await startApiServer({ port, pool: apiPool }).catch(() => startApiServer({ port: 0, pool: apiPool }));
   step(`HTTP API on ${api.url}  (token: npm run -s token -- --sub alice --role admin)`);
 
   // Imported only now: the handlers build their clients from the environment the stack just set.
@@ -77,7 +80,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
 
   const run = await replayScenario({
     scenario,
-    pool,
+    pool: shardPool,
     sqs,
     candidatesQueueUrl: stack.queues.candidates.url,
     speedup,
@@ -132,8 +135,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   await api.stop();
-  await pool.end();
-  await getPool().end();
+  await Promise.all([pool.end(), apiPool.end(), shardPool.end(), endPools()]);
   await stack.stop();
   return decided === run.candidateIds.length;
 }

@@ -7,4 +7,4 @@ import { createApiHandler } from './app.ts';
 /** The HTTP API Lambda. Clients are built once per container, at module scope, and reused across invocations. */
 const config = loadConfig();
 
-export const handler = createApiHandler(apiDepsFromConfig(config, getPool(), secretsProviderFromConfig(config)));
+export const handler = createApiHandler(apiDepsFromConfig(config, getPool('api'), secretsProviderFromConfig(config)));

@@ -11,7 +11,7 @@ import { logger, metrics, tracer } from '../../shared/observability.ts';
 import { runScheduledRetention } from './retention-job.ts';
 
 const config = loadConfig();
-const pool = getPool();
+const pool = getPool('retention');
 
 /** The only field we read; the schedule's own clock, so a retried invocation uses the same cutoff. */
 const scheduledEventSchema = z.object({ time: z.iso.datetime() });

@@ -12,7 +12,7 @@ import { drawdownBps } from '#domain';
 import { logger, metrics, tracer } from '../../shared/observability.ts';
 import { type SettlementResult, settleFinishedGames } from '../../shared/services/pipeline/settle.ts';
 
-const pool = getPool();
+const pool = getPool('settlement');
 const { TRADING_MODE, SETTLEMENT_OVERDUE_HOURS } = loadConfig();
 const OVERDUE_MS = SETTLEMENT_OVERDUE_HOURS * 3_600_000;
 

@@ -16,7 +16,7 @@ const config = loadConfig();
 
 export const handler = middy(
   createEvaluatorHandler({
-    store: createPgSignalStore(getPool(), config.TRADING_MODE),
+    store: createPgSignalStore(getPool('evaluator'), config.TRADING_MODE),
     limits: riskLimitsFrom(config),
     mode: config.TRADING_MODE,
     now: Date.now,

@@ -40,7 +40,11 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
   const network = new NetworkStack(app, id('network'), { env, config });
   const { vpc } = network;
   const data = new DataStack(app, id('data'), { env, config, vpc });
-  const database: DatabaseAccess = { proxy: data.proxy, secret: data.databaseSecret, clients: data.databaseClients };
+  const database: DatabaseAccess = {
+    proxy: data.proxy,
+    secrets: data.databaseRoleSecrets,
+    clients: data.databaseClients,
+  };
 
   const pipeline = new PipelineStack(app, id('pipeline'), {
     env,

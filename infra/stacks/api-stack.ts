@@ -48,12 +48,12 @@ export class ApiStack extends Stack {
       vpc: props.vpc,
       securityGroups: [database.clients],
       environment: {
-        ...databaseEnvironment(database),
+        ...databaseEnvironment(database, 'api'),
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
       },
     });
-    grantDatabase(database, this.handler);
+    grantDatabase(database, 'api', this.handler);
     props.browserJobsQueue.grantSendMessages(this.handler);
     grantSessionKeyRead(props.sessionDataKey, this.handler);
 

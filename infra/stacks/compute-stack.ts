@@ -107,12 +107,12 @@ export class ComputeStack extends Stack {
           SHARD_COUNT: String(config.compute.shardCount),
           CANDIDATES_QUEUE_URL: props.candidatesQueue.queueUrl,
           REDIS_URL: `rediss://${props.cache.host}:${props.cache.port}`,
-          ...databaseEnvironment(props.database),
+          ...databaseEnvironment(props.database, 'gameShard'),
         },
         secrets: { REDIS_AUTH_TOKEN: EcsSecret.fromSecretsManager(props.cache.authToken) },
       });
       props.candidatesQueue.grantSendMessages(task.taskRole);
-      grantDatabase(props.database, task.taskRole);
+      grantDatabase(props.database, 'gameShard', task.taskRole);
       this.shardServices.push(
         new FargateService(this, `GameShard${index}Service`, {
           cluster: this.cluster,
@@ -136,12 +136,12 @@ export class ComputeStack extends Stack {
         POWERTOOLS_SERVICE_NAME: serviceNames.browserWorker,
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
-        ...databaseEnvironment(props.database),
+        ...databaseEnvironment(props.database, 'browserWorker'),
       },
     });
     props.browserJobsQueue.grantConsumeMessages(workerTask.taskRole);
     grantSessionKeyRead(props.sessionDataKey, workerTask.taskRole);
-    grantDatabase(props.database, workerTask.taskRole);
+    grantDatabase(props.database, 'browserWorker', workerTask.taskRole);
     this.browserWorker = new FargateService(this, 'BrowserWorkerService', {
       cluster: this.cluster,
       taskDefinition: workerTask,

@@ -14,13 +14,15 @@ import {
   DatabaseInstance,
   DatabaseInstanceEngine,
   type DatabaseProxy,
+  DatabaseSecret,
   ParameterGroup,
   PostgresEngineVersion,
   StorageType,
 } from 'aws-cdk-lib/aws-rds';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret, SecretRotation, SecretRotationApplication } from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { type DatabaseComponent, databaseComponents, databaseRoles } from '#config/database-roles';
 import { serviceNames } from '#config/metrics';
 import { resourceName, tables } from '#config/resources';
 import { lambdaEntries, migrationsDir, repoRoot } from '../config/paths.ts';
@@ -34,6 +36,10 @@ export interface DataStackProps extends StackProps {
 }
 
 const REDIS_PORT = 6379;
+const DATABASE_NAME = 'sharpline';
+/** RDS's own default: characters that break connection strings or the rotation functions' SQL. */
+const PASSWORD_EXCLUDE_CHARS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
+const PASSWORD_ROTATION = Duration.days(30);
 
 /** A digest of every migration file, so the custom resource re-runs exactly when a migration is added or edited. */
 function migrationsDigest(): string {
@@ -53,7 +59,10 @@ function migrationsDigest(): string {
  */
 export class DataStack extends Stack {
   readonly database: DatabaseInstance;
+  /** The master user's: the migrations custom resource's alone. */
   readonly databaseSecret: ISecret;
+  /** One login per component role (migration 0400), each registered with the proxy; see `DatabaseAccess`. */
+  readonly databaseRoleSecrets: Readonly<Record<DatabaseComponent, ISecret>>;
   readonly proxy: DatabaseProxy;
   /** Attach to whatever talks to Postgres through the proxy. */
   readonly databaseClients: SecurityGroup;
@@ -62,6 +71,7 @@ export class DataStack extends Stack {
   readonly cacheAuthToken: Secret;
   readonly idempotencyTable: Table;
   readonly sessionDataKey: SessionKeyAccess;
+  private readonly roleRotations: SecretRotation[] = [];
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -95,7 +105,7 @@ export class DataStack extends Stack {
       securityGroups: [databaseSg],
       publiclyAccessible: false,
       credentials: Credentials.fromGeneratedSecret('sharpline'),
-      databaseName: 'sharpline',
+      databaseName: DATABASE_NAME,
       storageEncrypted: true,
       storageType: StorageType.GP3,
       allocatedStorage: config.database.allocatedStorageGb,
@@ -114,7 +124,8 @@ export class DataStack extends Stack {
     });
     this.database.node.addDependency(postgresLogs);
     this.databaseSecret = this.database.secret!;
-    this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
+    this.database.addRotationSingleUser({ automaticallyAfter: PASSWORD_ROTATION });
+    this.databaseRoleSecrets = this.addRoleSecrets(vpc);
     if (!config.database.multiAz) {
       Validations.of(this.database).acknowledge({
         id: 'AwsSolutions::AwsSolutions-RDS3',
@@ -132,8 +143,9 @@ export class DataStack extends Stack {
       reason: 'Only the proxy and migrations security groups reach the instance; a non-default port adds nothing.',
     });
 
+    // The component roles only: nothing reaches the master user through the proxy.
     this.proxy = this.database.addProxy('Proxy', {
-      secrets: [this.databaseSecret],
+      secrets: databaseComponents.map((component) => this.databaseRoleSecrets[component]),
       vpc,
       vpcSubnets: isolated,
       securityGroups: [proxySg],
@@ -214,6 +226,34 @@ export class DataStack extends Stack {
     this.addMigrations(config, vpc, migrationsSg);
   }
 
+  /**
+   * A generated password per component role, rotated like the master's: the single-user rotation logs in as the
+   * role and changes its own password. The migrate function sets each role's password from its secret.
+   */
+  private addRoleSecrets(vpc: Vpc): Record<DatabaseComponent, ISecret> {
+    const secrets = {} as Record<DatabaseComponent, ISecret>;
+    for (const component of databaseComponents) {
+      const id = `${component[0]!.toUpperCase()}${component.slice(1)}DatabaseSecret`;
+      const secret = new DatabaseSecret(this, id, {
+        username: databaseRoles[component],
+        dbname: DATABASE_NAME,
+        excludeCharacters: PASSWORD_EXCLUDE_CHARS,
+      }).attach(this.database);
+      const rotation = new SecretRotation(this, `${id}Rotation`, {
+        application: SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
+        secret,
+        target: this.database,
+        vpc,
+        vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+        excludeCharacters: PASSWORD_EXCLUDE_CHARS,
+        automaticallyAfter: PASSWORD_ROTATION,
+      });
+      this.roleRotations.push(rotation);
+      secrets[component] = secret;
+    }
+    return secrets;
+  }
+
   private addMigrations(config: EnvConfig, vpc: Vpc, migrationsSg: SecurityGroup): void {
     const migrate = new SharplineFunction(this, 'Migrate', {
       config,
@@ -223,10 +263,17 @@ export class DataStack extends Stack {
       vpc,
       securityGroups: [migrationsSg],
       timeout: Duration.minutes(10),
-      environment: { DATABASE_SECRET_ARN: this.databaseSecret.secretArn, DATABASE_SSL: 'true' },
+      environment: {
+        DATABASE_SECRET_ARN: this.databaseSecret.secretArn,
+        DATABASE_SSL: 'true',
+        DATABASE_ROLE_SECRET_ARNS: this.toJsonString(
+          Object.fromEntries(databaseComponents.map((c) => [c, this.databaseRoleSecrets[c].secretArn])),
+        ),
+      },
       copyIntoBundle: [{ from: migrationsDir, to: 'migrations' }],
     });
     this.databaseSecret.grantRead(migrate);
+    for (const component of databaseComponents) this.databaseRoleSecrets[component].grantRead(migrate);
     const provider = new Provider(this, 'MigrationsProvider', {
       onEventHandler: migrate,
       logGroup: new LogGroup(this, 'MigrationsProviderLogs', {
@@ -248,8 +295,14 @@ export class DataStack extends Stack {
     const migrations = new CustomResource(this, 'Migrations', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SharplineMigrations',
-      properties: { migrationsDigest: migrationsDigest() },
+      // A replaced role secret re-runs the resource, so the role gets the new password.
+      properties: {
+        migrationsDigest: migrationsDigest(),
+        roleSecrets: databaseComponents.map((c) => this.databaseRoleSecrets[c].secretArn),
+      },
     });
     migrations.node.addDependency(this.database);
+    // A role's first rotation logs in as the role: only once the migrations have created it and set its password.
+    for (const rotation of this.roleRotations) rotation.node.addDependency(migrations);
   }
 }

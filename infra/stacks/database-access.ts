@@ -2,23 +2,28 @@ import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { DatabaseProxy } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { DatabaseComponent } from '#config/database-roles';
 
-/** What a Lambda or task needs to reach Postgres through the RDS Proxy, handed from the data stack. */
+/**
+ * What a Lambda or task needs to reach Postgres through the RDS Proxy, handed from the data stack: one secret per
+ * component role (shared/config/database-roles.ts). The master secret is not here: only the migrations have it.
+ */
 export interface DatabaseAccess {
   proxy: DatabaseProxy;
-  secret: ISecret;
+  secrets: Readonly<Record<DatabaseComponent, ISecret>>;
   clients: ISecurityGroup;
 }
 
-/** The variables `#adapters/pg/pool` reads: credentials from the secret, host = the proxy, TLS on. */
-export function databaseEnvironment(db: DatabaseAccess): Record<string, string> {
+/** The variables `#adapters/pg/pool` reads: the component's own credentials, host = the proxy, TLS on. */
+export function databaseEnvironment(db: DatabaseAccess, component: DatabaseComponent): Record<string, string> {
   return {
-    DATABASE_SECRET_ARN: db.secret.secretArn,
+    DATABASE_SECRET_ARN: db.secrets[component].secretArn,
     DATABASE_HOST: db.proxy.endpoint,
     DATABASE_SSL: 'true',
   };
 }
 
-export function grantDatabase(db: DatabaseAccess, grantee: IGrantable): void {
-  db.secret.grantRead(grantee);
+/** Read access to the component's own secret, and to no other. */
+export function grantDatabase(db: DatabaseAccess, component: DatabaseComponent, grantee: IGrantable): void {
+  db.secrets[component].grantRead(grantee);
 }

@@ -45,7 +45,6 @@ export class PipelineStack extends Stack {
       executionPolymarket: makeQueue('executionPolymarket', 'ExecutionPolymarket'),
       browserJobs: makeQueue('browserJobs', 'BrowserJobs'),
     };
-    const dbEnv = databaseEnvironment(database);
 
     this.evaluator = new SharplineFunction(this, 'SignalEvaluator', {
       config,
@@ -55,13 +54,13 @@ export class PipelineStack extends Stack {
       vpc,
       securityGroups: [database.clients],
       environment: {
-        ...dbEnv,
+        ...databaseEnvironment(database, 'evaluator'),
         IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
         EXECUTION_KALSHI_QUEUE_URL: this.queues.executionKalshi.queue.queueUrl,
         EXECUTION_POLYMARKET_QUEUE_URL: this.queues.executionPolymarket.queue.queueUrl,
       },
     });
-    grantDatabase(database, this.evaluator);
+    grantDatabase(database, 'evaluator', this.evaluator);
     // Powertools idempotency reads, writes and clears its own records; nothing else on the table.
     props.idempotencyTable.grant(
       this.evaluator,
@@ -88,10 +87,13 @@ export class PipelineStack extends Stack {
       description: 'Settles finished games: positions, paper P&L, bankroll',
       vpc,
       securityGroups: [database.clients],
-      environment: { ...dbEnv, SETTLEMENT_OVERDUE_HOURS: String(config.alarms.settlementOverdueHours) },
+      environment: {
+        ...databaseEnvironment(database, 'settlement'),
+        SETTLEMENT_OVERDUE_HOURS: String(config.alarms.settlementOverdueHours),
+      },
       timeout: Duration.minutes(2),
     });
-    grantDatabase(database, this.settlement);
+    grantDatabase(database, 'settlement', this.settlement);
     new Rule(this, 'SettlementSchedule', {
       description: 'Runs settlement',
       schedule: Schedule.rate(Duration.minutes(config.schedules.settlementEveryMinutes)),
@@ -105,10 +107,10 @@ export class PipelineStack extends Stack {
       description: 'Deletes data past its retention period',
       vpc,
       securityGroups: [database.clients],
-      environment: { ...dbEnv, RETENTION_DAYS: String(config.retentionDays) },
+      environment: { ...databaseEnvironment(database, 'retention'), RETENTION_DAYS: String(config.retentionDays) },
       timeout: Duration.minutes(10),
     });
-    grantDatabase(database, this.retention);
+    grantDatabase(database, 'retention', this.retention);
     new Rule(this, 'RetentionSchedule', {
       description: 'Runs retention daily',
       schedule: Schedule.cron({ minute: '0', hour: String(config.schedules.retentionHourUtc) }),

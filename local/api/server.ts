@@ -75,7 +75,9 @@ async function verifiedClaims(keys: LocalJwtKeys, req: IncomingMessage): Promise
  */
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const config = loadConfig();
-  const ownPool = opts.pool ? undefined : createPool({ connectionString: opts.databaseUrl ?? config.DATABASE_URL });
+  const ownPool = opts.pool
+    ? undefined
+    : createPool({ connectionString: opts.databaseUrl ?? config.DATABASE_URL, component: 'api' });
   const pool = opts.pool ?? ownPool;
   if (!pool) throw new Error('startApiServer needs a pool or a database URL');
   const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);

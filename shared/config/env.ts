@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databaseComponents } from './database-roles.ts';
 
 /**
  * The one runtime config, parsed from the environment with zod at start-up. A bad value fails fast with a
@@ -12,6 +13,19 @@ export const configSchema = z.object({
   DATABASE_SECRET_ARN: z.string().min(1).optional(),
   DATABASE_SSL: z.enum(['true', 'false']).optional(),
   DATABASE_HOST: z.string().min(1).optional(),
+  /** Migrate function only: each component role's secret, a JSON object `{ "api": "<arn>", ... }` set by infra. */
+  DATABASE_ROLE_SECRET_ARNS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(databaseComponents), z.string().min(1)))
+    .optional(),
   DB_POOL_MAX: z.coerce.number().int().positive().default(5),
   DB_STATEMENT_TIMEOUT_MS: intFromEnv(15_000),
   RETENTION_DAYS: z.coerce.number().int().positive().default(30),

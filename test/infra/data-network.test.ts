@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseComponents } from '#config/database-roles';
 import { tables } from '#config/resources';
 import { envConfigs } from '../../infra/config/envs.ts';
 import { resourcesOf, type SynthesizedApp, synthesize } from './support.ts';
@@ -70,9 +71,11 @@ describe('data stack', () => {
       .filter((p) => JSON.stringify(p.GroupId).includes('DatabaseSg'));
     const sources = toDatabase.map((r) => {
       expect(r.CidrIp).toBeUndefined();
-      return JSON.stringify(r.SourceSecurityGroupId).match(/"(ProxySg|MigrationsSg|PostgresRotation)/)?.[1];
+      return JSON.stringify(r.SourceSecurityGroupId).match(/"(ProxySg|MigrationsSg|\w*Rotation)/)?.[1];
     });
-    expect(sources.sort()).toEqual(['MigrationsSg', 'PostgresRotation', 'ProxySg']);
+    // The rotations: the master's and one per component role's secret (each logs in as its role to rotate).
+    const roleRotations = databaseComponents.map((c) => `${c[0]!.toUpperCase()}${c.slice(1)}DatabaseSecretRotation`);
+    expect(sources.sort()).toEqual(['MigrationsSg', 'PostgresRotation', 'ProxySg', ...roleRotations].sort());
     dev.templates.data.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'RDS Postgres',
       SecurityGroupIngress: Match.absent(),

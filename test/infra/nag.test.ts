@@ -34,6 +34,8 @@ describe('cdk-nag AwsSolutionsChecks', () => {
         expect(reason.length, `reason for ${id}`).toBeGreaterThan(30);
       }
     },
+    // A whole app with cdk-nag: the first synth in a worker also loads aws-cdk-lib, slow on a shared machine.
+    120_000,
   );
 
   it('is wired into synth: an unacknowledged finding fails it', () => {

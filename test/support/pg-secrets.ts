@@ -12,6 +12,11 @@ export interface FakeSecretsManager {
 
 const ARN_PREFIX = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:';
 
+/** The ARN the fake answers for the secret `put` under `name`. */
+export function fakeSecretArn(name: string): string {
+  return `${ARN_PREFIX}${name}`;
+}
+
 function rdsSecret(databaseUrl: string): string {
   const target = new URL(databaseUrl);
   return JSON.stringify({
@@ -63,7 +68,7 @@ export function secretEnvironment(secrets: FakeSecretsManager, secretName = 'db'
   return {
     DATABASE_URL: undefined,
     // Powertools caches a secret by name for the process: a test wanting a different secret needs another name.
-    DATABASE_SECRET_ARN: `${ARN_PREFIX}${secretName}`,
+    DATABASE_SECRET_ARN: fakeSecretArn(secretName),
     DATABASE_HOST: '127.0.0.1',
     DATABASE_SSL: 'false',
     AWS_REGION: 'us-east-1',

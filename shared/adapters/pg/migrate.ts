@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 
-/** Numbered SQL files: 0001-0099 data layer, 01xx API, 02xx pipeline. node-pg-migrate orders them by that number. */
+/**
+ * Numbered SQL files: 0001-0099 data layer, 01xx API, 02xx-03xx pipeline, 04xx database roles. node-pg-migrate
+ * orders them by that number.
+ */
 export const migrationsDir = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export interface MigrateOptions {
@@ -34,6 +37,8 @@ export async function migrate(connection: string | pg.ClientConfig, opts: Migrat
       advisoryLockMode: 'wait',
       ...(opts.quiet ? { logger: { debug: quiet, info: quiet, warn: quiet, error: console.error } } : {}),
     });
+    // Re-applied on every run, so a function a later migration adds is granted whatever its number (0400).
+    await client.query('SELECT sharpline_grant_pipeline_functions()');
   } finally {
     await client.end();
   }

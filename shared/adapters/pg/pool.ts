@@ -1,6 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import pg from 'pg';
 import { z } from 'zod';
+import { type DatabaseComponent, databaseRoles } from '#config/database-roles';
 import { type Config, loadConfig } from '#config/env';
 import { logger } from '../../observability.ts';
 import { parseSafeInteger } from './rows.ts';
@@ -8,6 +9,13 @@ import { parseSafeInteger } from './rows.ts';
 export interface PoolOptions {
   /** Defaults to `DATABASE_URL`; when both are unset, credentials come from the secret `DATABASE_SECRET_ARN`. */
   connectionString?: string;
+  /**
+   * The component whose Postgres role the pool works as (shared/config/database-roles.ts). With a connection string
+   * (local mode, tests) every connection switches to the role as it opens (`-c role=`), so the role's grants, not
+   * the owner's, decide what it may do. With a secret (AWS) the secret must be that role's own: anything else
+   * (the master secret, another component's) is refused before connecting.
+   */
+  component?: DatabaseComponent;
   /** Defaults to `DB_POOL_MAX`. Lambda serves one request at a time per instance: keep it small to spare RDS. */
   max?: number;
   statementTimeoutMs?: number;
@@ -28,6 +36,7 @@ export const pgTypes: pg.CustomTypesConfig = {
 };
 
 /** The JSON an RDS-managed secret holds. */
+export type RdsSecret = z.infer<typeof rdsSecretSchema>;
 const rdsSecretSchema = z.object({
   host: z.string().min(1),
   port: z.coerce.number().int().positive().default(5432),
@@ -42,26 +51,36 @@ function tlsFor(host: string | undefined, sslSetting: Config['DATABASE_SSL']): p
   return on ? { rejectUnauthorized: true } : false;
 }
 
+/** An RDS-style secret (cached by Powertools for an hour); `name` says which setting it came from in errors. */
+export async function readDatabaseSecret(
+  secretArn: string,
+  name: string,
+  opts: { forceFetch?: boolean } = {},
+): Promise<RdsSecret> {
+  let raw: unknown;
+  try {
+    raw = await getSecret(secretArn, { transform: 'json', maxAge: 3600, forceFetch: opts.forceFetch ?? false });
+  } catch (error) {
+    throw new Error(`could not read database credentials from ${name}`, { cause: error });
+  }
+  return rdsSecretSchema.parse(raw);
+}
+
 /**
  * Connection settings from the RDS secret `DATABASE_SECRET_ARN` (cached by Powertools for an hour).
  * `DATABASE_HOST` overrides the secret's host, so Lambdas reach the database through the RDS Proxy.
  */
 export async function connectionConfigFromSecret(
   config: Config = loadConfig(),
-  opts: { forceFetch?: boolean } = {},
+  opts: { forceFetch?: boolean; component?: DatabaseComponent } = {},
 ): Promise<pg.ClientConfig> {
   if (!config.DATABASE_SECRET_ARN) throw new Error('DATABASE_SECRET_ARN is not set');
-  let raw: unknown;
-  try {
-    raw = await getSecret(config.DATABASE_SECRET_ARN, {
-      transform: 'json',
-      maxAge: 3600,
-      forceFetch: opts.forceFetch ?? false,
-    });
-  } catch (error) {
-    throw new Error('could not read database credentials from DATABASE_SECRET_ARN', { cause: error });
+  const secret = await readDatabaseSecret(config.DATABASE_SECRET_ARN, 'DATABASE_SECRET_ARN', opts);
+  if (opts.component && secret.username !== databaseRoles[opts.component]) {
+    throw new Error(
+      `DATABASE_SECRET_ARN logs in as ${secret.username}, not as ${databaseRoles[opts.component]}: give the ${opts.component} its own secret`,
+    );
   }
-  const secret = rdsSecretSchema.parse(raw);
   const host = config.DATABASE_HOST ?? secret.host;
   return {
     host,
@@ -88,13 +107,17 @@ class SecretCredentialsPool extends pg.Pool {
   constructor(
     poolConfig: pg.PoolConfig,
     private readonly config: Config,
+    private readonly component: DatabaseComponent | undefined,
   ) {
     super(poolConfig);
   }
 
   #loadCredentials(forceFetch = false): Promise<void> {
     if (forceFetch) this.#ready = undefined;
-    this.#ready ??= connectionConfigFromSecret(this.config, { forceFetch }).then(
+    this.#ready ??= connectionConfigFromSecret(this.config, {
+      forceFetch,
+      ...(this.component ? { component: this.component } : {}),
+    }).then(
       (connection) => {
         Object.assign(this.options, connection);
       },
@@ -143,9 +166,14 @@ export function createPool(opts: PoolOptions = {}): pg.Pool {
   let pool: pg.Pool;
   if (connectionString) {
     const host = new URL(connectionString).hostname;
-    pool = new pg.Pool({ ...base, connectionString, ssl: tlsFor(host, config.DATABASE_SSL) });
+    pool = new pg.Pool({
+      ...base,
+      connectionString,
+      ssl: tlsFor(host, config.DATABASE_SSL),
+      ...(opts.component ? { options: `-c role=${databaseRoles[opts.component]}` } : {}),
+    });
   } else if (config.DATABASE_SECRET_ARN) {
-    pool = new SecretCredentialsPool(base, config);
+    pool = new SecretCredentialsPool(base, config, opts.component);
   } else {
     throw new Error('no database configured: set DATABASE_URL, or DATABASE_SECRET_ARN in AWS');
   }
@@ -161,10 +189,24 @@ export function createPool(opts: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-let shared: pg.Pool | undefined;
+const shared = new Map<DatabaseComponent, pg.Pool>();
 
-/** The process-wide pool, built on first use from the environment and reused across Lambda invocations. */
-export function getPool(): pg.Pool {
-  shared ??= createPool();
-  return shared;
+/**
+ * The component's process-wide pool, built on first use from the environment and reused across Lambda invocations.
+ * One per component: local mode runs several components in one process, each as its own role.
+ */
+export function getPool(component: DatabaseComponent): pg.Pool {
+  let pool = shared.get(component);
+  if (!pool) {
+    pool = createPool({ component });
+    shared.set(component, pool);
+  }
+  return pool;
+}
+
+/** Ends every pool `getPool` built (end of a local run, a test file), so the next use builds afresh. */
+export async function endPools(): Promise<void> {
+  const pools = [...shared.values()];
+  shared.clear();
+  await Promise.all(pools.map((pool) => pool.end()));
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sharpline-handler-'));
   const handler = createApiHandler(
     {
-      pool: db.pool,
+      pool: db.rolePool('api'),
       secrets: secrets.createLocalSecretsProvider(join(dir, 'secrets.json')),
       sqs: clients.makeSqsClient('http://127.0.0.1:1'),
       browserJobsQueueUrl: undefined,

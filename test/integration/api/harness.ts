@@ -118,9 +118,9 @@ export async function startApiStack(): Promise<ApiStack> {
     priceCache: createInMemoryPriceCache(),
     idempotencyTable: undefined,
   };
-  const server = await startApiServer({ pool: db.pool, jwtKeyFile, deps });
+  const server = await startApiServer({ pool: db.rolePool('api'), jwtKeyFile, deps });
   const handler = createApiHandler(
-    { ...apiDepsFromConfig(loadConfig(), db.pool, secretsProvider), ...deps },
+    { ...apiDepsFromConfig(loadConfig(), db.rolePool('api'), secretsProvider), ...deps },
     { timeoutEarlyInMillis: 0 },
   );
 

@@ -48,7 +48,10 @@ describe('migrations custom resource handler', () => {
   let db: TestDatabase;
   let secrets: FakeSecretsManager;
   const run = (type: 'Create' | 'Update' | 'Delete') =>
-    withEnv({ ...secretEnvironment(secrets), POWERTOOLS_DEV: 'true' }, () => handler(event(type), context));
+    // No role secrets: setting the roles' passwords is proven on a password-checking server (role-passwords.test.ts).
+    withEnv({ ...secretEnvironment(secrets), DATABASE_ROLE_SECRET_ARNS: '{}', POWERTOOLS_DEV: 'true' }, () =>
+      handler(event(type), context),
+    );
   const applied = async () =>
     (await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations')).rows[0]?.n;
 
@@ -75,8 +78,9 @@ describe('migrations custom resource handler', () => {
     nowhere.pathname = '/no_such_database';
     secrets.put('missing-db', nowhere.toString());
     await expect(
-      withEnv({ ...secretEnvironment(secrets, 'missing-db'), POWERTOOLS_DEV: 'true' }, () =>
-        handler(event('Update'), context),
+      withEnv(
+        { ...secretEnvironment(secrets, 'missing-db'), DATABASE_ROLE_SECRET_ARNS: '{}', POWERTOOLS_DEV: 'true' },
+        () => handler(event('Update'), context),
       ),
     ).rejects.toMatchObject({ code: '3D000' });
   });

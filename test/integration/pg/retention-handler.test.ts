@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertMarketPrices } from '#adapters/pg/market-prices';
-import { getPool } from '#adapters/pg/pool';
+import { endPools } from '#adapters/pg/pool';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { insertMarketFixture } from '../../support/pg-fixtures.ts';
 import { withEnv } from '../../support/pg-secrets.ts';
@@ -28,7 +28,7 @@ describe('retention handler', () => {
     });
   });
   afterAll(async () => {
-    await getPool().end(); // the handler's module-scope pool
+    await endPools(); // the handler's module-scope pool
     await db?.drop();
   });
 

@@ -1,6 +1,6 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPool } from '#adapters/pg/pool';
+import { endPools } from '#adapters/pg/pool';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await getPool().end();
+  await endPools();
   await emu?.stop();
   await db?.drop();
 });
