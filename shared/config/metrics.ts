@@ -11,6 +11,7 @@ export const serviceNames = {
   settlement: 'settlement',
   retention: 'retention',
   migrate: 'migrate',
+  outboxRelay: 'outbox-relay',
   gameShard: 'game-shard',
   browserWorker: 'browser-worker',
 } as const;
@@ -34,4 +35,7 @@ export const customMetrics = {
   bankrollMicros: { service: serviceNames.settlement, name: 'BankrollMicros' },
   drawdownBps: { service: serviceNames.settlement, name: 'DrawdownBps' },
   positionsSettled: { service: serviceNames.settlement, name: 'PositionsSettled' },
+  /** outbox-relay: browser-job messages sent by a run (Count), age of the oldest one still unsent (Seconds). */
+  outboxRelayed: { service: serviceNames.outboxRelay, name: 'OutboxRelayed' },
+  outboxOldestPendingAge: { service: serviceNames.outboxRelay, name: 'OutboxOldestPendingAge' },
 } as const;

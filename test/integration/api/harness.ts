@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
-import { getSessionDataKey } from '../../../shared/adapters/secrets/provider.ts';
+import { getSessionDataKey } from '../../../shared/adapters/secrets/session-keys.ts';
 import type { TestDatabase } from '../../support/pg.ts';
 
 /**
