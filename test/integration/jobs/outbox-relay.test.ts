@@ -15,6 +15,7 @@ import { insertOutboxEntry, oldestPendingOutboxAgeSeconds } from '#adapters/pg/j
 import { insertJobOnce } from '#adapters/pg/jobs';
 import { inTransaction } from '#adapters/pg/transaction';
 import { startSqsEmulator } from '../../../local/emulators/sqs.ts';
+import { startLocalOutboxRelay } from '../../../local/outbox-relay.ts';
 import type { ApiDeps } from '../../../shared/services/api/deps.ts';
 import { submitJob } from '../../../shared/services/api/jobs.ts';
 import { claimBrowserJob } from '../../../shared/services/jobs/claim.ts';
@@ -239,5 +240,23 @@ describe('submitJob with SQS down', () => {
     const { seen } = await consumeAll(queueUrl, 1);
     expect(seen.get(submitted.job.id)).toEqual({ messages: 1, claims: 1 });
     expect(await oldestPendingOutboxAgeSeconds(db.pool)).toBe(0);
+  });
+});
+
+describe('local mode', () => {
+  it("runs the relay on a timer, as the schedule does in AWS, and sends what the API's attempt left", async () => {
+    const queueUrl = await newQueue();
+    const jobId = await inTransaction(db.pool, (client) => writeJob(client, 'outbox-local'));
+    const relay = startLocalOutboxRelay({ pool: db.pool, sqs, queueUrl }, 20);
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await pendingCount([jobId])) > 0) {
+        if (Date.now() > deadline) throw new Error('the local relay did not send the entry');
+      }
+    } finally {
+      await relay.stop();
+    }
+    const { seen } = await consumeAll(queueUrl, 1);
+    expect(seen.get(jobId)).toEqual({ messages: 1, claims: 1 });
   });
 });
