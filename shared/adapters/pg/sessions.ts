@@ -80,12 +80,16 @@ export async function listSessions(
   return rows;
 }
 
-export async function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
-  const { rows } = await db.query<SessionRow>(
-    `SELECT ${COLUMNS} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`,
-    [id, userId],
-  );
+async function findOwned<T extends pg.QueryResultRow>(db: Db, columns: string, userId: string, id: string) {
+  const { rows } = await db.query<T>(`SELECT ${columns} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`, [
+    id,
+    userId,
+  ]);
   return rows[0];
+}
+
+export function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
+  return findOwned<SessionRow>(db, COLUMNS, userId, id);
 }
 
 export async function updateSession(
@@ -140,12 +144,8 @@ export interface SealedSessionRow extends SealedSessionData {
 const SEALED = 'id, user_id, ciphertext, nonce, auth_tag AS "authTag", key_id AS "keyId"';
 
 /** Reads ciphertext and key id in one statement, so a concurrent re-seal can never pair one key with the other's data. */
-export async function findSealedSession(db: Db, userId: string, id: string): Promise<SealedSessionRow | undefined> {
-  const { rows } = await db.query<SealedSessionRow>(
-    `SELECT ${SEALED} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`,
-    [id, userId],
-  );
-  return rows[0];
+export function findSealedSession(db: Db, userId: string, id: string): Promise<SealedSessionRow | undefined> {
+  return findOwned<SealedSessionRow>(db, SEALED, userId, id);
 }
 
 /** The next `limit` sessions after `afterId` (by id) that are not sealed with `keyId`: one page of a re-seal pass. */
