@@ -22,25 +22,27 @@ async function readSecretsFile(filePath: string): Promise<SecretsFile> {
   return secretsFileSchema.parse(JSON.parse(await readFile(filePath, 'utf8')));
 }
 
+/** Creates the file with fresh secrets unless it already exists. */
+async function ensureSecretsFile(filePath: string): Promise<void> {
+  // The file itself is 0600; the folder stays traversable: it also holds Postgres's data, run as `postgres`.
+  await mkdir(dirname(filePath), { recursive: true });
+  try {
+    await writeFile(filePath, `${JSON.stringify(generate(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /**
  * Local stand-in for Secrets Manager: a JSON file (mode 0600) generated with fresh random secrets the first time it is
  * read. Creation uses the exclusive flag so two processes starting together agree on one file.
  */
 export function createLocalSecretsProvider(filePath: string): SecretsProvider {
   let created: Promise<void> | undefined;
-  const create = async (): Promise<void> => {
-    // The file itself is 0600; the folder stays traversable: it also holds Postgres's data, run as `postgres`.
-    await mkdir(dirname(filePath), { recursive: true });
-    try {
-      await writeFile(filePath, `${JSON.stringify(generate(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  };
   return {
     // Read on every call (a small local file): a rotation by `sessions:rekey` reaches a running local API at once.
     async getSecret(name: SecretName) {
-      created ??= create();
+      created ??= ensureSecretsFile(filePath);
       await created;
       const value = (await readSecretsFile(filePath))[name];
       return typeof value === 'string' ? value : JSON.stringify(value);
@@ -54,6 +56,7 @@ export function createLocalSecretsProvider(filePath: string): SecretsProvider {
  * or the new one, never half of one.
  */
 export async function rotateLocalSessionKey(filePath: string): Promise<KeyringSecret> {
+  await ensureSecretsFile(filePath);
   const file = await readSecretsFile(filePath);
   const old = file['session-data-key'];
   const rotated = rotatedKeyringSecret(typeof old === 'string' ? old : JSON.stringify(old));
