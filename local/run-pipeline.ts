@@ -6,6 +6,7 @@ import { loadConfig } from '#config/env';
 import { kellyFraction } from '#domain';
 import { startApiServer } from './api/server.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { startLocalOutboxRelay } from './outbox-relay.ts';
 import { startPoller } from './pipeline/poller.ts';
 import { countDecided, dollars, readRunReport } from './report.ts';
 import { replayScenario, type TickProgress } from './sample-game/replay.ts';
@@ -55,6 +56,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   const { handler: evaluator } = await import('../functions/signal-evaluator/handler.ts');
   const { handler: settlement } = await import('../functions/settlement/handler.ts');
   const sqs = makeSqsClient(stack.sqsEndpoint);
+  const relay = startLocalOutboxRelay({ pool, sqs, queueUrl: stack.queues.browserJobs.url });
   const poller = startPoller({
     sqs,
     queueUrl: stack.queues.candidates.url,
@@ -135,6 +137,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   await api.stop();
+  await relay.stop();
   await Promise.all([pool.end(), apiPool.end(), shardPool.end(), endPools()]);
   await stack.stop();
   return decided === run.candidateIds.length;

@@ -8,6 +8,7 @@ export const lambdaEntries = {
   signalEvaluator: 'functions/signal-evaluator/handler.ts',
   settlement: 'functions/settlement/handler.ts',
   retention: 'functions/retention/handler.ts',
+  outboxRelay: 'functions/outbox-relay/handler.ts',
   migrate: 'functions/migrate/handler.ts',
 } as const;
 

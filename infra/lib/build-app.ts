@@ -94,6 +94,7 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
       SignalEvaluator: pipeline.evaluator,
       Settlement: pipeline.settlement,
       Retention: pipeline.retention,
+      OutboxRelay: pipeline.outboxRelay,
     },
     egress: {
       clusterName: compute.cluster.clusterName,

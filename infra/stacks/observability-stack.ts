@@ -36,6 +36,8 @@ export interface ObservabilityStackProps extends StackProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+/** The relay runs every minute: an entry this old means five runs in a row could not send it. */
+const OUTBOX_MAX_AGE_SECONDS = 300;
 
 function custom(ref: { service: string; name: string }, statistic: string, period = FIVE_MINUTES): Metric {
   return new Metric({
@@ -162,6 +164,18 @@ export class ObservabilityStack extends Stack {
       evaluationPeriods: 5,
       treatMissingData: TreatMissingData.BREACHING,
     });
+    alarm(
+      'BrowserJobOutboxAge',
+      custom(customMetrics.outboxOldestPendingAge, 'Maximum', Duration.minutes(1)),
+      OUTBOX_MAX_AGE_SECONDS,
+      `A browser-job message unsent for over ${OUTBOX_MAX_AGE_SECONDS} s, or the outbox relay not reporting`,
+      {
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // The relay reports on every run, an empty outbox as 0: silence means it is not running.
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
     const drawdown = custom(customMetrics.drawdownBps, 'Maximum');
     alarm(
       'Drawdown',

@@ -23,15 +23,19 @@ export interface PipelineStackProps extends StackProps {
 /** AWS's rule for an SQS-triggered Lambda: visibility timeout at least six times the function timeout. */
 const VISIBILITY_TO_TIMEOUT = 6;
 
+/** EventBridge's finest rate: a browser-job message the API's own attempt could not send waits at most this long. */
+const OUTBOX_RELAY_EVERY = Duration.minutes(1);
+
 /**
  * The signal pipeline: every queue of `shared/config/resources.ts` with its DLQ, the evaluator consuming candidates
- * (partial batch failures), and settlement and retention on EventBridge schedules.
+ * (partial batch failures), settlement and retention on EventBridge schedules, and the browser-job outbox relay.
  */
 export class PipelineStack extends Stack {
   readonly queues: Record<QueueKey, QueueWithDlq>;
   readonly evaluator: SharplineFunction;
   readonly settlement: SharplineFunction;
   readonly retention: SharplineFunction;
+  readonly outboxRelay: SharplineFunction;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -115,6 +119,28 @@ export class PipelineStack extends Stack {
       description: 'Runs retention daily',
       schedule: Schedule.cron({ minute: '0', hour: String(config.schedules.retentionHourUtc) }),
       targets: [new LambdaFunction(this.retention, { retryAttempts: 2 })],
+    });
+
+    // The API sends each job's message right after its commit; this sends whatever that attempt could not.
+    this.outboxRelay = new SharplineFunction(this, 'OutboxRelay', {
+      config,
+      entry: lambdaEntries.outboxRelay,
+      serviceName: serviceNames.outboxRelay,
+      description: 'Sends pending browser-job outbox entries to the browser-jobs queue and marks them sent',
+      vpc,
+      securityGroups: [database.clients],
+      // The relay finishes the API's own send: it logs in as the API's role, which alone may touch the outbox.
+      environment: {
+        ...databaseEnvironment(database, 'api'),
+        BROWSER_JOBS_QUEUE_URL: this.queues.browserJobs.queue.queueUrl,
+      },
+    });
+    grantDatabase(database, 'api', this.outboxRelay);
+    this.queues.browserJobs.queue.grantSendMessages(this.outboxRelay);
+    new Rule(this, 'OutboxRelaySchedule', {
+      description: 'Runs the browser-job outbox relay',
+      schedule: Schedule.rate(OUTBOX_RELAY_EVERY),
+      targets: [new LambdaFunction(this.outboxRelay, { retryAttempts: 0 })],
     });
   }
 }

@@ -2,14 +2,17 @@ import { parseArgs } from 'node:util';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { startEmbeddedPostgres } from '#adapters/pg/embedded';
 import { migrate } from '#adapters/pg/migrate';
+import { createPool } from '#adapters/pg/pool';
 import { loadConfig } from '#config/env';
 import { createQueues, startSqsEmulator } from '../emulators/sqs.ts';
+import { startLocalOutboxRelay } from '../outbox-relay.ts';
 import { startApiServer } from './server.ts';
 
 /**
  * `npm run api -- --port 3000`: the API alone, on `DATABASE_URL` when set, else on the embedded Postgres under
  * `.data/`, migrated before the first request. Without `BROWSER_JOBS_QUEUE_URL` it creates the queues on
- * `SQS_ENDPOINT`, or on an in-process SQS emulator when that is unset too, so accepted jobs have somewhere to go.
+ * `SQS_ENDPOINT`, or on an in-process SQS emulator when that is unset too, so accepted jobs have somewhere to go;
+ * the outbox relay runs beside it, as its schedule does in AWS.
  */
 const { values } = parseArgs({ options: { port: { type: 'string', default: '3000' } } });
 const port = Number(values.port);
@@ -27,13 +30,17 @@ await migrate(databaseUrl);
 const sqsEmulator = config.BROWSER_JOBS_QUEUE_URL || config.SQS_ENDPOINT ? undefined : await startSqsEmulator();
 const sqs = makeSqsClient(sqsEmulator?.endpoint ?? config.SQS_ENDPOINT);
 const browserJobsQueueUrl = config.BROWSER_JOBS_QUEUE_URL ?? (await createQueues(sqs, config.STAGE)).browserJobs.url;
-const server = await startApiServer({ port, databaseUrl, deps: { sqs, browserJobsQueueUrl } });
+const pool = createPool({ connectionString: databaseUrl });
+const server = await startApiServer({ port, pool, deps: { sqs, browserJobsQueueUrl } });
+const relay = startLocalOutboxRelay({ pool, sqs, queueUrl: browserJobsQueueUrl });
 process.stdout.write(
   `sharpline API listening on ${server.url} (token: npm run -s token -- --sub alice --role admin)\n`,
 );
 
 const shutdown = async () => {
   await server.stop();
+  await relay.stop();
+  await pool.end();
   await sqsEmulator?.stop();
   await embedded?.stop();
   process.exit(0);

@@ -45,7 +45,7 @@ export const configSchema = z.object({
   /** Live mode: where the signal evaluator sends each venue's ExecutionRequests. */
   EXECUTION_KALSHI_QUEUE_URL: z.string().url().optional(),
   EXECUTION_POLYMARKET_QUEUE_URL: z.string().url().optional(),
-  /** Secrets Manager secret holding the base64 AES-256 key for sportsbook sessions; unset means the local file. */
+  /** Secrets Manager secret with the sportsbook sessions' AES-256 key or keyring (`session-keys.ts`); unset: local file. */
   SESSION_KEY_SECRET_ARN: z.string().min(1).optional(),
   LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
   TRADING_MODE: z.enum(['paper', 'live']).default('paper'),

@@ -11,6 +11,7 @@ export const serviceNames = {
   settlement: 'settlement',
   retention: 'retention',
   migrate: 'migrate',
+  outboxRelay: 'outbox-relay',
   gameShard: 'game-shard',
   browserWorker: 'browser-worker',
 } as const;
@@ -37,4 +38,7 @@ export const customMetrics = {
   /** settlement: open positions waiting for a venue-set payout, and those open past SETTLEMENT_OVERDUE_HOURS (Count). */
   positionsAwaitingVenue: { service: serviceNames.settlement, name: 'PositionsAwaitingVenue' },
   positionsOverdue: { service: serviceNames.settlement, name: 'PositionsOverdue' },
+  /** outbox-relay: browser-job messages sent by a run (Count), age of the oldest one still unsent (Seconds). */
+  outboxRelayed: { service: serviceNames.outboxRelay, name: 'OutboxRelayed' },
+  outboxOldestPendingAge: { service: serviceNames.outboxRelay, name: 'OutboxOldestPendingAge' },
 } as const;

@@ -1,8 +1,9 @@
 import type pg from 'pg';
+import { type JobStatus, jobStatus } from '#domain/status/jobs';
 
 type Db = pg.Pool | pg.PoolClient;
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type { JobStatus };
 
 export interface JobRow {
   id: string;
@@ -77,17 +78,39 @@ export async function listJobs(
   return rows;
 }
 
-/** Moves a job to `status` only from one of `from` (the transition table lives in the service). */
+/** Statuses that stamp `finished_at`: the table's terminal ones. */
+const FINISHED = jobStatus.statuses.filter((status) => jobStatus.isTerminal(status));
+
+/**
+ * Moves the user's job to `to` from whichever status the job table allows into it, in one conditional UPDATE, so two
+ * racing writers cannot both move it; undefined when the job is not in such a status (or not the user's).
+ */
 export async function transitionJob(
   db: Db,
-  input: { userId: string; id: string; from: readonly JobStatus[]; to: JobStatus },
+  input: { userId: string; id: string; to: JobStatus; error?: string },
 ): Promise<JobRow | undefined> {
   const { rows } = await db.query<JobRow>(
     `UPDATE jobs SET status = $4,
-       finished_at = CASE WHEN $4 IN ('succeeded', 'failed', 'cancelled') THEN now() ELSE finished_at END
+       finished_at = CASE WHEN $4 = ANY($5::text[]) THEN now() ELSE finished_at END,
+       error = COALESCE($6, error)
      WHERE id = $1 AND user_id = $2 AND status = ANY($3::text[])
      RETURNING ${COLUMNS}`,
-    [input.id, input.userId, input.from, input.to],
+    [input.id, input.userId, jobStatus.sourcesOf(input.to), input.to, FINISHED, input.error ?? null],
+  );
+  return rows[0];
+}
+
+/**
+ * The worker's claim of a job it received a message for: `queued -> running` once per job id. A second message for
+ * the same job (the relay is at-least-once) or one for a cancelled job claims nothing: undefined, and the worker
+ * drops the message.
+ */
+export async function claimQueuedJob(db: Db, id: string, workerId?: string): Promise<JobRow | undefined> {
+  const { rows } = await db.query<JobRow>(
+    `UPDATE jobs SET status = 'running', started_at = now(), attempts = attempts + 1, worker_id = COALESCE($3, worker_id)
+      WHERE id = $1 AND status = ANY($2::text[])
+      RETURNING ${COLUMNS}`,
+    [id, jobStatus.sourcesOf('running'), workerId ?? null],
   );
   return rows[0];
 }
@@ -96,9 +119,9 @@ export async function transitionJob(
 export async function cancelUnfinishedJobsFor(db: Db, userId: string, sportsbook: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `UPDATE jobs SET status = 'cancelled', finished_at = now(), error = 'consent withdrawn'
-      WHERE user_id = $1 AND payload ->> 'sportsbook' = $2 AND status IN ('queued', 'running')
+      WHERE user_id = $1 AND payload ->> 'sportsbook' = $2 AND status = ANY($3::text[])
       RETURNING id`,
-    [userId, sportsbook],
+    [userId, sportsbook, jobStatus.sourcesOf('cancelled')],
   );
   return rows.map((r) => r.id);
 }

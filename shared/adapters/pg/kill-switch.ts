@@ -18,20 +18,17 @@ export async function readKillSwitch(db: Db): Promise<KillSwitchRow | undefined>
 }
 
 /**
- * Sets the switch, inside the caller's transaction. It first takes every bankroll row's lock, the lock each
+ * Sets the switch (`kill_switch_set`, migration 0620). It first takes every bankroll row's lock, the lock each
  * evaluator batch holds from its snapshot to its commit: a batch in flight commits before this returns, and every
  * batch after it reads the new state. So once an engage has returned, no trade commits.
  */
 export async function writeKillSwitch(
-  db: pg.PoolClient,
+  db: Db,
   input: { engaged: boolean; reason: string; updatedBy: string },
 ): Promise<KillSwitchRow> {
-  await db.query('SELECT 1 FROM bankroll ORDER BY account, mode FOR UPDATE');
   const { rows } = await db.query<KillSwitchRow>(
-    `INSERT INTO kill_switch (id, engaged, reason, updated_by) VALUES (true, $1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET engaged = EXCLUDED.engaged, reason = EXCLUDED.reason,
-       updated_by = EXCLUDED.updated_by
-     RETURNING engaged, reason, updated_by, updated_at`,
+    `SELECT o_engaged AS engaged, o_reason AS reason, o_updated_by AS updated_by, o_updated_at AS updated_at
+       FROM kill_switch_set($1, $2, $3)`,
     [input.engaged, input.reason, input.updatedBy],
   );
   return rows[0]!;

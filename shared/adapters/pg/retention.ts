@@ -108,8 +108,8 @@ export function runHeartbeatAuditRetention(db: Queryable, opts: RetentionOptions
     db,
     {
       tableName: 'audit_logs',
-      deleteBatch: `DELETE FROM audit_logs WHERE id = ANY (ARRAY(
-                      SELECT id FROM audit_logs WHERE action = 'worker.heartbeat' AND at < $1 LIMIT $2))`,
+      // Migration 0620: the retention role may delete heartbeat audit rows only, through this function.
+      deleteBatch: 'SELECT * FROM audit_logs_prune_heartbeats($1, $2)',
     },
     opts.nowMs - opts.retentionDays * DAY_MS,
     opts.batchSize ?? 5_000,

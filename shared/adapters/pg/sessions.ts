@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type SessionStatus, sessionStatus } from '#domain/status/sessions';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -8,7 +9,7 @@ export interface SessionRow {
   user_id: string;
   sportsbook: string;
   consent_id: string;
-  status: 'active' | 'revoked' | 'expired';
+  status: SessionStatus;
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -79,12 +80,16 @@ export async function listSessions(
   return rows;
 }
 
-export async function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
-  const { rows } = await db.query<SessionRow>(
-    `SELECT ${COLUMNS} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`,
-    [id, userId],
-  );
+async function findOwned<T extends pg.QueryResultRow>(db: Db, columns: string, userId: string, id: string) {
+  const { rows } = await db.query<T>(`SELECT ${columns} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`, [
+    id,
+    userId,
+  ]);
   return rows[0];
+}
+
+export function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
+  return findOwned<SessionRow>(db, COLUMNS, userId, id);
 }
 
 export async function updateSession(
@@ -124,8 +129,68 @@ export async function deleteSession(db: Db, userId: string, id: string): Promise
 export async function revokeSessionsForConsent(db: Db, userId: string, consentId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `UPDATE sportsbook_sessions SET status = 'revoked', revoked_at = now()
-     WHERE consent_id = $1 AND user_id = $2 AND status = 'active' RETURNING id`,
-    [consentId, userId],
+     WHERE consent_id = $1 AND user_id = $2 AND status = ANY($3::text[]) RETURNING id`,
+    [consentId, userId, sessionStatus.sourcesOf('revoked')],
   );
   return rows.map((row) => row.id);
+}
+
+/** A session's sealed data with the owner its additional data names: the only query returning the ciphertext. */
+export interface SealedSessionRow extends SealedSessionData {
+  id: string;
+  user_id: string;
+}
+
+const SEALED = 'id, user_id, ciphertext, nonce, auth_tag AS "authTag", key_id AS "keyId"';
+
+/** Reads ciphertext and key id in one statement, so a concurrent re-seal can never pair one key with the other's data. */
+export function findSealedSession(db: Db, userId: string, id: string): Promise<SealedSessionRow | undefined> {
+  return findOwned<SealedSessionRow>(db, SEALED, userId, id);
+}
+
+/** The next `limit` sessions after `afterId` (by id) that are not sealed with `keyId`: one page of a re-seal pass. */
+export async function listSessionsSealedOtherThan(
+  db: Db,
+  keyId: string,
+  page: { afterId?: string; limit: number },
+): Promise<SealedSessionRow[]> {
+  const { rows } = await db.query<SealedSessionRow>(
+    `SELECT ${SEALED} FROM sportsbook_sessions
+      WHERE key_id <> $1 AND ($2::uuid IS NULL OR id > $2)
+      ORDER BY id LIMIT $3`,
+    [keyId, page.afterId ?? null, page.limit],
+  );
+  return rows;
+}
+
+/**
+ * Replaces a row's sealed data only if it still holds exactly what was read (same key id and ciphertext): a user's
+ * concurrent update, already sealed with the current key, wins and the re-seal skips the row. False when skipped.
+ */
+export async function resealSession(
+  db: Db,
+  input: { id: string; from: SealedSessionData; to: SealedSessionData },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE sportsbook_sessions SET ciphertext = $4, nonce = $5, auth_tag = $6, key_id = $7
+      WHERE id = $1 AND key_id = $2 AND ciphertext = $3`,
+    [
+      input.id,
+      input.from.keyId,
+      input.from.ciphertext,
+      input.to.ciphertext,
+      input.to.nonce,
+      input.to.authTag,
+      input.to.keyId,
+    ],
+  );
+  return rowCount === 1;
+}
+
+/** How many sessions each key sealed: a key may leave the keyring once its count is zero. */
+export async function countSessionsByKey(db: Db): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ key_id: string; n: string }>(
+    'SELECT key_id, count(*) AS n FROM sportsbook_sessions GROUP BY key_id ORDER BY key_id',
+  );
+  return Object.fromEntries(rows.map((row) => [row.key_id, Number(row.n)]));
 }

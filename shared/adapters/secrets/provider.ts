@@ -5,12 +5,6 @@
 export type SecretName = 'session-data-key';
 
 export interface SecretsProvider {
-  getSecret(name: SecretName): Promise<string>;
-}
-
-/** The AES-256 data key for sportsbook sessions, stored base64-encoded. */
-export async function getSessionDataKey(provider: SecretsProvider): Promise<Buffer> {
-  const key = Buffer.from(await provider.getSecret('session-data-key'), 'base64');
-  if (key.length !== 32) throw new Error('session-data-key must decode to 32 bytes');
-  return key;
+  /** `fresh` skips any cache: for a caller that just met a key id its cached value does not know (a rotation). */
+  getSecret(name: SecretName, opts?: { fresh?: boolean }): Promise<string>;
 }

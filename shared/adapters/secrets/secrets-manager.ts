@@ -7,8 +7,8 @@ const MAX_AGE_SECONDS = 300;
 /** Secrets Manager through Powertools Parameters; `secretIds` maps each name to its ARN. */
 export function createSecretsManagerProvider(secretIds: Record<SecretName, string>): SecretsProvider {
   return {
-    async getSecret(name: SecretName) {
-      const value = await getSecret(secretIds[name], { maxAge: MAX_AGE_SECONDS });
+    async getSecret(name, opts) {
+      const value = await getSecret(secretIds[name], { maxAge: MAX_AGE_SECONDS, forceFetch: opts?.fresh ?? false });
       if (typeof value !== 'string') throw new Error(`secret ${name} is not a string`);
       return value;
     },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { JOB_STATUSES } from '#domain/status/jobs';
 import { cursorSchema, limitSchema, sportsbookSchema, uuidSchema } from './common.ts';
 
-export const jobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 const checkOddsPayloadSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SESSION_STATUSES, type SessionStatus } from '#domain/status/sessions';
 import { cursorSchema, limitSchema, sportsbookSchema, uuidSchema } from './common.ts';
 
 export const MAX_SESSION_DATA_BYTES = 64 * 1024;
@@ -32,7 +33,7 @@ export type UpdateSessionBody = z.infer<typeof updateSessionBodySchema>;
 
 export const listSessionsQuerySchema = z.strictObject({
   sportsbook: sportsbookSchema.optional(),
-  status: z.enum(['active', 'revoked', 'expired']).optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
   limit: limitSchema,
   cursor: cursorSchema,
 });
@@ -41,7 +42,7 @@ export interface SessionView {
   id: string;
   sportsbook: string;
   consentId: string;
-  status: 'active' | 'revoked' | 'expired';
+  status: SessionStatus;
   expiresAt: string;
   createdAt: string;
   updatedAt: string;

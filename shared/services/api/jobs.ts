@@ -1,7 +1,7 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { appendAudit } from '#adapters/pg/audit-log';
 import { lockActiveConsent, lockActiveConsentFor } from '#adapters/pg/consents';
+import { insertOutboxEntry } from '#adapters/pg/job-outbox';
 import {
   findJob,
   findJobByIdempotencyKey,
@@ -16,14 +16,13 @@ import { findSession } from '#adapters/pg/sessions';
 import { inTransaction } from '#adapters/pg/transaction';
 import type { ListResponse } from '../../contracts/api/common.ts';
 import type { BrowserJobMessage, CreateJobBody, JobView } from '../../contracts/api/jobs.ts';
+import { logger } from '../../observability.ts';
+import { relayJobOutbox } from '../jobs/outbox-relay.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, conflict, notFound, unavailable } from './errors.ts';
 import type { Actor } from './principal.ts';
 import { requestHash } from './request-hash.ts';
-
-/** Job status transitions the API may make; the worker drives queued -> running -> succeeded | failed. */
-const CANCELLABLE_FROM: readonly JobStatus[] = ['queued', 'running'];
 
 function toView(row: JobRow): JobView {
   return {
@@ -67,8 +66,9 @@ async function requireJobConsents(client: pg.PoolClient, userId: string, body: C
 }
 
 /**
- * Accepts a job once per Idempotency-Key. The row, its audit entry and the SQS send share one transaction: if the
- * send fails nothing is committed and the client may retry with the same key.
+ * Accepts a job once per Idempotency-Key. The row, its audit entry and its browser-jobs message (an outbox entry)
+ * commit in one transaction; the message is then sent at once, and if that send fails the outbox relay, on its
+ * schedule, sends it later. So a committed job always gets its message and a failed commit leaves none.
  */
 export async function submitJob(
   deps: ApiDeps,
@@ -105,10 +105,17 @@ export async function submitJob(
       details: { type: body.type, priority: body.priority, sportsbook: body.payload.sportsbook },
     });
     const message: BrowserJobMessage = { type: 'browser_job', v: 1, jobId: row.id, userId: actor.sub, job: body };
-    await deps.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
+    await insertOutboxEntry(client, row.id, message);
     return job;
   });
-  if (inserted) return { job: inserted, replayed: false };
+  if (inserted) {
+    // Accepted all the same if this fails: the entry stays pending and the scheduled relay sends it.
+    const relayed = await relayJobOutbox({ pool: deps.pool, sqs: deps.sqs, queueUrl }, { jobId: inserted.id }).catch(
+      (error: unknown) => ({ sent: 0, failed: 1, error }),
+    );
+    if (relayed.failed > 0) logger.warn('browser-job message left for the outbox relay', { jobId: inserted.id });
+    return { job: inserted, replayed: false };
+  }
   const winner = await findJobByIdempotencyKey(deps.pool, actor.sub, idempotencyKey);
   if (!winner) throw new Error('idempotency key conflict without a stored job');
   return replay(winner, hash);
@@ -131,7 +138,7 @@ export async function listUserJobs(
 
 export function cancelJob(deps: ApiDeps, actor: Actor, id: string): Promise<JobView> {
   return inTransaction(deps.pool, async (client) => {
-    const row = await transitionJob(client, { userId: actor.sub, id, from: CANCELLABLE_FROM, to: 'cancelled' });
+    const row = await transitionJob(client, { userId: actor.sub, id, to: 'cancelled' });
     if (!row) {
       const current = await findJob(client, actor.sub, id);
       if (!current) throw notFound('job');

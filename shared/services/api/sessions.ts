@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { appendAudit } from '#adapters/pg/audit-log';
 import { lockActiveConsent } from '#adapters/pg/consents';
 import {
   deleteSession,
+  findSealedSession,
   findSession,
   insertSession,
   listSessions,
@@ -12,8 +13,13 @@ import {
   updateSession,
 } from '#adapters/pg/sessions';
 import { inTransaction } from '#adapters/pg/transaction';
-import { seal } from '../../adapters/crypto/session-cipher.ts';
-import { getSessionDataKey } from '../../adapters/secrets/provider.ts';
+import type { SecretsProvider } from '../../adapters/secrets/provider.ts';
+import {
+  getSessionKeyring,
+  openSessionData,
+  sealSessionData as sealWith,
+  sessionKeyById,
+} from '../../adapters/secrets/session-keys.ts';
 import type { ListResponse } from '../../contracts/api/common.ts';
 import type { CreateSessionBody, SessionView, UpdateSessionBody } from '../../contracts/api/sessions.ts';
 import { decodeCursor, page } from './cursor.ts';
@@ -36,15 +42,31 @@ function toView(row: SessionRow): SessionView {
   };
 }
 
-/** The ciphertext is bound to its row and owner, so it cannot be moved to another session or user. */
-const aadFor = (sessionId: string, userId: string) => `sportsbook_session:${sessionId}:${userId}`;
-
+/** Seals with the keyring's current key; the row records that key's id, so a reader knows which key it needs. */
 async function sealSessionData(deps: ApiDeps, sessionId: string, userId: string, data: unknown) {
-  const key = await getSessionDataKey(deps.secrets);
-  const box = seal(key, Buffer.from(JSON.stringify(data), 'utf8'), aadFor(sessionId, userId));
-  // Names the key by a fingerprint, so after a rotation a reader knows which key a row needs.
-  const keyId = `session-data-key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-  return { ciphertext: box.ciphertext, nonce: box.iv, authTag: box.authTag, keyId } satisfies SealedSessionData;
+  const { current } = await getSessionKeyring(deps.secrets);
+  const box = sealWith(current, sessionId, userId, data);
+  return {
+    ciphertext: box.ciphertext,
+    nonce: box.iv,
+    authTag: box.authTag,
+    keyId: box.keyId,
+  } satisfies SealedSessionData;
+}
+
+/**
+ * The user's session data in plaintext, for the process that uses it (the browser worker): opened with whichever
+ * key sealed the row, so it reads alike before, during and after a key rotation.
+ */
+export async function readSessionData(
+  deps: { pool: pg.Pool; secrets: SecretsProvider },
+  userId: string,
+  id: string,
+): Promise<unknown> {
+  const row = await findSealedSession(deps.pool, userId, id);
+  if (!row) throw notFound('session');
+  const key = await sessionKeyById(deps.secrets, row.keyId);
+  return openSessionData(key, row.id, row.user_id, { ciphertext: row.ciphertext, iv: row.nonce, authTag: row.authTag });
 }
 
 function expiryFrom(deps: ApiDeps, iso: string): Date {

@@ -5,7 +5,7 @@ import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type pg from 'pg';
 import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
-import { getSessionDataKey } from '../../../shared/adapters/secrets/provider.ts';
+import { getSessionDataKey } from '../../../shared/adapters/secrets/session-keys.ts';
 import type { TestDatabase } from '../../support/pg.ts';
 
 /**

@@ -13,6 +13,7 @@ const EXPECTED_TABLES = [
   'fills',
   'game_states',
   'games',
+  'job_outbox',
   'jobs',
   'kill_switch',
   'market_prices',

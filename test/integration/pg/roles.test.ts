@@ -92,10 +92,17 @@ describe('component database roles (migration 0400)', () => {
     ],
     [
       'api',
-      'engages the kill switch',
+      'engages the kill switch, under the risk lock',
       'ok',
+      () => ["SELECT * FROM kill_switch_set(true, 'test', 'alice')"],
+    ],
+    [
+      'api',
+      'writes the kill switch row past the risk lock',
+      'refused',
       () => ["UPDATE kill_switch SET engaged = true, reason = 'test', updated_by = 'alice'"],
     ],
+    ['api', 'takes the bankroll lock itself', 'refused', () => ['SELECT 1 FROM bankroll FOR UPDATE']],
     [
       'api',
       'queues a job',
@@ -180,6 +187,12 @@ describe('component database roles (migration 0400)', () => {
     ],
     ['retention', 'deletes positions', 'refused', () => ['DELETE FROM positions']],
     ['retention', 'deletes audit rows', 'refused', () => ['DELETE FROM audit_logs']],
+    [
+      'retention',
+      'prunes worker heartbeat audit rows',
+      'ok',
+      () => ["SELECT * FROM audit_logs_prune_heartbeats(now() - interval '1 day', 100)"],
+    ],
     ['gameShard', 'writes a price', 'ok', () => priceRow(game.kalshiMarketId) as [string, unknown[]]],
     [
       'gameShard',

@@ -41,7 +41,7 @@ describe('kill switch engaged while a batch is being decided', () => {
     await until(async () => {
       const { rows } = await db.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM bankroll%FOR UPDATE%'`,
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%kill_switch_set%'`,
       );
       return rows[0]!.n === 1;
     });

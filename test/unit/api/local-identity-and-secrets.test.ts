@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalJwtKeys } from '../../../local/api/jwt.ts';
 import { createLocalSecretsProvider } from '../../../shared/adapters/secrets/local-file.ts';
-import { getSessionDataKey } from '../../../shared/adapters/secrets/provider.ts';
+import { getSessionDataKey } from '../../../shared/adapters/secrets/session-keys.ts';
 
 let dir: string;
 beforeAll(async () => {

@@ -34,6 +34,8 @@ describe('order status transitions', () => {
 
   it('never leaves filled, cancelled or rejected, and a fill never goes back to sent', () => {
     expect(orderStatuses.filter(isTerminalOrderStatus)).toEqual(['filled', 'cancelled', 'rejected']);
-    expect(() => nextOrderStatus('partially_filled', 'accepted')).toThrow(/partially_filled cannot take event accepted/);
+    expect(() => nextOrderStatus('partially_filled', 'accepted')).toThrow(
+      /partially_filled cannot take event accepted/,
+    );
   });
 });
