@@ -1,14 +1,36 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { type IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
+import {
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 
 /**
  * AWS's CDK policy-validation plugin with the Control Tower proactive controls it bundles (cfn-guard rules, run by
  * the cfn-guard binary shipped inside the npm package). A finding fails synth unless acknowledged on its resource.
+ *
+ * Wrapped for one reason: the plugin leaves `severity` unset, and aws-cdk-lib 2.276, once any of a plugin's
+ * findings is acknowledged, recomputes success as "no finding of severity error", so every other finding would
+ * pass silently. Each finding is marked an error, as the plugin means it.
  */
+class ControlTowerRules implements IPolicyValidationPlugin {
+  private readonly guard = new CfnGuardValidator();
+  readonly name = this.guard.name;
+  readonly version = this.guard.version;
+  readonly ruleIds = this.guard.ruleIds;
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.guard.validate(context);
+    return { ...report, violations: report.violations.map((v) => ({ severity: 'error', ...v })) };
+  }
+}
+
 export function controlTowerRules(): IPolicyValidationPlugin {
-  return new CfnGuardValidator();
+  return new ControlTowerRules();
 }
 
 const rule = (name: string) => `cdk-validator-cfnguard::${name}`;
