@@ -40,6 +40,7 @@ function serviceFixture() {
     engine: DatabaseInstanceEngine.postgres({ version: PostgresEngineVersion.VER_17 }),
     vpc,
     vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+    storageEncrypted: true,
   });
   const database = {
     proxy: db.addProxy('Proxy', { secrets: [db.secret!], vpc }),
