@@ -31,11 +31,14 @@ const dev: EnvConfig = {
   auth: { jwtIssuer: 'https://auth.dev.sharpline.example/', jwtAudience: ['sharpline-dev-api'] },
   api: { throttleRatePerSecond: 20, throttleBurst: 40 },
   compute: {
+    logLevel: 'DEBUG',
     shardCount: 1,
     shard: { cpu: 256, memoryMiB: 512 },
     browserWorker: { cpu: 1024, memoryMiB: 2048, minTasks: 0, maxTasks: 1 },
     egress: {
-      instanceType: 't4g.small',
+      // Graviton3, not burstable: a tunnel busy all day never runs out of CPU credits, and Nitro encrypts the
+      // traffic between instances (CT.AUTOSCALING.PR.11).
+      instanceTypes: ['c7g.medium', 'm7g.medium'],
       tasks: 1,
       image: GLUETUN_IMAGE,
       vpnSecretName: 'sharpline/dev/vpn-egress',
@@ -76,7 +79,12 @@ const staging: EnvConfig = {
   evaluator: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
   retentionDays: 30,
   auth: { jwtIssuer: 'https://auth.staging.sharpline.example/', jwtAudience: ['sharpline-staging-api'] },
-  compute: { ...dev.compute, shardCount: 2, browserWorker: { ...dev.compute.browserWorker, maxTasks: 2 } },
+  compute: {
+    ...dev.compute,
+    logLevel: 'INFO',
+    shardCount: 2,
+    browserWorker: { ...dev.compute.browserWorker, maxTasks: 2 },
+  },
   images: {
     gameShard: { repository: 'sharpline/game-shard', tag: 'staging' },
     browserWorker: { repository: 'sharpline/browser-worker', tag: 'staging' },
@@ -90,7 +98,8 @@ const prod: EnvConfig = {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   removalPolicy: RemovalPolicy.RETAIN,
-  logRetention: RetentionDays.THREE_MONTHS,
+  // A year of logs for the env that trades: the Control Tower minimum (CT.CLOUDWATCH.PR.2).
+  logRetention: RetentionDays.ONE_YEAR,
   network: { cidr: '10.30.0.0/16', natGateways: 3 },
   database: {
     instanceType: 'm7g.large',
@@ -110,6 +119,7 @@ const prod: EnvConfig = {
   auth: { jwtIssuer: 'https://auth.sharpline.example/', jwtAudience: ['sharpline-api'] },
   api: { throttleRatePerSecond: 200, throttleBurst: 400 },
   compute: {
+    logLevel: 'INFO',
     shardCount: 4,
     shard: { cpu: 512, memoryMiB: 1024 },
     browserWorker: { cpu: 1024, memoryMiB: 2048, minTasks: 1, maxTasks: 6 },

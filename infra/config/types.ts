@@ -4,6 +4,9 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 export const envNames = ['dev', 'staging', 'prod'] as const;
 export type EnvName = (typeof envNames)[number];
 
+/** `POWERTOOLS_LOG_LEVEL` of a process. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN';
+
 /** Where a service's image comes from until its `containers/<name>/Dockerfile` lands. */
 export interface EcrImage {
   repository: string;
@@ -19,6 +22,7 @@ export interface EnvConfig {
   availabilityZones: string[];
   /** Stores, keys and logs: DESTROY only in dev, RETAIN elsewhere. */
   removalPolicy: RemovalPolicy;
+  /** Every log group's retention; under a year is acknowledged per log group as a cost choice (CT.CLOUDWATCH.PR.2). */
   logRetention: RetentionDays;
   network: { cidr: string; natGateways: number };
   database: {
@@ -32,7 +36,7 @@ export interface EnvConfig {
     removalPolicy: RemovalPolicy;
   };
   cache: { nodeType: string; nodes: number; multiAz: boolean };
-  lambda: { memoryMb: number; timeoutSeconds: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' };
+  lambda: { memoryMb: number; timeoutSeconds: number; logLevel: LogLevel };
   evaluator: { batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency: number };
   schedules: { settlementEveryMinutes: number; retentionHourUtc: number };
   /** Days of market prices and finished records kept in Postgres (`RETENTION_DAYS`). */
@@ -41,11 +45,14 @@ export interface EnvConfig {
   auth: { jwtIssuer: string; jwtAudience: string[] };
   api: { throttleRatePerSecond: number; throttleBurst: number };
   compute: {
+    /** The ECS tasks' own log level (game shards, browser worker), set apart from the Lambdas'. */
+    logLevel: LogLevel;
     shardCount: number;
     shard: { cpu: number; memoryMiB: number };
     browserWorker: { cpu: number; memoryMiB: number; minTasks: number; maxTasks: number };
     egress: {
-      instanceType: string;
+      /** arm64 instance types the egress hosts may launch as, in order of preference (at least two). */
+      instanceTypes: string[];
       tasks: number;
       image: string;
       /** Secrets Manager secret (set before deploy) with the VPN credentials, as gluetun env var names. */

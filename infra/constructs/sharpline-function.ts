@@ -4,11 +4,12 @@ import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { metricsNamespace } from '#config/metrics';
 import { repoRoot } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
+import { acknowledgeImportedSubnets } from '../lib/control-tower.ts';
+import { SharplineLogGroup } from './log-group.ts';
 
 export interface SharplineFunctionProps {
   config: EnvConfig;
@@ -27,16 +28,13 @@ export interface SharplineFunctionProps {
 
 /**
  * Every Lambda of ours: Node 22 on arm64, bundled by the local esbuild as minified ESM with source maps, in the
- * VPC's private subnets, X-Ray tracing on, an explicit log group with the env's retention, and the Powertools
+ * VPC's private subnets, X-Ray tracing on, an explicit encrypted log group with the env's retention, and the Powertools
  * variables. Grants are the caller's job, one by one.
  */
 export class SharplineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SharplineFunctionProps) {
     const { config } = props;
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: config.logRetention,
-      removalPolicy: config.removalPolicy,
-    });
+    const logGroup = new SharplineLogGroup(scope, `${id}Logs`, { config });
     const copies = props.copyIntoBundle ?? [];
     // A stack left out of bundling (`aws:cdk:bundling-stacks`) deploys nothing from this synth, so it needs the
     // handler's path only, not the file: the same stand-in CDK uses, minus the need for the entry to exist yet.
@@ -105,5 +103,6 @@ export class SharplineFunction extends NodejsFunction {
         reason: 'Pinned to nodejs22.x, the runtime the code is built (esbuild target node22) and tested for.',
       },
     );
+    acknowledgeImportedSubnets(this, props.vpc);
   }
 }

@@ -1,4 +1,4 @@
-import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvConfig } from '../config/types.ts';
 import { ApiStack } from '../stacks/api-stack.ts';
@@ -8,6 +8,8 @@ import type { DatabaseAccess } from '../stacks/database-access.ts';
 import { NetworkStack } from '../stacks/network-stack.ts';
 import { ObservabilityStack } from '../stacks/observability-stack.ts';
 import { PipelineStack } from '../stacks/pipeline-stack.ts';
+import { controlTowerRules } from './control-tower.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grants.ts';
 
 export interface SharplineStacks {
   network: NetworkStack;
@@ -21,11 +23,17 @@ export interface SharplineStacks {
 export interface BuildOptions {
   /** Where `containers/<name>/Dockerfile` is looked for (tests point it elsewhere). */
   buildRoot?: string;
+  /**
+   * Run the Control Tower rules (cfn-guard) in synth; on unless a test turns it off. `npm run synth` (and so
+   * `cdk deploy`) always runs them; the in-process test synths skip the binary to stay fast.
+   */
+  controlTowerRules?: boolean;
 }
 
 /**
  * The whole app for one env: stacks by concern, `sharpline-<env>-<concern>`, values passed through props, and
- * cdk-nag's AWS Solutions pack as a validation plugin (a finding not acknowledged with a reason fails synth).
+ * two validation plugins, cdk-nag's AWS Solutions pack and AWS's Control Tower proactive controls: a finding of
+ * either not acknowledged on its resource with a reason fails synth.
  */
 export function buildSharpline(app: App, config: EnvConfig, options: BuildOptions = {}): SharplineStacks {
   const env = { account: config.account, region: config.region };
@@ -98,7 +106,7 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
     },
     egress: {
       clusterName: compute.cluster.clusterName,
-      serviceName: compute.egress.serviceName,
+      serviceName: compute.egress.service.serviceName,
       desiredTasks: config.compute.egress.tasks,
     },
     deadLetterQueues: {
@@ -109,6 +117,8 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
     },
   });
 
+  Aspects.of(app).add(new KeyGrantsForAwsServicesOnly());
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.controlTowerRules ?? true) Validations.of(app).addPlugins(controlTowerRules());
   return { network, data, pipeline, api, compute, observability };
 }

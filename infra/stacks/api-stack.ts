@@ -4,21 +4,23 @@ import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Vpc } from 'aws-cdk-lib/aws-ec2';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { serviceNames } from '#config/metrics';
 import { lambdaEntries } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
+import { SharplineLogGroup } from '../constructs/log-group.ts';
 import { SharplineFunction } from '../constructs/sharpline-function.ts';
+import { controlTower } from '../lib/control-tower.ts';
+import { grantSessionKeyRead, type SessionKeyAccess } from '../lib/session-key-access.ts';
 import { type DatabaseAccess, databaseEnvironment, grantDatabase } from './database-access.ts';
-import { grantSessionKeyRead, type SessionKeyAccess } from './session-key-access.ts';
 
 export interface ApiStackProps extends StackProps {
   config: EnvConfig;
@@ -30,6 +32,15 @@ export interface ApiStackProps extends StackProps {
 
 /** The health routes the API Lambda serves publicly (`/health`, `/health/live`, `/health/ready`, ...). */
 export const HEALTH_PATHS = ['/health', '/health/{proxy+}'];
+
+/** The invoke permission CDK gives API Gateway on each route is scoped to that route of this API by `SourceArn`. */
+function acknowledgeScopedInvokePermission(route: HttpRoute): void {
+  Validations.of(route).acknowledge({
+    id: controlTower.lambdaPermissionScoped,
+    reason:
+      "API Gateway may invoke the API Lambda only for this route of this API: SourceArn (an Fn::Join the rule can't read).",
+  });
+}
 
 /** The HTTP API: a JWT authorizer on every route but health, one Lambda behind it, throttled, access-logged. */
 export class ApiStack extends Stack {
@@ -73,18 +84,24 @@ export class ApiStack extends Stack {
         integration,
         authorizer: new HttpNoneAuthorizer(),
       })) {
-        Validations.of(route).acknowledge({
-          id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason: 'Health routes are public by design (uptime checks); they carry no user data.',
-        });
+        Validations.of(route).acknowledge(
+          {
+            id: 'AwsSolutions::AwsSolutions-APIG4',
+            reason: 'Health routes are public by design (uptime checks); they carry no user data.',
+          },
+          {
+            id: controlTower.routeAuthorized,
+            reason: 'Health routes are public by design (uptime checks); they carry no user data.',
+          },
+        );
+        acknowledgeScopedInvokePermission(route);
       }
     }
-    this.api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
+    for (const route of this.api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration })) {
+      acknowledgeScopedInvokePermission(route);
+    }
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: config.logRetention,
-      removalPolicy: config.removalPolicy,
-    });
+    const accessLogs = new SharplineLogGroup(this, 'AccessLogs', { config });
     const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',

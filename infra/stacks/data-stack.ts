@@ -6,8 +6,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { InstanceType, Port, SecurityGroup, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup, CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   CaCertificate,
   Credentials,
@@ -27,8 +26,10 @@ import { serviceNames } from '#config/metrics';
 import { resourceName, tables } from '#config/resources';
 import { lambdaEntries, migrationsDir, repoRoot } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
+import { SharplineLogGroup } from '../constructs/log-group.ts';
 import { SharplineFunction } from '../constructs/sharpline-function.ts';
-import type { SessionKeyAccess } from './session-key-access.ts';
+import { acknowledgeImportedSubnets, controlTower } from '../lib/control-tower.ts';
+import type { SessionKeyAccess } from '../lib/session-key-access.ts';
 
 export interface DataStackProps extends StackProps {
   config: EnvConfig;
@@ -91,9 +92,22 @@ export class DataStack extends Stack {
 
     // RDS writes its Postgres log to this group by name; owning it gives it a retention without a custom resource.
     const instanceIdentifier = `sharpline-${config.envName}`;
-    const postgresLogs = new LogGroup(this, 'PostgresLogs', {
-      logGroupName: `/aws/rds/instance/${instanceIdentifier}/postgresql`,
-      retention: config.logRetention,
+    // Every log type Postgres on RDS exports (CT.RDS.PR.14), each into a group of ours (encrypted, retained).
+    const postgresLogs = {
+      postgresql: new SharplineLogGroup(this, 'PostgresLogs', {
+        config,
+        logGroupName: `/aws/rds/instance/${instanceIdentifier}/postgresql`,
+      }),
+      upgrade: new SharplineLogGroup(this, 'PostgresUpgradeLogs', {
+        config,
+        logGroupName: `/aws/rds/instance/${instanceIdentifier}/upgrade`,
+      }),
+    };
+    // Storage under a key of ours, not the account's aws/rds key: its policy, rotation and lifetime are ours
+    // (CT.RDS.PR.30). Retained outside dev with the final snapshot, which it must still decrypt.
+    const storageKey = new Key(this, 'PostgresStorageKey', {
+      description: `Encrypts the ${instanceIdentifier} Postgres storage, snapshots and backups`,
+      enableKeyRotation: true,
       removalPolicy: config.removalPolicy,
     });
     this.database = new DatabaseInstance(this, 'Postgres', {
@@ -107,6 +121,9 @@ export class DataStack extends Stack {
       credentials: Credentials.fromGeneratedSecret('sharpline'),
       databaseName: DATABASE_NAME,
       storageEncrypted: true,
+      storageEncryptionKey: storageKey,
+      // Enhanced monitoring: OS metrics (CPU steal, memory, disk queue) every minute (CT.RDS.PR.2).
+      monitoringInterval: Duration.minutes(1),
       storageType: StorageType.GP3,
       allocatedStorage: config.database.allocatedStorageGb,
       maxAllocatedStorage: config.database.maxAllocatedStorageGb,
@@ -116,32 +133,50 @@ export class DataStack extends Stack {
       removalPolicy: config.database.removalPolicy,
       iamAuthentication: true,
       caCertificate: CaCertificate.RDS_CA_RSA2048_G1,
-      cloudwatchLogsExports: ['postgresql'],
+      cloudwatchLogsExports: Object.keys(postgresLogs),
       parameterGroup: new ParameterGroup(this, 'PostgresParams', {
         engine: DatabaseInstanceEngine.postgres({ version: PostgresEngineVersion.VER_17 }),
         parameters: { 'rds.force_ssl': '1' },
       }),
     });
-    this.database.node.addDependency(postgresLogs);
+    this.database.node.addDependency(...Object.values(postgresLogs));
     this.databaseSecret = this.database.secret!;
     this.database.addRotationSingleUser({ automaticallyAfter: PASSWORD_ROTATION });
     this.databaseRoleSecrets = this.addRoleSecrets(vpc);
     if (!config.database.multiAz) {
-      Validations.of(this.database).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-RDS3',
-        reason: `${config.envName} runs a single-AZ instance to save cost; prod is multi-AZ (infra/config/envs.ts).`,
-      });
+      const reason = `${config.envName} runs a single-AZ instance to save cost; prod is multi-AZ (infra/config/envs.ts).`;
+      Validations.of(this.database).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-RDS3', reason },
+        { id: controlTower.rdsMultiAz, reason },
+      );
     }
     if (!config.database.deletionProtection) {
+      const reason = 'dev is torn down freely; staging and prod have deletion protection on.';
+      Validations.of(this.database).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-RDS10', reason },
+        { id: controlTower.rdsDeletionProtection, reason },
+      );
+    }
+    if (config.database.backupRetentionDays < 7) {
       Validations.of(this.database).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-RDS10',
-        reason: 'dev is torn down freely; staging and prod have deletion protection on.',
+        id: controlTower.rdsBackupWeek,
+        reason: `${config.envName} keeps ${config.database.backupRetentionDays} day(s) of backups of throwaway data; staging and prod keep 7 or more.`,
       });
     }
-    Validations.of(this.database).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-RDS11',
-      reason: 'Only the proxy and migrations security groups reach the instance; a non-default port adds nothing.',
-    });
+    Validations.of(this.database).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-RDS11',
+        reason: 'Only the proxy and migrations security groups reach the instance; a non-default port adds nothing.',
+      },
+      {
+        id: controlTower.rdsDefaultPort,
+        reason: 'Only the proxy and migrations security groups reach the instance; a non-default port adds nothing.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason: 'The AWS-maintained policy RDS enhanced monitoring needs to publish OS metrics to CloudWatch Logs.',
+      },
+    );
 
     // The component roles only: nothing reaches the master user through the proxy.
     this.proxy = this.database.addProxy('Proxy', {
@@ -276,16 +311,22 @@ export class DataStack extends Stack {
     for (const component of databaseComponents) this.databaseRoleSecrets[component].grantRead(migrate);
     const provider = new Provider(this, 'MigrationsProvider', {
       onEventHandler: migrate,
-      logGroup: new LogGroup(this, 'MigrationsProviderLogs', {
-        retention: config.logRetention,
-        removalPolicy: config.removalPolicy,
-      }),
+      logGroup: new SharplineLogGroup(this, 'MigrationsProviderLogs', { config }),
+      // The framework function too runs in the app subnets, as every Lambda of ours (CT.LAMBDA.PR.3).
+      vpc,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
     });
+    const frameworkFunction = provider.node.findChild('framework-onEvent') as LambdaFunction;
+    acknowledgeImportedSubnets(frameworkFunction, vpc);
     const migrateLogicalId = this.getLogicalId(migrate.node.defaultChild as CfnFunction);
     Validations.of(provider).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: 'CDK Provider framework function: the AWS-maintained minimum to write its logs.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'CDK Provider framework function in the VPC: the AWS-maintained minimum to attach its ENIs.',
       },
       {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${migrateLogicalId}.Arn>:*]`,

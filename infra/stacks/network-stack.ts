@@ -11,9 +11,9 @@ import {
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.ts';
+import { SharplineLogGroup } from '../constructs/log-group.ts';
 
 export interface NetworkStackProps extends StackProps {
   config: EnvConfig;
@@ -30,16 +30,14 @@ export class NetworkStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    const flowLogs = new LogGroup(this, 'FlowLogs', {
-      retention: config.logRetention,
-      removalPolicy: config.removalPolicy,
-    });
+    const flowLogs = new SharplineLogGroup(this, 'FlowLogs', { config });
     this.vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr(config.network.cidr),
       availabilityZones: config.availabilityZones,
       natGateways: config.network.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 },
+        // NAT gateways carry their own Elastic IPs; nothing else launched here gets a public address (CT.EC2.PR.11).
+        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'app', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
         { name: 'data', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],

@@ -122,7 +122,7 @@ describe('compute stack', () => {
   it('lets a shard task send candidates and read the database secret, nothing more', () => {
     const t = prod.templates.compute;
     const policies = Object.values(resourcesOf(t, 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties.Roles).includes('GameShard0TaskTaskRole'),
+      JSON.stringify(p.Properties.Roles).includes('GameShardsShard0TaskTaskRole'),
     );
     const statements = policies.flatMap(
       (p) =>
@@ -140,12 +140,46 @@ describe('compute stack', () => {
     expect(JSON.stringify(sqs?.Resource)).toMatch(/CandidatesQueue/);
   });
 
+  it('runs every shard and worker container hardened: non-root, read-only root, /tmp only, memory capped', () => {
+    const t = prod.templates.compute;
+    const tasks = Object.values(resourcesOf(t, 'AWS::ECS::TaskDefinition')).filter(
+      (task) => JSON.stringify(task.Properties.RequiresCompatibilities) === '["FARGATE"]',
+    );
+    expect(tasks).toHaveLength(envConfigs.prod.compute.shardCount + 1);
+    for (const task of tasks) {
+      for (const c of task.Properties.ContainerDefinitions as Record<string, unknown>[]) {
+        expect(c).toMatchObject({
+          User: '1000:1000',
+          ReadonlyRootFilesystem: true,
+          Memory: Number(task.Properties.Memory),
+          MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'scratch' }],
+        });
+      }
+    }
+  });
+
+  it('gives the ECS tasks the compute log level of the env config, not the Lambdas', () => {
+    const services = containers(prod.templates.compute).filter((c) => c.Name !== 'tunnel');
+    expect(services.length).toBeGreaterThan(0);
+    for (const c of services) expect(envOf(c).POWERTOOLS_LOG_LEVEL).toBe(envConfigs.prod.compute.logLevel);
+  });
+
+  it('lets the egress hosts launch as any of the configured instance types', () => {
+    prod.templates.compute.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MixedInstancesPolicy: Match.objectLike({
+        LaunchTemplate: Match.objectLike({
+          Overrides: envConfigs.prod.compute.egress.instanceTypes.map((type) => ({ InstanceType: type })),
+        }),
+      }),
+    });
+  });
+
   it('opens the egress proxy port only to the egress-client security group', () => {
     const t = prod.templates.compute;
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 8888,
       ToPort: 8888,
-      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EgressSg'), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EgressTasksSg'), 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EgressClients'), 'GroupId'] },
     });
     for (const rule of Object.values(resourcesOf(t, 'AWS::EC2::SecurityGroupIngress'))) {

@@ -47,7 +47,83 @@ describe('network stack', () => {
   });
 });
 
+describe('every stack of the app (Control Tower fixes)', () => {
+  const all = (app: SynthesizedApp) => Object.entries(app.templates);
+
+  it('encrypts every log group under a key of its own stack and keeps it the env retention, a year in prod', () => {
+    for (const app of [dev, prod]) {
+      const env = app === dev ? envConfigs.dev : envConfigs.prod;
+      for (const [stack, t] of all(app)) {
+        for (const [id, group] of Object.entries(resourcesOf(t, 'AWS::Logs::LogGroup'))) {
+          const keyRef = (group.Properties.KmsKeyId as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+          expect(keyRef?.[1], `${stack} ${id}`).toBe('Arn');
+          expect(resourcesOf(t, 'AWS::KMS::Key')[keyRef?.[0] ?? ''], `${stack} ${id} key`).toBeDefined();
+          expect(group.Properties.RetentionInDays, `${stack} ${id}`).toBe(env.logRetention);
+        }
+      }
+    }
+    expect(envConfigs.prod.logRetention).toBeGreaterThanOrEqual(365);
+  });
+
+  it('denies kms:CreateGrant but for AWS resources on every KMS key', () => {
+    for (const [stack, t] of all(prod)) {
+      for (const [id, key] of Object.entries(resourcesOf(t, 'AWS::KMS::Key'))) {
+        const statements = (key.Properties.KeyPolicy as { Statement: { Sid?: string; Effect: string }[] }).Statement;
+        expect(
+          statements.find((s) => s.Sid === 'GrantsOnlyForAwsResources'),
+          `${stack} ${id}`,
+        ).toMatchObject({ Effect: 'Deny', Action: 'kms:CreateGrant' });
+      }
+    }
+  });
+
+  it('runs every Lambda, the custom-resource framework too, in the app subnets', () => {
+    for (const [stack, t] of all(prod)) {
+      for (const [id, fn] of Object.entries(resourcesOf(t, 'AWS::Lambda::Function'))) {
+        const vpc = fn.Properties.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] } | undefined;
+        expect(vpc?.SubnetIds, `${stack} ${id}`).toHaveLength(envConfigs.prod.availabilityZones.length);
+        expect(JSON.stringify(vpc?.SubnetIds), `${stack} ${id}`).toMatch(/appSubnet/);
+        expect(vpc?.SecurityGroupIds.length, `${stack} ${id}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('gives nothing launched in a public subnet a public address (the NAT gateways have their own)', () => {
+    const publicSubnets = Object.entries(resourcesOf(prod.templates.network, 'AWS::EC2::Subnet')).filter(([id]) =>
+      id.includes('public'),
+    );
+    expect(publicSubnets).toHaveLength(envConfigs.prod.availabilityZones.length);
+    for (const [, subnet] of publicSubnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+  });
+});
+
 describe('data stack', () => {
+  it('keeps Postgres storage under its own rotating key, exports every Postgres log and monitors the OS', () => {
+    for (const { templates } of [dev, prod]) {
+      const t = templates.data;
+      t.hasResourceProperties('AWS::RDS::DBInstance', {
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PostgresStorageKey'), 'Arn'] },
+        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+        MonitoringInterval: 60,
+        MonitoringRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PostgresMonitoringRole'), 'Arn'] },
+      });
+      t.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('Postgres storage'),
+        EnableKeyRotation: true,
+      });
+      for (const type of ['postgresql', 'upgrade']) {
+        t.hasResourceProperties('AWS::Logs::LogGroup', {
+          LogGroupName: Match.stringLikeRegexp(`^/aws/rds/instance/sharpline-\\w+/${type}$`),
+          KmsKeyId: Match.anyValue(),
+        });
+      }
+    }
+    prod.templates.data.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ Description: Match.stringLikeRegexp('Postgres storage') }),
+    });
+  });
+
   it('keeps Postgres private, encrypted, TLS-only, with its password in Secrets Manager', () => {
     for (const { templates } of [dev, prod]) {
       templates.data.hasResourceProperties('AWS::RDS::DBInstance', {

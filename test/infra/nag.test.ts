@@ -28,7 +28,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
         .findAll()
         .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
         .flatMap((m) => Object.entries(m.data as Record<string, string>))
-        .filter(([id]) => id.startsWith('AwsSolutions::'));
+        .filter(([id]) => id.startsWith('AwsSolutions::') || id.startsWith('cdk-validator-cfnguard::'));
       expect(acknowledgements.length).toBeGreaterThan(0);
       for (const [id, reason] of acknowledgements) {
         expect(reason.length, `reason for ${id}`).toBeGreaterThan(30);

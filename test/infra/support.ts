@@ -21,12 +21,17 @@ export function emptyBuildRoot(): string {
 
 /**
  * The real app for one env, synthesized (cdk-nag included) with bundling skipped: fast, and independent of the
- * handler files, which other engineers are still writing.
+ * handler files, which other engineers are still writing. The Control Tower rules (a cfn-guard binary run over
+ * every template) are left to the one `npm run synth` of synth.test.ts unless a test asks for them.
  */
 export function synthesize(env: EnvName, options: BuildOptions = {}): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), `sharpline-cdk-${env}-`));
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, outdir });
-  const stacks = buildSharpline(app, loadEnvConfig({ env }), { buildRoot: emptyBuildRoot(), ...options });
+  const stacks = buildSharpline(app, loadEnvConfig({ env }), {
+    buildRoot: emptyBuildRoot(),
+    controlTowerRules: false,
+    ...options,
+  });
   // One synth, templates read from its assembly: `Template.fromStack` would synthesize the app again per stack.
   const assembly = app.synth();
   const templates = Object.fromEntries(

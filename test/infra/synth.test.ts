@@ -50,7 +50,7 @@ function bundledFunctions(
     });
 }
 
-describe('npm run synth (dev, staging, prod; real bundling, offline)', () => {
+describe('npm run synth (dev, staging, prod; real bundling, offline; cdk-nag and Control Tower rules)', () => {
   beforeAll(async () => {
     const missing = Object.values(lambdaEntries).filter((entry) => !existsSync(join(repoRoot, entry)));
     if (missing.length > 0) throw new Error(`Lambda entries not written yet: ${missing.join(', ')}`);
@@ -66,6 +66,29 @@ describe('npm run synth (dev, staging, prod; real bundling, offline)', () => {
       ['api', 'compute', 'data', 'network', 'observability', 'pipeline'].map((c) => `sharpline-${env}-${c}`),
     );
   });
+
+  it.each(envNames)(
+    'passes both validation plugins in %s: nothing unacknowledged, every acknowledgement reasoned',
+    (env) => {
+      const report = JSON.parse(readFileSync(join(outRoot, env, 'validation-report.json'), 'utf8')) as {
+        pluginReports: {
+          pluginName: string;
+          conclusion: string;
+          violations: unknown[];
+          suppressedViolations?: { ruleName: string; reason: string; acknowledgedAt: string }[];
+        }[];
+      };
+      const byName = Object.fromEntries(report.pluginReports.map((p) => [p.pluginName, p]));
+      for (const name of ['AwsSolutions', 'cdk-validator-cfnguard']) {
+        expect(byName[name], name).toMatchObject({ conclusion: 'success', violations: [] });
+      }
+      const suppressed = byName['cdk-validator-cfnguard']?.suppressedViolations ?? [];
+      expect(suppressed.length).toBeGreaterThan(0);
+      for (const { ruleName, reason, acknowledgedAt } of suppressed) {
+        expect(reason.length, `${ruleName} at ${acknowledgedAt}`).toBeGreaterThan(30);
+      }
+    },
+  );
 
   it('bundles each of our six Lambdas as an ESM file with its source map, migrations shipped beside migrate', () => {
     const functions = bundledFunctions('dev');

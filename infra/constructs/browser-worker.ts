@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import { SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { type Cluster, type ContainerImage, FargateService } from 'aws-cdk-lib/aws-ecs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { serviceNames } from '#config/metrics';
+import type { EnvConfig } from '../config/types.ts';
+import { grantSessionKeyRead, type SessionKeyAccess } from '../lib/session-key-access.ts';
+import { type DatabaseAccess, databaseEnvironment, grantDatabase } from '../stacks/database-access.ts';
+import type { EgressAccess } from './egress.ts';
+import { ServiceTask } from './service-task.ts';
+
+export interface BrowserWorkerProps {
+  config: EnvConfig;
+  cluster: Cluster;
+  image: ContainerImage;
+  browserJobsQueue: IQueue;
+  sessionDataKey: SessionKeyAccess;
+  database: DatabaseAccess;
+  egress: EgressAccess;
+}
+
+/**
+ * The browser worker: Fargate tasks consuming the browser-jobs queue, scaled on its depth between the configured
+ * bounds, reading the session data key, reaching sportsbooks through the egress.
+ */
+export class BrowserWorker extends Construct {
+  readonly service: FargateService;
+
+  constructor(scope: Construct, id: string, props: BrowserWorkerProps) {
+    super(scope, id);
+    const { config } = props;
+    const size = config.compute.browserWorker;
+    const task = new ServiceTask(this, 'Task', {
+      config,
+      name: 'browser-worker',
+      serviceName: serviceNames.browserWorker,
+      size,
+      image: props.image,
+      environment: {
+        BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
+        SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
+        EGRESS_PROXY_URL: props.egress.proxyUrl,
+        ...databaseEnvironment(props.database, 'browserWorker'),
+      },
+    });
+    props.browserJobsQueue.grantConsumeMessages(task.taskRole);
+    grantSessionKeyRead(props.sessionDataKey, task.taskRole);
+    grantDatabase(props.database, 'browserWorker', task.taskRole);
+    this.service = new FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: task,
+      desiredCount: size.minTasks,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.egress.clients, props.database.clients],
+      minHealthyPercent: 100,
+      circuitBreaker: { rollback: true },
+    });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: size.minTasks, maxCapacity: size.maxTasks });
+    scaling.scaleOnMetric('JobsWaiting', {
+      metric: props.browserJobsQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      scalingSteps: [
+        { upper: 0, change: -1 },
+        { lower: 1, change: +1 },
+        { lower: 20, change: +2 },
+      ],
+      cooldown: Duration.minutes(2),
+    });
+  }
+}
