@@ -1,3 +1,4 @@
+import { feeParameters, type VenueFeeSchedule } from '#domain';
 import type { SettlementRule } from '#domain/settlement/index';
 import { type Queryable, singleRow } from './rows.ts';
 
@@ -55,15 +56,15 @@ export interface MarketInput {
   resolutionRule: string;
   resolutionKey: string;
   tickSizeMicros: number;
-  /** Fee rule parameters in parts per million, so no rate is stored as a float. */
-  takerFeeRatePpm: number;
-  feeMultiplierPpm: number;
-  feeExponent: number;
+  /** The market's fee rule; stored as its parameters in parts per million, so no rate is a float. */
+  fee: VenueFeeSchedule;
   /** What the market pays on a tie, a cancellation or a late postponement (`venueSettlementRules` has the venues'). */
   settlement: SettlementRule;
 }
 
 export async function upsertMarket(db: Queryable, m: MarketInput): Promise<string> {
+  if (m.fee.venue !== m.venue) throw new RangeError(`market ${m.venueMarketId}: fee schedule is for ${m.fee.venue}`);
+  const fee = feeParameters(m.fee);
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, title, resolution_rule,
                           resolution_key, tick_size_micros, taker_fee_rate_ppm, fee_multiplier_ppm, fee_exponent,
@@ -88,9 +89,9 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
       m.resolutionRule,
       m.resolutionKey,
       m.tickSizeMicros,
-      m.takerFeeRatePpm,
-      m.feeMultiplierPpm,
-      m.feeExponent,
+      fee.takerFeeRatePpm,
+      fee.feeMultiplierPpm,
+      fee.feeExponent,
       m.settlement.tieYesPayoutMicros,
       m.settlement.cancelYesPayoutMicros,
       m.settlement.postponeWindowHours,
