@@ -1,5 +1,6 @@
 import { feeParameters, type VenueFeeSchedule } from '#domain';
 import type { SettlementRule } from '#domain/settlement/index';
+import type { GameStateRow } from '#domain/shard/tick';
 import { type Queryable, singleRow } from './rows.ts';
 
 /**
@@ -100,16 +101,8 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
   return singleRow(rows, 'market').id;
 }
 
-export interface GameStateInput {
-  gameId: string;
-  observedAtMs: number;
-  status: GameStatus;
-  period: number;
-  clockRemainingSeconds: number;
-  homeScore: number;
-  awayScore: number;
-  winnerTeamId: string | null;
-}
+/** A game state as the shard's tick plans it. */
+export type GameStateInput = GameStateRow;
 
 /** Appends a state and mirrors status and winner onto the game; the same observation twice is one row. */
 export async function recordGameState(db: Queryable, s: GameStateInput): Promise<void> {

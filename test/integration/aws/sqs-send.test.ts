@@ -1,13 +1,9 @@
-import {
-  ReceiveMessageCommand,
-  type SendMessageBatchCommand,
-  type SendMessageBatchCommandOutput,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { SqsSendError, sendJsonMessages, sendMessages } from '#adapters/aws/sqs';
 import { createQueues, type LocalQueue, startSqsEmulator } from '../../../local/emulators/sqs.ts';
+import { receiveBodies } from '../../support/sqs.ts';
 
 /**
  * The one SQS batch sender, against the emulator. The emulator never fails an entry of a batch, so partial
@@ -36,20 +32,7 @@ describe('sendMessages (SQS batch sender)', () => {
     queue = queues[next++]!;
   });
 
-  async function drain(expected: number): Promise<string[]> {
-    const bodies: string[] = [];
-    const deadline = Date.now() + 10_000;
-    while (bodies.length < expected && Date.now() < deadline) {
-      const got = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      bodies.push(...(got.Messages ?? []).map((m) => m.Body!));
-    }
-    const extra = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    return [...bodies, ...(extra.Messages ?? []).map((m) => m.Body!)];
-  }
+  const drain = (expected: number) => receiveBodies(sqs, queue.url, expected);
 
   /** A client whose batches lose the entries `fail` picks: those are not sent and come back in `Failed`. */
   function flakyClient(fail: (entryId: string, call: number) => { code: string; senderFault: boolean } | undefined) {

@@ -1,4 +1,4 @@
-import { PurgeQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeSqsClient } from '#adapters/aws/clients';
@@ -12,6 +12,7 @@ import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/i
 import type { ShardGame, SideBook } from '../../../shared/domain/shard/tick.ts';
 import type { PriceCache } from '../../../shared/ports/price-cache.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { receiveBodies } from '../../support/sqs.ts';
 
 const spec: GameSpec = {
   sport: 'nba',
@@ -118,21 +119,7 @@ describe('game shard tick (Postgres, SQS emulator, in-memory price cache)', () =
       now: () => Date.now(),
     });
 
-  /** Receives until `n` messages arrived (or the deadline passes), then once more to see nothing else is there. */
-  async function receive(n: number) {
-    const bodies: unknown[] = [];
-    const deadline = Date.now() + 10_000;
-    while (bodies.length < n && Date.now() < deadline) {
-      const got = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      bodies.push(...(got.Messages ?? []).map((m) => JSON.parse(m.Body!)));
-    }
-    const extra = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    return [...bodies, ...(extra.Messages ?? []).map((m) => JSON.parse(m.Body!))];
-  }
+  const receive = async (n: number) => (await receiveBodies(sqs, queue.url, n)).map((b) => JSON.parse(b));
 
   it('registers the game once, each market with the fee parameters of its schedule', async () => {
     expect(await registerGame(shardDb, spec)).toEqual(game);
