@@ -85,7 +85,7 @@ export interface SideBook {
 export interface TickInput {
   game: ShardGame;
   state: ObservedGameState;
-  /** The books held now, one per side; a side without one (its venue stopped quoting) is not scanned. */
+  /** The books held now; a side without one (its venue stopped quoting) is not scanned. */
   books: readonly SideBook[];
   bookVersion: number;
   stateVersion: number;
@@ -134,7 +134,12 @@ const sideKey = (s: { venue: Venue; venueMarketId: string; side: 'yes' | 'no' })
   `${s.venue}|${s.venueMarketId}|${s.side}`;
 
 function withBooks<S extends WatchedSide>(watched: readonly S[], books: readonly SideBook[]) {
-  const byKey = new Map(books.map((b) => [sideKey(b), b]));
+  // Of two books of one side, the later observation is the one held.
+  const byKey = new Map<string, SideBook>();
+  for (const book of books) {
+    const held = byKey.get(sideKey(book));
+    if (!held || held.observedAtMs < book.observedAtMs) byKey.set(sideKey(book), book);
+  }
   return watched.flatMap((side) => {
     const held = byKey.get(sideKey(side));
     return held ? [{ side, held }] : [];

@@ -174,6 +174,18 @@ describe('planTick (the game shard tick, pure)', () => {
     expect(plan.candidates.map((c) => c.kind)).toEqual(['model_edge']);
   });
 
+  it('holds the later of two books of one side, whichever order they come in', () => {
+    const older = { ...books[0]!, book: book([590_000, 100], [[900_000, 100]]), observedAtMs: NOW - 60_000 };
+    for (const given of [
+      [older, ...books],
+      [...books, older],
+    ]) {
+      const plan = planTick(input({ books: given }));
+      expect(plan.prices[0]).toMatchObject({ side: 'yes', askMicros: 620_000, observedAtMs: NOW - 1_000 });
+      expect(plan.candidates.map((c) => c.leg.askMicros)).toEqual([620_000, 620_000]);
+    }
+  });
+
   it('plans no candidate without books, and none outside a live game', () => {
     expect(planTick(input({ books: [] }))).toMatchObject({ prices: [], candidates: [] });
     const scheduled = planTick(input({ state: { ...live, status: 'scheduled' } }));
