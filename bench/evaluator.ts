@@ -12,9 +12,9 @@ import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-c
 import { createEvaluatorHandler } from '../functions/signal-evaluator/evaluator.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../local/emulators/dynamodb.ts';
 import { localLambdaContext } from '../local/lambda-context.ts';
-import { kalshiLeg, modelEdgeCandidate } from '../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, seedSampleGame } from '../local/pipeline/seed.ts';
 import { type EvaluatorDeps, evaluateCandidates } from '../shared/services/pipeline/evaluate-batch.ts';
+import { kalshiLeg, modelEdgeCandidate } from '../test/support/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../test/support/seed.ts';
 
 /**
  * Evaluator throughput in one process against real Postgres (`DATABASE_URL`, else an embedded server), batches of

@@ -4,6 +4,7 @@ import { applyBankrollChange, getBankroll } from '#adapters/pg/bankroll';
 import { createPool, endPools } from '#adapters/pg/pool';
 import { loadConfig } from '#config/env';
 import { kellyFraction } from '#domain';
+import { priceCacheFromConfig } from '../shared/adapters/price-cache/from-config.ts';
 import { startApiServer } from './api/server.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { startLocalOutboxRelay } from './outbox-relay.ts';
@@ -80,11 +81,13 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
     return `${clock.padEnd(9)} ${score.padEnd(18)} model P(${game.home.abbreviation})=${homeWinProbability?.toFixed(3)}  ask ${game.home.abbreviation}: kalshi ${kalshi} polymarket ${poly}  -> ${found.length ? found.join(', ') : 'no candidate'}`;
   }
 
+  const priceCache = priceCacheFromConfig(config);
   const run = await replayScenario({
     scenario,
     pool: shardPool,
     sqs,
     candidatesQueueUrl: stack.queues.candidates.url,
+    priceCache,
     speedup,
     minEdgeBps: config.MIN_EDGE_BPS,
     onTick: (progress) => {
@@ -138,7 +141,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   }
   await api.stop();
   await relay.stop();
-  await Promise.all([pool.end(), apiPool.end(), shardPool.end(), endPools()]);
+  await Promise.all([pool.end(), apiPool.end(), shardPool.end(), endPools(), priceCache.close()]);
   await stack.stop();
   return decided === run.candidateIds.length;
 }

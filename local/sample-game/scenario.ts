@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type EspnGameState, parseEspnScoreboard } from '#adapters/venues/espn';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
-import { parsePolymarketBook } from '#adapters/venues/polymarket';
-import { type OrderBook, parseHundredths, parseMicros } from '#domain';
+import { parsePolymarketBook, parsePolymarketFeeSchedule } from '#adapters/venues/polymarket';
+import type { FeeSchedule } from '#contracts/signal-candidate';
+import { type OrderBook, parseHundredths } from '#domain';
 
 /** The sample game `npm start` replays: venue messages in their wire formats, one tick at a time. */
 const scenarioSchema = z.object({
@@ -25,7 +26,7 @@ const scenarioSchema = z.object({
     tokenIds: z.tuple([z.string(), z.string()]),
     outcomeTeams: z.tuple([z.string(), z.string()]),
     description: z.string(),
-    feeSchedule: z.object({ rate: z.number().min(0).max(1), exponent: z.number().int().min(0) }),
+    feeSchedule: z.unknown(),
     orderMinSize: z.string(),
   }),
   ticks: z.array(
@@ -51,13 +52,12 @@ export interface Scenario {
   description: string;
   sport: 'nba' | 'nfl';
   pregameHomeWinProbability: number;
-  kalshi: { ticker: string; yesTeam: string; rules: string; feeMultiplier: number; minOrderHundredths: number };
+  kalshi: { ticker: string; yesTeam: string; rules: string; fee: FeeSchedule; minOrderHundredths: number };
   polymarket: {
     conditionId: string;
     tokenIdByTeam: Record<string, string>;
     rules: string;
-    feeRateBps: number;
-    feeExponent: number;
+    fee: FeeSchedule;
     minOrderHundredths: number;
   };
   ticks: ScenarioTick[];
@@ -79,16 +79,15 @@ export function loadScenario(path: string): Scenario {
       ticker: raw.kalshi.ticker,
       yesTeam: raw.kalshi.yesTeam,
       rules: raw.kalshi.rulesPrimary,
-      feeMultiplier: raw.kalshi.feeMultiplier,
+      // We buy as takers; the series' multiplier scales Kalshi's published rate.
+      fee: { venue: 'kalshi', liquidity: 'taker', multiplier: raw.kalshi.feeMultiplier },
       minOrderHundredths: parseHundredths(raw.kalshi.minOrderQuantity),
     },
     polymarket: {
       conditionId: raw.polymarket.conditionId,
       tokenIdByTeam: { [teamA]: tokenA, [teamB]: tokenB },
       rules: raw.polymarket.description,
-      // The schedule's rate is a decimal (0.03); carried in basis points so nothing downstream is a float.
-      feeRateBps: parseMicros(String(raw.polymarket.feeSchedule.rate)) / 100,
-      feeExponent: raw.polymarket.feeSchedule.exponent,
+      fee: parsePolymarketFeeSchedule(raw.polymarket.feeSchedule),
       minOrderHundredths: parseHundredths(raw.polymarket.orderMinSize),
     },
     ticks: raw.ticks.map((t) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HUNDREDTHS_PER_CONTRACT } from '#domain/units';
 import { askPriceMicrosSchema, sideSchema, venueSchema } from './common.ts';
 
 /** Live mode: an order for the venue executor. `clientOrderId` is the venue-side idempotency key. */
@@ -16,3 +17,31 @@ export const executionRequestSchema = z.object({
   limitPriceMicros: askPriceMicrosSchema,
 });
 export type ExecutionRequest = z.infer<typeof executionRequestSchema>;
+
+export interface ExecutionOrder {
+  signalId: string;
+  orderId: string;
+  clientOrderId: string;
+  venue: ExecutionRequest['venue'];
+  venueMarketId: string;
+  side: ExecutionRequest['side'];
+  /** The order's size as stored, in hundredths of a contract. */
+  countHundredths: number;
+  limitPriceMicros: number;
+}
+
+/** The request for one decided order: the one place its stored hundredths become the venue's contract count. */
+export function executionRequestFor(order: ExecutionOrder): ExecutionRequest {
+  return {
+    type: 'execution_request',
+    v: 1,
+    signalId: order.signalId,
+    orderId: order.orderId,
+    clientOrderId: order.clientOrderId,
+    venue: order.venue,
+    venueMarketId: order.venueMarketId,
+    side: order.side,
+    count: order.countHundredths / HUNDREDTHS_PER_CONTRACT,
+    limitPriceMicros: order.limitPriceMicros,
+  };
+}

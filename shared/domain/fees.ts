@@ -186,3 +186,26 @@ export function unroundedFeeMicros(schedule: VenueFeeSchedule, fills: readonly F
     return total + contracts * ratePerContract(fill.priceMicros / MICROS_PER_DOLLAR) * MICROS_PER_DOLLAR;
   }, 0);
 }
+
+/** A market's fee rule as stored with the market: the rate and multiplier in parts per million, and the exponent. */
+export interface FeeParameters {
+  takerFeeRatePpm: number;
+  feeMultiplierPpm: number;
+  feeExponent: number;
+}
+
+/** The parameters of a fee schedule, so a stored market names the same rule `orderFeeMicros` applies. */
+export function feeParameters(schedule: VenueFeeSchedule): FeeParameters {
+  if (schedule.venue === 'kalshi') {
+    return {
+      takerFeeRatePpm: Number(KALSHI_RATE_TEN_THOUSANDTHS.taker * 100n),
+      feeMultiplierPpm: Number(toMillionths('multiplier', schedule.multiplier ?? 1)),
+      feeExponent: 1,
+    };
+  }
+  return {
+    takerFeeRatePpm: Number(toMillionths('rate', schedule.rate ?? 0)),
+    feeMultiplierPpm: Number(ONE_MILLION),
+    feeExponent: polymarketExponent(schedule.exponent ?? 1),
+  };
+}

@@ -12,7 +12,9 @@ export {
   type QuotedSide,
 } from './edge.ts';
 export {
+  type FeeParameters,
   type Fill,
+  feeParameters,
   type KalshiFeeSchedule,
   kalshiFeeMicros,
   kalshiFeeMicrosForHundredths,

@@ -1,4 +1,6 @@
+import { feeParameters, type VenueFeeSchedule } from '#domain';
 import type { SettlementRule } from '#domain/settlement/index';
+import type { GameStateRow } from '#domain/shard/tick';
 import { type Queryable, singleRow } from './rows.ts';
 
 /**
@@ -55,15 +57,15 @@ export interface MarketInput {
   resolutionRule: string;
   resolutionKey: string;
   tickSizeMicros: number;
-  /** Fee rule parameters in parts per million, so no rate is stored as a float. */
-  takerFeeRatePpm: number;
-  feeMultiplierPpm: number;
-  feeExponent: number;
+  /** The market's fee rule; stored as its parameters in parts per million, so no rate is a float. */
+  fee: VenueFeeSchedule;
   /** What the market pays on a tie, a cancellation or a late postponement (`venueSettlementRules` has the venues'). */
   settlement: SettlementRule;
 }
 
 export async function upsertMarket(db: Queryable, m: MarketInput): Promise<string> {
+  if (m.fee.venue !== m.venue) throw new RangeError(`market ${m.venueMarketId}: fee schedule is for ${m.fee.venue}`);
+  const fee = feeParameters(m.fee);
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, title, resolution_rule,
                           resolution_key, tick_size_micros, taker_fee_rate_ppm, fee_multiplier_ppm, fee_exponent,
@@ -88,9 +90,9 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
       m.resolutionRule,
       m.resolutionKey,
       m.tickSizeMicros,
-      m.takerFeeRatePpm,
-      m.feeMultiplierPpm,
-      m.feeExponent,
+      fee.takerFeeRatePpm,
+      fee.feeMultiplierPpm,
+      fee.feeExponent,
       m.settlement.tieYesPayoutMicros,
       m.settlement.cancelYesPayoutMicros,
       m.settlement.postponeWindowHours,
@@ -99,16 +101,8 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
   return singleRow(rows, 'market').id;
 }
 
-export interface GameStateInput {
-  gameId: string;
-  observedAtMs: number;
-  status: GameStatus;
-  period: number;
-  clockRemainingSeconds: number;
-  homeScore: number;
-  awayScore: number;
-  winnerTeamId: string | null;
-}
+/** A game state as the shard's tick plans it. */
+export type GameStateInput = GameStateRow;
 
 /** Appends a state and mirrors status and winner onto the game; the same observation twice is one row. */
 export async function recordGameState(db: Queryable, s: GameStateInput): Promise<void> {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { z } from 'zod';
-import type { ExecutionRequest } from '#contracts/execution-request';
+import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/signals/index';
 import type {
@@ -173,18 +173,18 @@ async function lockAndLoad(
       ? row.existing.flatMap((e) =>
           e.orders
             .filter((o) => o.status === 'pending')
-            .map((o) => ({
-              type: 'execution_request' as const,
-              v: 1 as const,
-              signalId: e.signal_id,
-              orderId: o.id,
-              clientOrderId: o.client_order_id,
-              venue: o.venue,
-              venueMarketId: o.venue_market_id,
-              side: o.side,
-              count: o.count_hundredths / 100,
-              limitPriceMicros: o.limit_price_micros,
-            })),
+            .map((o) =>
+              executionRequestFor({
+                signalId: e.signal_id,
+                orderId: o.id,
+                clientOrderId: o.client_order_id,
+                venue: o.venue,
+                venueMarketId: o.venue_market_id,
+                side: o.side,
+                countHundredths: o.count_hundredths,
+                limitPriceMicros: o.limit_price_micros,
+              }),
+            ),
         )
       : [];
   const snapshot: BatchSnapshot = {

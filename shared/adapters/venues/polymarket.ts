@@ -25,3 +25,15 @@ export function parsePolymarketBook(body: unknown): { assetId: string; observedA
     book: OrderBook.fromLevels({ bids: toLevels(raw.bids), asks: toLevels(raw.asks) }),
   };
 }
+
+/** Gamma market `feeSchedule`: takers pay shares x rate x (p(1-p))^exponent (REFERENCE.md 2). */
+export const polymarketFeeScheduleSchema = z.object({
+  rate: z.number().min(0).max(1),
+  exponent: z.number().int().min(0).max(8),
+});
+
+/** A market's fee schedule in the shape the domain's fee rules take. */
+export function parsePolymarketFeeSchedule(body: unknown): { venue: 'polymarket'; rate: number; exponent: number } {
+  const { rate, exponent } = polymarketFeeScheduleSchema.parse(body);
+  return { venue: 'polymarket', rate, exponent };
+}

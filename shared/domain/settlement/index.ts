@@ -1,5 +1,5 @@
 /** Settlement rules: what a contract pays however its game ends (RULES.md here, from the venue research). Pure: no I/O, no clock. */
-export { type GameFacts, type GameStatus, gameOutcome } from './outcome.ts';
+export { finalWinner, type GameFacts, type GameStatus, gameOutcome } from './outcome.ts';
 export {
   type GameOutcome,
   type Payout,

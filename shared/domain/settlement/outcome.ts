@@ -35,3 +35,16 @@ export function gameOutcome(facts: GameFacts, nowMs: number): GameOutcome | null
   }
   return played;
 }
+
+/**
+ * Which team the score makes the winner, once the game is final: none before, and none on a tie (a final with a
+ * level score is a tie, as `gameOutcome` reads it).
+ */
+export function finalWinner(state: {
+  status: GameStatus;
+  homeScore: number;
+  awayScore: number;
+}): 'home' | 'away' | null {
+  if (state.status !== 'final' || state.homeScore === state.awayScore) return null;
+  return state.homeScore > state.awayScore ? 'home' : 'away';
+}

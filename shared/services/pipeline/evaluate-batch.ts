@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutionRequest } from '#contracts/execution-request';
+import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { applyAccepted, decide, legsOf, marketKey, type RiskLimits } from '#domain/signals/index';
 import type { DecisionRecord, ExecutionSender, KnownMarket, NewDecision, SignalStore, TradingMode } from './ports.ts';
@@ -93,16 +93,16 @@ export async function evaluateCandidates(
 }
 
 function executionRequests(d: NewDecision): ExecutionRequest[] {
-  return d.orders.map((o) => ({
-    type: 'execution_request',
-    v: 1,
-    signalId: d.signalId,
-    orderId: o.orderId,
-    clientOrderId: o.clientOrderId,
-    venue: o.fill.venue,
-    venueMarketId: o.fill.venueMarketId,
-    side: o.fill.side,
-    count: o.fill.quantity / 100,
-    limitPriceMicros: o.fill.limitPriceMicros,
-  }));
+  return d.orders.map((o) =>
+    executionRequestFor({
+      signalId: d.signalId,
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      venue: o.fill.venue,
+      venueMarketId: o.fill.venueMarketId,
+      side: o.fill.side,
+      countHundredths: o.fill.quantity,
+      limitPriceMicros: o.fill.limitPriceMicros,
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordGameState } from '#adapters/pg/reference-data';
-import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../support/seed.ts';
 import { type ApiStack, startApiStack } from './harness.ts';
 
 /**

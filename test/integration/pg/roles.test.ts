@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseComponent, databaseComponents, databaseRoles } from '#config/database-roles';
-import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../support/seed.ts';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
 

@@ -5,16 +5,11 @@ import { createPool } from '#adapters/pg/pool';
 import { createPgSignalStore } from '#adapters/pg/signals';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { RiskLimits } from '#domain/signals/index';
-import {
-  arbitrageCandidate,
-  kalshiLeg,
-  modelEdgeCandidate,
-  polymarketLeg,
-} from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { type EvaluatorDeps, evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
+import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate, polymarketLeg } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../../support/seed.ts';
 
 const INITIAL = 1_000_000_000;
 const EVALUATORS = 16;

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#adapters/pg/pool';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
-import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { arbitrageCandidate, modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../../support/seed.ts';
 import { buildEvaluator, count, type Emulators, sqsEvent, startEmulators } from './harness.ts';
 
 const INITIAL = 10_000_000_000;

@@ -6,9 +6,9 @@ import { queues } from '#config/resources';
 import { executionRequestSchema } from '#contracts/execution-request';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
 import { startPoller } from '../../../local/pipeline/poller.ts';
-import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { arbitrageCandidate, modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../support/seed.ts';
 import { buildEvaluator, count, type Emulators, eventually, sendBodies, sqsEvent, startEmulators } from './harness.ts';
 
 let db: TestDatabase;

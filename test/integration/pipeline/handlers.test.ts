@@ -2,9 +2,9 @@ import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endPools } from '#adapters/pg/pool';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
-import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../support/seed.ts';
 import { count, type Emulators, sqsEvent, startEmulators } from './harness.ts';
 
 let db: TestDatabase;

@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type pg from 'pg';
 import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { makeIdempotencyStore } from '#adapters/aws/idempotency';
+import { sendMessages } from '#adapters/aws/sqs';
 import { createPgSignalStore } from '#adapters/pg/signals';
 import type { QueueKey } from '#config/resources';
 import type { SignalCandidate } from '#contracts/signal-candidate';
@@ -72,17 +73,11 @@ export function buildEvaluator(opts: EvaluatorOptions) {
 }
 
 export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: readonly unknown[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 10) {
-    await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: bodies.slice(i, i + 10).map((b, j) => ({
-          Id: String(j),
-          MessageBody: typeof b === 'string' ? b : JSON.stringify(b),
-        })),
-      }),
-    );
-  }
+  await sendMessages(
+    sqs,
+    queueUrl,
+    bodies.map((b) => (typeof b === 'string' ? b : JSON.stringify(b))),
+  );
 }
 
 let messageSeq = 0;

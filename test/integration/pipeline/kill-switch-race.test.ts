@@ -1,13 +1,13 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgSignalStore } from '#adapters/pg/signals';
-import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import type { ApiDeps } from '../../../shared/services/api/deps.ts';
 import { setKillSwitch } from '../../../shared/services/api/kill-switch.ts';
 import { evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
+import { modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../../support/seed.ts';
 
 let db: TestDatabase;
 

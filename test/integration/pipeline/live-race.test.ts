@@ -1,11 +1,11 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgSignalStore } from '#adapters/pg/signals';
-import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
+import { modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { seedSampleGame } from '../../support/seed.ts';
 
 let db: TestDatabase;
 

@@ -11,8 +11,8 @@ import { type EmbeddedPostgresServer, startEmbeddedPostgres } from '#adapters/pg
 import { migrate } from '#adapters/pg/migrate';
 import { createPool } from '#adapters/pg/pool';
 import { startPoller } from '../../../local/pipeline/poller.ts';
-import { modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, seedSampleGame } from '../../../local/pipeline/seed.ts';
+import { modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../../support/seed.ts';
 import { buildEvaluator, count, type Emulators, eventually, sendBodies, startEmulators } from './harness.ts';
 
 const INITIAL = 10_000_000_000;

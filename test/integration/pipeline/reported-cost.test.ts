@@ -2,14 +2,14 @@ import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshDailyPerformance } from '#adapters/pg/rollups';
 import { createPgSignalStore } from '#adapters/pg/signals';
-import { kalshiLeg, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { readRunReport } from '../../../local/report.ts';
 import type { ApiDeps } from '../../../shared/services/api/deps.ts';
 import { listTrades } from '../../../shared/services/api/trading.ts';
 import { evaluateCandidates } from '../../../shared/services/pipeline/evaluate-batch.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
+import { kalshiLeg, modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, seedSampleGame } from '../../support/seed.ts';
 
 const INITIAL = 10_000_000_000;
 let db: TestDatabase;

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countOverduePositions } from '#adapters/pg/positions';
 import { type GameStatus, recordGameState } from '#adapters/pg/reference-data';
 import { createPgSignalStore } from '#adapters/pg/signals';
-import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { settleFinishedGames } from '../../../shared/services/pipeline/settle.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../support/seed.ts';
 import { eventually } from './harness.ts';
 
 /**

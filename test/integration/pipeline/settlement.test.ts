@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSettledPositions, findSettlementCandidates } from '#adapters/pg/positions';
 import { inTransaction } from '#adapters/pg/transaction';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
-import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
-import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../../local/pipeline/seed.ts';
 import { settleFinishedGames } from '../../../shared/services/pipeline/settle.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { arbitrageCandidate, modelEdgeCandidate } from '../../support/sample-candidates.ts';
+import { fundPaperBankroll, type SampleGame, seedSampleGame } from '../../support/seed.ts';
 import { buildEvaluator, type Emulators, sqsEvent, startEmulators } from './harness.ts';
 
 const INITIAL = 1_000_000_000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeeSchedule } from '#contracts/signal-candidate';
 import { optimalArbitrage, orderFeeMicros, type PriceLevel, walkLevels } from '#domain';
 import { profitableArbitrageContracts } from '#domain/signals/index';
-import { kalshiLeg, polymarketLeg } from '../../../local/pipeline/sample-candidates.ts';
+import { kalshiLeg, polymarketLeg } from '../../support/sample-candidates.ts';
 
 const kalshi: FeeSchedule = { venue: 'kalshi', liquidity: 'taker', multiplier: 1 };
 const polymarket: FeeSchedule = { venue: 'polymarket', rate: 0.03, exponent: 1 };

@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
 import { venueSettlementRules } from '#domain/settlement/index';
 import { applyAccepted, decide, type MarketFacts, marketKey, rejectionReasons } from '#domain/signals/index';
-import {
-  arbitrageCandidate,
-  kalshiLeg,
-  modelEdgeCandidate,
-  polymarketLeg,
-} from '../../../local/pipeline/sample-candidates.ts';
 import { defaultLimits, riskState } from '../../support/risk.ts';
+import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate, polymarketLeg } from '../../support/sample-candidates.ts';
 
 /** Money-safety cases (issue 9): each is refused with its own reason and none leaves a NaN behind. */
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);

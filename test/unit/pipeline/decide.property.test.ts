@@ -10,13 +10,8 @@ import {
   type RiskLimits,
   type RiskState,
 } from '#domain/signals/index';
-import {
-  arbitrageCandidate,
-  kalshiLeg,
-  modelEdgeCandidate,
-  polymarketLeg,
-} from '../../../local/pipeline/sample-candidates.ts';
 import { defaultLimits } from '../../support/risk.ts';
+import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate, polymarketLeg } from '../../support/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
 const micros = (max: number) => fc.integer({ min: 0, max });

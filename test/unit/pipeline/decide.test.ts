@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
 import { applyAccepted, decide, marketKey, marketSideKey } from '#domain/signals/index';
-import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { defaultLimits, riskState } from '../../support/risk.ts';
+import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate } from '../../support/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
 const limits = defaultLimits;

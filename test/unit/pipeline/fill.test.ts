@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { walkLevels } from '#domain';
 import { fillLeg, settlePosition } from '#domain/signals/index';
-import { kalshiLeg } from '../../../local/pipeline/sample-candidates.ts';
+import { kalshiLeg } from '../../support/sample-candidates.ts';
 
 const depthArb = fc
   .uniqueArray(fc.integer({ min: 1, max: 999_999 }), { minLength: 1, maxLength: 10 })

@@ -8,8 +8,8 @@ import {
   pairWorstCasePayoutMicros,
   tradabilityProblem,
 } from '#domain/signals/index';
-import { arbitrageCandidate, modelEdgeCandidate } from '../../../local/pipeline/sample-candidates.ts';
 import { defaultLimits, riskState } from '../../support/risk.ts';
+import { arbitrageCandidate, modelEdgeCandidate } from '../../support/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
 const market = (outcomeTeamId: string, overrides: Partial<MarketFacts> = {}): MarketFacts => ({

@@ -2,14 +2,25 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
 import { winProbability } from '#domain';
-import { marketSides } from '../../../local/sample-game/market-sides.ts';
-import { loadScenario, type ScenarioTick } from '../../../local/sample-game/scenario.ts';
-import { findCandidates, type ScanInput } from '../../../shared/services/scanner/find-candidates.ts';
+import { sampleBooks, sampleGameSpec } from '../../../local/sample-game/feed.ts';
+import { loadScenario, type Scenario, type ScenarioTick } from '../../../local/sample-game/scenario.ts';
+import { findCandidates, type MarketSide, type ScanInput } from '../../../shared/domain/scanner/find-candidates.ts';
+import { quotedSides, sidesOf } from '../../../shared/domain/shard/tick.ts';
 
 const scenario = loadScenario(
   fileURLToPath(new URL('../../../local/sample-game/boston-at-denver.json', import.meta.url)),
 );
 const GAME_ID = '7d3f0c9e-2b1a-4c5d-8e6f-0a1b2c3d4e5f';
+
+/** The sample game's buyable sides at a tick, as the shard's tick hands them to the scanner. */
+function marketSides(scenario: Scenario, tick: ScenarioTick, observedAtMs = tick.atMs): MarketSide[] {
+  const spec = sampleGameSpec(scenario);
+  const teams = { home: spec.home.abbreviation, away: spec.away.abbreviation };
+  return quotedSides(
+    spec.markets.flatMap((m) => sidesOf(m, teams)),
+    sampleBooks(scenario, tick, observedAtMs),
+  );
+}
 
 function scan(tick: ScenarioTick, overrides: Partial<ScanInput> = {}) {
   return findCandidates({

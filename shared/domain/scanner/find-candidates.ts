@@ -1,5 +1,6 @@
 import { candidateId, type DepthLevel, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
-import { arbitrageEdgeBps, modelEdgeBps, type Sport, winProbability } from '#domain';
+import { arbitrageEdgeBps, modelEdgeBps } from '../edge.ts';
+import { type Sport, winProbability } from '../win-probability.ts';
 
 /**
  * What the game shard does on every book or state change: price each market side with the win-probability model,
