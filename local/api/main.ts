@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { startEmbeddedPostgres } from '#adapters/pg/embedded';
 import { migrate } from '#adapters/pg/migrate';
-import { loadConfig } from '#config/env';
+import { apiConfig, loadConfig } from '#config/env';
 import { createQueues, startSqsEmulator } from '../emulators/sqs.ts';
 import { startApiServer } from './server.ts';
 
@@ -18,16 +18,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const config = loadConfig();
+const config = loadConfig(apiConfig);
 const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres();
 const databaseUrl = config.DATABASE_URL ?? embedded?.url;
 if (!databaseUrl) throw new Error('no database');
 await migrate(databaseUrl);
 
 const sqsEmulator = config.BROWSER_JOBS_QUEUE_URL || config.SQS_ENDPOINT ? undefined : await startSqsEmulator();
-const sqs = makeSqsClient(sqsEmulator?.endpoint ?? config.SQS_ENDPOINT);
+const sqs = makeSqsClient(sqsEmulator?.endpoint ?? config.SQS_ENDPOINT, config.AWS_REGION);
 const browserJobsQueueUrl = config.BROWSER_JOBS_QUEUE_URL ?? (await createQueues(sqs, config.STAGE)).browserJobs.url;
-const server = await startApiServer({ port, databaseUrl, deps: { sqs, browserJobsQueueUrl } });
+const server = await startApiServer({ port, databaseUrl, config, deps: { sqs, browserJobsQueueUrl } });
 process.stdout.write(
   `sharpline API listening on ${server.url} (token: npm run -s token -- --sub alice --role admin)\n`,
 );
