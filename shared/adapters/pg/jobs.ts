@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -33,7 +34,8 @@ export async function insertJobOnce(
     requestHash: string;
   },
 ): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `INSERT INTO jobs (user_id, type, payload, priority, idempotency_key, request_hash)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
@@ -44,20 +46,24 @@ export async function insertJobOnce(
 }
 
 export async function findJobByIdempotencyKey(db: Db, userId: string, key: string): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE user_id = $1 AND idempotency_key = $2`, [
-    userId,
-    key,
-  ]);
+  const { rows } = await runQuery<JobRow>(
+    db,
+    `SELECT ${COLUMNS} FROM jobs WHERE user_id = $1 AND idempotency_key = $2`,
+    [userId, key],
+  );
   return rows[0];
 }
 
 /** Keeps the first response, so a replay with the same key answers exactly what the first call did. */
 export async function saveJobResponse(db: Db, id: string, response: unknown): Promise<void> {
-  await db.query('UPDATE jobs SET response = $2 WHERE id = $1', [id, JSON.stringify(response)]);
+  await runQuery(db, 'UPDATE jobs SET response = $2 WHERE id = $1', [id, JSON.stringify(response)]);
 }
 
 export async function findJob(db: Db, userId: string, id: string): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
+  const { rows } = await runQuery<JobRow>(db, `SELECT ${COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2`, [
+    id,
+    userId,
+  ]);
   return rows[0];
 }
 
@@ -65,7 +71,8 @@ export async function listJobs(
   db: Db,
   query: { userId: string; status?: JobStatus; limit: number; after?: { k: string; id: string } },
 ): Promise<JobRow[]> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `SELECT ${COLUMNS} FROM jobs
      WHERE user_id = $1
        AND ($2::text IS NULL OR status = $2)
@@ -82,7 +89,8 @@ export async function transitionJob(
   db: Db,
   input: { userId: string; id: string; from: readonly JobStatus[]; to: JobStatus },
 ): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `UPDATE jobs SET status = $4,
        finished_at = CASE WHEN $4 IN ('succeeded', 'failed', 'cancelled') THEN now() ELSE finished_at END
      WHERE id = $1 AND user_id = $2 AND status = ANY($3::text[])
@@ -94,7 +102,8 @@ export async function transitionJob(
 
 /** Cancels the user's unfinished jobs for one sportsbook (its consent was withdrawn); returns their ids. */
 export async function cancelUnfinishedJobsFor(db: Db, userId: string, sportsbook: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await runQuery<{ id: string }>(
+    db,
     `UPDATE jobs SET status = 'cancelled', finished_at = now(), error = 'consent withdrawn'
       WHERE user_id = $1 AND payload ->> 'sportsbook' = $2 AND status IN ('queued', 'running')
       RETURNING id`,

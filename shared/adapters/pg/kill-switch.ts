@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -11,7 +12,8 @@ export interface KillSwitchRow {
 }
 
 export async function readKillSwitch(db: Db): Promise<KillSwitchRow | undefined> {
-  const { rows } = await db.query<KillSwitchRow>(
+  const { rows } = await runQuery<KillSwitchRow>(
+    db,
     'SELECT engaged, reason, updated_by, updated_at FROM kill_switch WHERE id',
   );
   return rows[0];
@@ -26,8 +28,9 @@ export async function writeKillSwitch(
   db: pg.PoolClient,
   input: { engaged: boolean; reason: string; updatedBy: string },
 ): Promise<KillSwitchRow> {
-  await db.query('SELECT 1 FROM bankroll ORDER BY account, mode FOR UPDATE');
-  const { rows } = await db.query<KillSwitchRow>(
+  await runQuery(db, 'SELECT 1 FROM bankroll ORDER BY account, mode FOR UPDATE');
+  const { rows } = await runQuery<KillSwitchRow>(
+    db,
     `INSERT INTO kill_switch (id, engaged, reason, updated_by) VALUES (true, $1, $2, $3)
      ON CONFLICT (id) DO UPDATE SET engaged = EXCLUDED.engaged, reason = EXCLUDED.reason,
        updated_by = EXCLUDED.updated_by

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -32,7 +33,8 @@ export async function insertSession(
   db: Db,
   input: { id: string; userId: string; sportsbook: string; consentId: string; expiresAt: Date } & SealedSessionData,
 ): Promise<SessionRow> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `INSERT INTO sportsbook_sessions (id, user_id, sportsbook, consent_id, ciphertext, nonce, auth_tag, key_id, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
     [
@@ -60,7 +62,8 @@ export async function listSessions(
     after?: { k: string; id: string };
   },
 ): Promise<SessionRow[]> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `SELECT * FROM (SELECT ${COLUMNS} FROM sportsbook_sessions WHERE user_id = $1) s
      WHERE ($2::text IS NULL OR sportsbook = $2)
        AND ($3::text IS NULL OR status = $3)
@@ -80,7 +83,8 @@ export async function listSessions(
 }
 
 export async function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `SELECT ${COLUMNS} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`,
     [id, userId],
   );
@@ -93,7 +97,8 @@ export async function updateSession(
   id: string,
   change: { sealed?: SealedSessionData; expiresAt?: Date },
 ): Promise<SessionRow | undefined> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `UPDATE sportsbook_sessions SET
        ciphertext = COALESCE($3, ciphertext),
        nonce = COALESCE($4, nonce),
@@ -116,13 +121,17 @@ export async function updateSession(
 }
 
 export async function deleteSession(db: Db, userId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM sportsbook_sessions WHERE id = $1 AND user_id = $2', [id, userId]);
+  const { rowCount } = await runQuery(db, 'DELETE FROM sportsbook_sessions WHERE id = $1 AND user_id = $2', [
+    id,
+    userId,
+  ]);
   return rowCount === 1;
 }
 
 /** Revokes every active session that relied on a consent; returns their ids. */
 export async function revokeSessionsForConsent(db: Db, userId: string, consentId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await runQuery<{ id: string }>(
+    db,
     `UPDATE sportsbook_sessions SET status = 'revoked', revoked_at = now()
      WHERE consent_id = $1 AND user_id = $2 AND status = 'active' RETURNING id`,
     [consentId, userId],
