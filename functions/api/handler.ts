@@ -1,4 +1,4 @@
-import { getPool } from '#adapters/pg/pool';
+import { createPool } from '#adapters/pg/pool';
 import { apiConfig, loadConfig } from '#config/env';
 import { secretsProviderFromConfig } from '../../shared/adapters/secrets/from-config.ts';
 import { apiDepsFromConfig } from '../../shared/services/api/deps.ts';
@@ -8,5 +8,5 @@ import { createApiHandler } from './app.ts';
 const config = loadConfig(apiConfig);
 
 export const handler = createApiHandler(
-  apiDepsFromConfig(config, getPool('api', config), secretsProviderFromConfig(config)),
+  apiDepsFromConfig(config, createPool({ component: 'api' }, config), secretsProviderFromConfig(config)),
 );

@@ -1,5 +1,5 @@
 import { loadConfig, migrateConfig } from '#config/env';
 import { createMigrateHandler } from './resource.ts';
 
-/** The migrations custom resource's Lambda: its config (the master secret, the role secrets) parsed at start-up. */
-export const handler = createMigrateHandler(loadConfig(migrateConfig));
+/** The migrations custom resource's Lambda, on its config: the master secret and the component roles' secrets. */
+export const handler = createMigrateHandler(() => loadConfig(migrateConfig));

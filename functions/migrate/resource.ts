@@ -35,10 +35,13 @@ export async function onMigrationsEvent(
  * against the database of `DATABASE_SECRET_ARN` (the master user), connecting directly (not through the RDS Proxy:
  * the migration runner's session-level advisory lock would pin the proxy connection anyway), then sets each
  * component role's password from its secret (`DATABASE_ROLE_SECRET_ARNS`), the one the proxy logs it in with.
+ * The config is read when an event needs it: a bad value then fails that deployment step with its message, and a
+ * Delete, which touches nothing, needs none.
  */
-export function createMigrateHandler(config: MigrateConfig) {
+export function createMigrateHandler(readConfig: () => MigrateConfig) {
   return withPowertools((event: CloudFormationCustomResourceEvent) =>
     onMigrationsEvent(event, async () => {
+      const config = readConfig();
       const connection = await connectionConfigFromSecret(config);
       await migrate(connection);
       const roles = await setRolePasswords(connection, config.DATABASE_ROLE_SECRET_ARNS);

@@ -1,5 +1,5 @@
 import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
-import { getPool } from '#adapters/pg/pool';
+import { createPool } from '#adapters/pg/pool';
 import { evaluatorConfig, loadConfig } from '#config/env';
 import { createSignalEvaluator } from './evaluator.ts';
 
@@ -7,7 +7,7 @@ import { createSignalEvaluator } from './evaluator.ts';
 const config = loadConfig(evaluatorConfig);
 
 export const handler = createSignalEvaluator(config, {
-  pool: getPool('evaluator', config),
+  pool: createPool({ component: 'evaluator' }, config),
   sqs: makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION),
   dynamo: makeDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION),
 });

@@ -188,25 +188,3 @@ export function createPool(opts: PoolOptions = {}, config: DatabaseConfig = load
   });
   return pool;
 }
-
-const shared = new Map<DatabaseComponent, pg.Pool>();
-
-/**
- * The component's process-wide pool, built on first use from its config and reused across Lambda invocations.
- * One per component: local mode runs several components in one process, each as its own role.
- */
-export function getPool(component: DatabaseComponent, config: DatabaseConfig): pg.Pool {
-  let pool = shared.get(component);
-  if (!pool) {
-    pool = createPool({ component }, config);
-    shared.set(component, pool);
-  }
-  return pool;
-}
-
-/** Ends every pool `getPool` built (end of a local run, a test file), so the next use builds afresh. */
-export async function endPools(): Promise<void> {
-  const pools = [...shared.values()];
-  shared.clear();
-  await Promise.all(pools.map((pool) => pool.end()));
-}

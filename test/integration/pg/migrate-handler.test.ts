@@ -44,9 +44,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCusto
   return { ...base, RequestType: 'Delete', PhysicalResourceId: MIGRATIONS_RESOURCE_ID };
 }
 
-/** The handler as the Lambda builds it at start-up, from the environment it is given. */
-const handler = (event: CloudFormationCustomResourceEvent, context: Context) =>
-  createMigrateHandler(loadConfig(migrateConfig))(event, context);
+const handler = createMigrateHandler(() => loadConfig(migrateConfig));
 
 describe('migrations custom resource handler', () => {
   let db: TestDatabase;

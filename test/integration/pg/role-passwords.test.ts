@@ -72,8 +72,7 @@ describe('migrate function: one login per component role', () => {
         DATABASE_ROLE_SECRET_ARNS: JSON.stringify(roleSecrets),
         POWERTOOLS_DEV: 'true',
       },
-      // Built inside, as the Lambda builds it at start-up from the environment it is given.
-      () => createMigrateHandler(loadConfig(migrateConfig))(create, localLambdaContext('migrate')),
+      () => createMigrateHandler(() => loadConfig(migrateConfig))(create, localLambdaContext('migrate')),
     );
 
   beforeAll(async () => {
