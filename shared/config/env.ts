@@ -139,7 +139,6 @@ export type SettlementConfig = z.infer<typeof settlementConfig>;
 export type RetentionConfig = z.infer<typeof retentionConfig>;
 export type MigrateConfig = z.infer<typeof migrateConfig>;
 export type LocalStackConfig = z.infer<typeof localStackConfig>;
-export type ObservabilityConfig = z.infer<typeof observabilityConfig>;
 
 type Env = Record<string, string | undefined>;
 
