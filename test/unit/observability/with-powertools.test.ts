@@ -16,10 +16,19 @@ describe('withPowertools: the one chain every Lambda handler runs in', () => {
       calls.push('tracer');
       return undefined;
     });
-    vi.spyOn(logger, 'addContext').mockImplementation(() => calls.push('logger context'));
-    vi.spyOn(logger, 'resetKeys').mockImplementation(() => calls.push('logger reset'));
-    vi.spyOn(metrics, 'captureColdStartMetric').mockImplementation(() => calls.push('cold start'));
-    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => calls.push('metrics flushed'));
+    vi.spyOn(logger, 'addContext').mockImplementation(() => {
+      calls.push('logger context');
+    });
+    vi.spyOn(logger, 'resetKeys').mockImplementation(() => {
+      calls.push('logger reset');
+    });
+    vi.spyOn(metrics, 'captureColdStartMetric').mockImplementation(() => {
+      calls.push('cold start');
+      return metrics;
+    });
+    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
+      calls.push('metrics flushed');
+    });
 
     const handler = withPowertools(async (event: { n: number }) => {
       calls.push(`handler ${event.n}`);
