@@ -28,6 +28,7 @@ describe('withPowertools: the one chain every Lambda handler runs in', () => {
     });
     vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
       calls.push('metrics flushed');
+      return metrics;
     });
 
     const handler = withPowertools(async (event: { n: number }) => {
