@@ -163,8 +163,8 @@ async function concurrentRun(
 export async function runEvaluatorBench(): Promise<void> {
   const db = await database();
   const dynamo = await startDynamoEmulator();
-  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  await createIdempotencyTable(makeDynamoClient(), 'bench-idempotency');
+  const dynamoClient = makeDynamoClient(dynamo.endpoint);
+  await createIdempotencyTable(dynamoClient, 'bench-idempotency');
   await migrate(db.url, { quiet: true });
   const pool = createPool({ connectionString: db.url, max: 2 });
   try {
@@ -191,7 +191,10 @@ export async function runEvaluatorBench(): Promise<void> {
       now: () => CLOCK_MS + 1_000,
       sendExecutionRequests: async () => undefined,
     };
-    const handler = createEvaluatorHandler({ ...deps, persistenceStore: makeIdempotencyStore('bench-idempotency') });
+    const handler = createEvaluatorHandler({
+      ...deps,
+      persistenceStore: makeIdempotencyStore('bench-idempotency', dynamoClient),
+    });
 
     // Count round trips: every pool.query and client.query goes through Client.prototype.query.
     let roundTrips = 0;

@@ -19,9 +19,8 @@ if (!(speedup >= 1 && speedup <= 10_000) || !Number.isInteger(port) || port < 0 
   process.exit(2);
 }
 
-// Set before anything builds its logger, metrics or SDK clients, which read them once.
-// Game time runs `speedup` times faster, so the cooldown shrinks with it unless it was set explicitly.
-process.env.SIGNAL_COOLDOWN_MS ??= String(Math.round(60_000 / speedup));
+// Powertools' and the AWS SDK's own settings, which they read from the environment when they load: set before the
+// pipeline's modules are imported. The components' config is built from the stack, not through the environment.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Lambda runs Node 22; on a Node 20 workstation the SDK's notice about its future Node 22 floor is noise.

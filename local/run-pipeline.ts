@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { makeSqsClient } from '#adapters/aws/clients';
+import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { applyBankrollChange, getBankroll } from '#adapters/pg/bankroll';
-import { createPool, endPools } from '#adapters/pg/pool';
-import { loadConfig } from '#config/env';
+import { createPool } from '#adapters/pg/pool';
+import { apiConfig, evaluatorConfig, gameShardConfig, loadConfig, settlementConfig } from '#config/env';
 import { kellyFraction } from '#domain';
+import { createSettlementHandler } from '../functions/settlement/settlement.ts';
+import { createSignalEvaluator } from '../functions/signal-evaluator/evaluator.ts';
 import { priceCacheFromConfig } from '../shared/adapters/price-cache/from-config.ts';
 import { startApiServer } from './api/server.ts';
 import { localLambdaContext } from './lambda-context.ts';
@@ -32,11 +34,18 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   say('sharpline: local pipeline on the embedded default');
   const stack = await startLocalStack(step);
   step(`stack up: ${stack.parts.join(', ')}`);
-  const config = loadConfig();
+  // Each component's own config, from the environment with the stack's parts in place of what it names.
+  const config = loadConfig(evaluatorConfig, {
+    // Game time runs `speedup` times faster, so the cooldown shrinks with it unless it was set explicitly.
+    defaults: { SIGNAL_COOLDOWN_MS: String(Math.round(60_000 / speedup)) },
+    overrides: stack.env,
+  });
   // Each component as its own database role, as in AWS; the owner's pool funds the bankroll and reads the report.
   const pool = createPool({ connectionString: stack.databaseUrl });
   const apiPool = createPool({ connectionString: stack.databaseUrl, component: 'api' });
   const shardPool = createPool({ connectionString: stack.databaseUrl, component: 'gameShard' });
+  const evaluatorPool = createPool({ connectionString: stack.databaseUrl, component: 'evaluator' });
+  const settlementPool = createPool({ connectionString: stack.databaseUrl, component: 'settlement' });
 
   const funded = await getBankroll(pool, { mode: 'paper' }).catch(() => undefined);
   if (!funded || funded.balanceMicros === 0) {
@@ -50,14 +59,20 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   const bankrollBefore = await getBankroll(pool, { mode: 'paper' });
   step(`paper bankroll ${dollars(bankrollBefore.balanceMicros)}`);
 
-  const api = await startApiServer({ port, pool: apiPool }).catch(() => startApiServer({ port: 0, pool: apiPool }));
+  const apiSettings = loadConfig(apiConfig, { overrides: stack.env });
+  const api = await startApiServer({ port, pool: apiPool, config: apiSettings }).catch(() =>
+    startApiServer({ port: 0, pool: apiPool, config: apiSettings }),
+  );
   step(`HTTP API on ${api.url}  (token: npm run -s token -- --sub alice --role admin)`);
 
-  // Imported only now: the handlers build their clients from the environment the stack just set.
-  const { handler: evaluator } = await import('../functions/signal-evaluator/handler.ts');
-  const { handler: settlement } = await import('../functions/settlement/handler.ts');
   const sqs = makeSqsClient(stack.sqsEndpoint);
-  const relay = startLocalOutboxRelay({ pool, sqs, queueUrl: stack.queues.browserJobs.url });
+  const relay = startLocalOutboxRelay({ pool: apiPool, sqs, queueUrl: stack.queues.browserJobs.url });
+  const dynamo = makeDynamoClient(config.DYNAMODB_ENDPOINT);
+  const evaluator = createSignalEvaluator(config, { pool: evaluatorPool, sqs, dynamo });
+  const settlement = createSettlementHandler({
+    pool: settlementPool,
+    config: loadConfig(settlementConfig, { overrides: stack.env }),
+  });
   const poller = startPoller({
     sqs,
     queueUrl: stack.queues.candidates.url,
@@ -81,7 +96,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
     return `${clock.padEnd(9)} ${score.padEnd(18)} model P(${game.home.abbreviation})=${homeWinProbability?.toFixed(3)}  ask ${game.home.abbreviation}: kalshi ${kalshi} polymarket ${poly}  -> ${found.length ? found.join(', ') : 'no candidate'}`;
   }
 
-  const priceCache = priceCacheFromConfig(config);
+  const priceCache = priceCacheFromConfig(loadConfig(gameShardConfig, { overrides: stack.env }));
   const run = await replayScenario({
     scenario,
     pool: shardPool,
@@ -141,7 +156,10 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   }
   await api.stop();
   await relay.stop();
-  await Promise.all([pool.end(), apiPool.end(), shardPool.end(), endPools(), priceCache.close()]);
+  await priceCache.close();
+  sqs.destroy();
+  dynamo.destroy();
+  await Promise.all([pool, apiPool, shardPool, evaluatorPool, settlementPool].map((p) => p.end()));
   await stack.stop();
   return decided === run.candidateIds.length;
 }

@@ -1,10 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { logger, metrics, tracer } from '../../shared/observability.ts';
+import { withPowertools } from '../../shared/observability.ts';
 import type { ApiDeps } from '../../shared/services/api/deps.ts';
 import { ApiError } from '../../shared/services/api/errors.ts';
 import { bodyLimit, correlationId, errorResponses, requestMetrics } from './middleware.ts';
@@ -23,7 +19,7 @@ export interface ApiHandlerOptions {
   timeoutEarlyInMillis?: number;
 }
 
-/** The route table, then the one middleware order every handler uses (STYLE.md): tracer, logger, metrics, errors. */
+/** The route table in the Powertools chain every handler runs in, then the API's own: request id, metrics, errors. */
 export function createApiHandler(deps: ApiDeps, opts: ApiHandlerOptions = {}) {
   const routes = [
     ...healthRoutes(deps),
@@ -41,15 +37,9 @@ export function createApiHandler(deps: ApiDeps, opts: ApiHandlerOptions = {}) {
       throw new ApiError(404, 'not_found', `no route for ${method} ${path}`);
     },
   });
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
-    timeoutEarlyInMillis: opts.timeoutEarlyInMillis ?? 5,
-  })
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return withPowertools(router, { timeoutEarlyInMillis: opts.timeoutEarlyInMillis ?? 5 })
     .use(correlationId())
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestMetrics())
     .use(bodyLimit(assertBodyWithinLimit))
-    .use(errorResponses())
-    .handler(router);
+    .use(errorResponses());
 }

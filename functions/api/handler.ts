@@ -1,10 +1,12 @@
-import { getPool } from '#adapters/pg/pool';
-import { loadConfig } from '#config/env';
+import { createPool } from '#adapters/pg/pool';
+import { apiConfig, loadConfig } from '#config/env';
 import { secretsProviderFromConfig } from '../../shared/adapters/secrets/from-config.ts';
 import { apiDepsFromConfig } from '../../shared/services/api/deps.ts';
 import { createApiHandler } from './app.ts';
 
 /** The HTTP API Lambda. Clients are built once per container, at module scope, and reused across invocations. */
-const config = loadConfig();
+const config = loadConfig(apiConfig);
 
-export const handler = createApiHandler(apiDepsFromConfig(config, getPool('api'), secretsProviderFromConfig(config)));
+export const handler = createApiHandler(
+  apiDepsFromConfig(config, createPool({ component: 'api' }, config), secretsProviderFromConfig(config)),
+);

@@ -3,38 +3,26 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ErrorBody } from '../../shared/contracts/api/common.ts';
 import { logger, metrics } from '../../shared/observability.ts';
+import { ConflictError, InvalidInputError, StoreUnavailableError } from '../../shared/ports/errors.ts';
 import { ApiError } from '../../shared/services/api/errors.ts';
 import { json } from './request.ts';
-
-/** Postgres SQLSTATE classes that mean "the database is unreachable or going away", not "the request was wrong". */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57)/;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function isUnavailable(error: unknown): boolean {
-  const code = errorCode(error);
-  if (code && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(message);
-}
 
 function errorJson(statusCode: number, code: string, message: string, details: readonly unknown[] = []) {
   const body: ErrorBody = { error: { code, message, details } };
   return json(statusCode, body);
 }
 
-/** Maps any error to the DESIGN.md section 7 shape. Internal messages never reach the caller. */
+/**
+ * Maps any error to the DESIGN.md section 7 shape: the API's own errors, then the stores' application errors (the
+ * adapters translate their drivers' codes into these). Internal messages never reach the caller.
+ */
 export function toErrorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof ApiError) return errorJson(error.statusCode, error.code, error.message, error.details);
-  const code = errorCode(error);
-  // Data exceptions (class 22) can only come from input that slipped past validation, such as a forged cursor key.
-  if (code?.startsWith('22')) return errorJson(400, 'invalid_request', 'invalid input');
-  if (code === '23505') return errorJson(409, 'conflict', 'the record conflicts with an existing one');
-  if (isUnavailable(error)) return errorJson(503, 'unavailable', 'a dependency is unavailable, retry later');
+  if (error instanceof InvalidInputError) return errorJson(400, 'invalid_request', 'invalid input');
+  if (error instanceof ConflictError) return errorJson(409, 'conflict', 'the record conflicts with an existing one');
+  if (error instanceof StoreUnavailableError) {
+    return errorJson(503, 'unavailable', 'a dependency is unavailable, retry later');
+  }
   return errorJson(500, 'internal_error', 'internal error');
 }
 

@@ -1,19 +1,19 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { oldestPendingOutboxAgeSeconds } from '#adapters/pg/job-outbox';
-import { getPool } from '#adapters/pg/pool';
-import { loadConfig } from '#config/env';
+import { createPool } from '#adapters/pg/pool';
+import { loadConfig, outboxRelayConfig } from '#config/env';
 import { customMetrics } from '#config/metrics';
-import { logger, metrics, tracer } from '../../shared/observability.ts';
+import { logger, metrics, withPowertools } from '../../shared/observability.ts';
 import { type RelayResult, relayJobOutbox } from '../../shared/services/jobs/outbox-relay.ts';
 
-const { BROWSER_JOBS_QUEUE_URL } = loadConfig();
-if (!BROWSER_JOBS_QUEUE_URL) throw new Error('BROWSER_JOBS_QUEUE_URL is required by the outbox relay');
-const deps = { pool: getPool('api'), sqs: makeSqsClient(), queueUrl: BROWSER_JOBS_QUEUE_URL };
+const config = loadConfig(outboxRelayConfig);
+// The relay finishes the API's own sends: it logs in as the API's role, which alone may touch the outbox.
+const deps = {
+  pool: createPool({ component: 'api' }, config),
+  sqs: makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION),
+  queueUrl: config.BROWSER_JOBS_QUEUE_URL,
+};
 
 /** Ten messages a batch: a run relays at most 1 000, well inside the function's timeout; the next run takes the rest. */
 const MAX_BATCHES = 100;
@@ -31,7 +31,4 @@ async function relay(): Promise<RelayResult> {
   return result;
 }
 
-export const handler = middy(relay)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = withPowertools(relay);

@@ -2,17 +2,24 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { idempotencyConfigFor } from '#adapters/aws/idempotency';
+import type pg from 'pg';
+import { idempotencyConfigFor, makeIdempotencyStore } from '#adapters/aws/idempotency';
+import { createPgSignalStore } from '#adapters/pg/signals';
+import type { EvaluatorConfig } from '#config/env';
 import { customMetrics } from '#config/metrics';
 import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-candidate';
-import { logger, metrics } from '../../shared/observability.ts';
+import { logger, metrics, withPowertools } from '../../shared/observability.ts';
 import { type Coalescer, createCoalescer } from '../../shared/services/pipeline/coalescer.ts';
 import {
   type CandidateOutcome,
   type EvaluatorDeps,
   evaluateCandidates,
 } from '../../shared/services/pipeline/evaluate-batch.ts';
+import { executionSender } from '../../shared/services/pipeline/execution-queues.ts';
+import { riskLimitsFrom } from '../../shared/services/pipeline/limits.ts';
 import type { DecisionRecord } from '../../shared/services/pipeline/ports.ts';
 
 export class InvalidCandidateError extends Error {
@@ -50,6 +57,8 @@ function parseRecord(record: SQSRecord): { ok: true; candidate: SignalCandidate 
  */
 export function createEvaluatorHandler(deps: EvaluatorDeps & { persistenceStore: BasePersistenceLayer }) {
   const config = idempotencyConfigFor('id');
+  // One per handler, as Powertools advises: it holds the batch in flight, and an instance runs one batch at a time.
+  const processor = new BatchProcessor(EventType.SQS);
   const decideOnce = makeIdempotent(
     async (candidate: SignalCandidate, slot: RecordSlot): Promise<DecisionRecord> => {
       slot.entered = true;
@@ -91,6 +100,29 @@ export function createEvaluatorHandler(deps: EvaluatorDeps & { persistenceStore:
       }
     };
 
-    return processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context });
+    return processPartialResponse(event, processRecord, processor, { context });
   };
+}
+
+export interface EvaluatorClients {
+  pool: pg.Pool;
+  sqs: SQSClient;
+  dynamo: DynamoDBClient;
+}
+
+/** The signal evaluator as deployed: its config and clients wired into the handler, in the Powertools chain. */
+export function createSignalEvaluator(config: EvaluatorConfig, { pool, sqs, dynamo }: EvaluatorClients) {
+  return withPowertools(
+    createEvaluatorHandler({
+      store: createPgSignalStore(pool, config.TRADING_MODE),
+      limits: riskLimitsFrom(config),
+      mode: config.TRADING_MODE,
+      now: Date.now,
+      sendExecutionRequests: executionSender(sqs, {
+        kalshi: config.EXECUTION_KALSHI_QUEUE_URL,
+        polymarket: config.EXECUTION_POLYMARKET_QUEUE_URL,
+      }),
+      persistenceStore: makeIdempotencyStore(config.IDEMPOTENCY_TABLE, dynamo),
+    }),
+  );
 }

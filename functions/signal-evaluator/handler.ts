@@ -1,32 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import { makeSqsClient } from '#adapters/aws/clients';
-import { makeIdempotencyStore } from '#adapters/aws/idempotency';
-import { getPool } from '#adapters/pg/pool';
-import { createPgSignalStore } from '#adapters/pg/signals';
-import { loadConfig } from '#config/env';
-import { logger, metrics, tracer } from '../../shared/observability.ts';
-import { executionSender } from '../../shared/services/pipeline/execution-queues.ts';
-import { riskLimitsFrom } from '../../shared/services/pipeline/limits.ts';
-import { createEvaluatorHandler } from './evaluator.ts';
+import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
+import { createPool } from '#adapters/pg/pool';
+import { evaluatorConfig, loadConfig } from '#config/env';
+import { createSignalEvaluator } from './evaluator.ts';
 
-const config = loadConfig();
+/** The signal evaluator Lambda: config, pool and SDK clients built once per container, at module scope. */
+const config = loadConfig(evaluatorConfig);
 
-export const handler = middy(
-  createEvaluatorHandler({
-    store: createPgSignalStore(getPool('evaluator'), config.TRADING_MODE),
-    limits: riskLimitsFrom(config),
-    mode: config.TRADING_MODE,
-    now: Date.now,
-    sendExecutionRequests: executionSender(makeSqsClient(), {
-      kalshi: config.EXECUTION_KALSHI_QUEUE_URL,
-      polymarket: config.EXECUTION_POLYMARKET_QUEUE_URL,
-    }),
-    persistenceStore: makeIdempotencyStore(config.IDEMPOTENCY_TABLE),
-  }),
-)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = createSignalEvaluator(config, {
+  pool: createPool({ component: 'evaluator' }, config),
+  sqs: makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION),
+  dynamo: makeDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION),
+});

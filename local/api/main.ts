@@ -3,7 +3,7 @@ import { makeSqsClient } from '#adapters/aws/clients';
 import { startEmbeddedPostgres } from '#adapters/pg/embedded';
 import { migrate } from '#adapters/pg/migrate';
 import { createPool } from '#adapters/pg/pool';
-import { loadConfig } from '#config/env';
+import { apiConfig, loadConfig } from '#config/env';
 import { createQueues, startSqsEmulator } from '../emulators/sqs.ts';
 import { startLocalOutboxRelay } from '../outbox-relay.ts';
 import { startApiServer } from './server.ts';
@@ -21,17 +21,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const config = loadConfig();
+const config = loadConfig(apiConfig);
 const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres();
 const databaseUrl = config.DATABASE_URL ?? embedded?.url;
 if (!databaseUrl) throw new Error('no database');
 await migrate(databaseUrl);
 
 const sqsEmulator = config.BROWSER_JOBS_QUEUE_URL || config.SQS_ENDPOINT ? undefined : await startSqsEmulator();
-const sqs = makeSqsClient(sqsEmulator?.endpoint ?? config.SQS_ENDPOINT);
+const sqs = makeSqsClient(sqsEmulator?.endpoint ?? config.SQS_ENDPOINT, config.AWS_REGION);
 const browserJobsQueueUrl = config.BROWSER_JOBS_QUEUE_URL ?? (await createQueues(sqs, config.STAGE)).browserJobs.url;
-const pool = createPool({ connectionString: databaseUrl });
-const server = await startApiServer({ port, pool, deps: { sqs, browserJobsQueueUrl } });
+const server = await startApiServer({ port, databaseUrl, config, deps: { sqs, browserJobsQueueUrl } });
+// The outbox relay finishes the API's own sends, as the API's role, as its schedule does in AWS.
+const pool = createPool({ connectionString: databaseUrl, component: 'api' }, config);
 const relay = startLocalOutboxRelay({ pool, sqs, queueUrl: browserJobsQueueUrl });
 process.stdout.write(
   `sharpline API listening on ${server.url} (token: npm run -s token -- --sub alice --role admin)\n`,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type pg from 'pg';
 import { createPool } from '#adapters/pg/pool';
-import { loadConfig } from '#config/env';
+import { type ApiConfig, apiConfig, loadConfig } from '#config/env';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
 import { type ApiDeps, apiDepsFromConfig } from '../../shared/services/api/deps.ts';
@@ -18,6 +18,8 @@ export interface ApiServerOptions {
   pool?: pg.Pool;
   databaseUrl?: string;
   jwtKeyFile?: string;
+  /** The API's config; defaults to the environment's. */
+  config?: ApiConfig;
   /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
   deps?: Partial<Omit<ApiDeps, 'pool'>>;
 }
@@ -74,10 +76,10 @@ async function verifiedClaims(keys: LocalJwtKeys, req: IncomingMessage): Promise
  * handler that runs in AWS.
  */
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
-  const config = loadConfig();
+  const config = opts.config ?? loadConfig(apiConfig);
   const ownPool = opts.pool
     ? undefined
-    : createPool({ connectionString: opts.databaseUrl ?? config.DATABASE_URL, component: 'api' });
+    : createPool({ connectionString: opts.databaseUrl ?? config.DATABASE_URL, component: 'api' }, config);
   const pool = opts.pool ?? ownPool;
   if (!pool) throw new Error('startApiServer needs a pool or a database URL');
   const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);

@@ -1,54 +1,47 @@
 import { z } from 'zod';
 import { databaseComponents } from './database-roles.ts';
+import { metricsNamespace } from './metrics.ts';
+import { tables } from './resources.ts';
 
 /**
- * The one runtime config, parsed from the environment with zod at start-up. A bad value fails fast with a
- * message naming the variable. Unset service URLs mean "use the embedded stand-in" (DESIGN.md section 2).
+ * Runtime config, one schema per process, each built from the shared pieces below and parsed from the environment
+ * with zod at start-up: a missing or bad value fails there, with a message naming the variable, not at first use.
+ * Unset service URLs mean "use the embedded stand-in" (DESIGN.md section 2). This is the only module that reads
+ * `process.env`.
  */
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+/** An empty variable counts as unset, as a shell's `VAR=` means. */
+const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.string().url().optional());
 
-export const configSchema = z.object({
-  STAGE: z.string().min(1).default('local'),
-  DATABASE_URL: z.string().url().optional(),
+const stage = { STAGE: z.string().min(1).default('local') };
+
+/** How a process reaches Postgres: a URL (local mode, tests) or the RDS secret (AWS), and how its pool behaves. */
+const database = {
+  DATABASE_URL: optionalUrl,
   DATABASE_SECRET_ARN: z.string().min(1).optional(),
   DATABASE_SSL: z.enum(['true', 'false']).optional(),
   DATABASE_HOST: z.string().min(1).optional(),
-  /** Migrate function only: each component role's secret, a JSON object `{ "api": "<arn>", ... }` set by infra. */
-  DATABASE_ROLE_SECRET_ARNS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.partialRecord(z.enum(databaseComponents), z.string().min(1)))
-    .optional(),
   DB_POOL_MAX: z.coerce.number().int().positive().default(5),
   DB_STATEMENT_TIMEOUT_MS: intFromEnv(15_000),
-  RETENTION_DAYS: z.coerce.number().int().positive().default(30),
-  REDIS_URL: z.string().url().optional(),
-  SQS_ENDPOINT: z.string().url().optional(),
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
-  IDEMPOTENCY_TABLE: z.string().min(1).optional(),
-  BROWSER_JOBS_QUEUE_URL: z.string().url().optional(),
-  /** Game shard: where candidates go, which shard this task is (0-based) of how many, set by infra. */
-  CANDIDATES_QUEUE_URL: z.string().url().optional(),
-  SHARD_INDEX: intFromEnv(0),
-  SHARD_COUNT: z.coerce.number().int().positive().default(1),
-  /** ElastiCache AUTH token (an ECS secret); REDIS_URL carries host and port only. */
-  REDIS_AUTH_TOKEN: z.string().min(1).optional(),
-  /** The egress tunnel's HTTP proxy (Cloud Map name) for venue traffic from ECS tasks. */
-  EGRESS_PROXY_URL: z.string().url().optional(),
-  /** Live mode: where the signal evaluator sends each venue's ExecutionRequests. */
-  EXECUTION_KALSHI_QUEUE_URL: z.string().url().optional(),
-  EXECUTION_POLYMARKET_QUEUE_URL: z.string().url().optional(),
-  /** Secrets Manager secret with the sportsbook sessions' AES-256 key or keyring (`session-keys.ts`); unset: local file. */
-  SESSION_KEY_SECRET_ARN: z.string().min(1).optional(),
-  LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
-  TRADING_MODE: z.enum(['paper', 'live']).default('paper'),
+};
+
+/** The SDK clients' region, and the emulators' endpoints in local mode and tests (unset in AWS). */
+const aws = {
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  SQS_ENDPOINT: optionalUrl,
+  DYNAMODB_ENDPOINT: optionalUrl,
+};
+
+/** The logger, metrics and tracer every process shares (shared/observability.ts). */
+export const observabilityConfig = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('sharpline'),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+});
+
+const tradingMode = { TRADING_MODE: z.enum(['paper', 'live']).default('paper') };
+
+/** The risk rules' thresholds (shared/services/pipeline/limits.ts turns them into `RiskLimits`). */
+const risk = {
   PRICE_STALE_AFTER_MS: intFromEnv(30_000),
   PRICE_MAX_CLOCK_SKEW_MS: intFromEnv(2_000),
   MIN_EDGE_BPS: intFromEnv(200),
@@ -60,17 +53,133 @@ export const configSchema = z.object({
   DAILY_LOSS_LIMIT_MICROS: intFromEnv(200_000_000),
   MAX_CONTRACTS_PER_ORDER: z.coerce.number().int().positive().default(5_000),
   MAX_CONTRACTS_PER_MARKET: z.coerce.number().int().positive().default(20_000),
-  /** Settlement: a position still open this many hours after its game ended counts as overdue (an alarm watches). */
+};
+
+export const databaseConfig = z.object(database);
+
+export const apiConfig = z.object({
+  ...stage,
+  ...database,
+  ...aws,
+  REDIS_URL: optionalUrl,
+  /** ElastiCache AUTH token (a secret); REDIS_URL carries host and port only. */
+  REDIS_AUTH_TOKEN: z.string().min(1).optional(),
+  BROWSER_JOBS_QUEUE_URL: optionalUrl,
+  /** Probed by /health/detailed only; unset means no idempotency table to probe. */
+  IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+  /** Secrets Manager secret holding the base64 AES-256 key for sportsbook sessions; unset means the local file. */
+  SESSION_KEY_SECRET_ARN: z.string().min(1).optional(),
+  LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
+});
+
+const executionQueues = {
+  EXECUTION_KALSHI_QUEUE_URL: optionalUrl,
+  EXECUTION_POLYMARKET_QUEUE_URL: optionalUrl,
+};
+
+/** Live mode sends every accepted order to its venue's execution queue: without both queues it must not start. */
+export const evaluatorConfig = z
+  .object({
+    ...database,
+    ...aws,
+    ...tradingMode,
+    ...risk,
+    IDEMPOTENCY_TABLE: z.string().min(1).default(tables.idempotency.name),
+    ...executionQueues,
+  })
+  .superRefine((config, ctx) => {
+    if (config.TRADING_MODE !== 'live') return;
+    for (const name of ['EXECUTION_KALSHI_QUEUE_URL', 'EXECUTION_POLYMARKET_QUEUE_URL'] as const) {
+      if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when TRADING_MODE is live' });
+    }
+  });
+
+export const settlementConfig = z.object({
+  ...database,
+  ...tradingMode,
+  /** A position still open this many hours after its game ended counts as overdue (an alarm watches). */
   SETTLEMENT_OVERDUE_HOURS: z.coerce.number().int().positive().default(6),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export const retentionConfig = z.object({
+  ...database,
+  RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+});
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+/** The migrate custom resource: the master secret, and each component role's secret, both set by infra. */
+export const migrateConfig = z.object({
+  ...database,
+  DATABASE_SECRET_ARN: z.string().min(1),
+  /** Each component role's secret, a JSON object `{ "api": "<arn>", ... }`. */
+  DATABASE_ROLE_SECRET_ARNS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(databaseComponents), z.string().min(1))),
+});
+
+/** The browser-job outbox relay: the API's database role and the queue it sends to. */
+export const outboxRelayConfig = z.object({
+  ...database,
+  ...aws,
+  BROWSER_JOBS_QUEUE_URL: z.string().url(),
+});
+
+/** The game shard's tick (containers/game-shard): its price cache, and where its candidates go. */
+export const gameShardConfig = z.object({
+  ...database,
+  ...aws,
+  REDIS_URL: optionalUrl,
+  REDIS_AUTH_TOKEN: z.string().min(1).optional(),
+  CANDIDATES_QUEUE_URL: optionalUrl,
+});
+
+/** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
+export const localStackConfig = z.object({
+  DATABASE_URL: database.DATABASE_URL,
+  SQS_ENDPOINT: aws.SQS_ENDPOINT,
+  DYNAMODB_ENDPOINT: aws.DYNAMODB_ENDPOINT,
+  IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+});
+
+export type DatabaseConfig = z.infer<typeof databaseConfig>;
+export type ApiConfig = z.infer<typeof apiConfig>;
+export type EvaluatorConfig = z.infer<typeof evaluatorConfig>;
+export type SettlementConfig = z.infer<typeof settlementConfig>;
+export type RetentionConfig = z.infer<typeof retentionConfig>;
+export type MigrateConfig = z.infer<typeof migrateConfig>;
+export type LocalStackConfig = z.infer<typeof localStackConfig>;
+export type OutboxRelayConfig = z.infer<typeof outboxRelayConfig>;
+export type GameShardConfig = z.infer<typeof gameShardConfig>;
+
+type Env = Record<string, string | undefined>;
+
+export interface LoadOptions {
+  /** Read instead of the process environment (tests). */
+  env?: Env;
+  /** Used where the environment leaves a variable unset. */
+  defaults?: Env;
+  /** Win over the environment: what local mode's stack points at. */
+  overrides?: Env;
+}
+
+/** Parses one process's config; a bad or missing value throws naming every variable at fault. */
+export function loadConfig<S extends z.ZodType>(schema: S, options: LoadOptions = {}): z.infer<S> {
+  const env = { ...options.defaults, ...definedOnly(options.env ?? process.env), ...options.overrides };
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }

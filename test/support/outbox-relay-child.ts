@@ -1,5 +1,6 @@
 import { makeSqsClient } from '#adapters/aws/clients';
 import { createPool } from '#adapters/pg/pool';
+import { loadConfig, outboxRelayConfig } from '#config/env';
 import { relayJobOutbox } from '../../shared/services/jobs/outbox-relay.ts';
 
 /**
@@ -19,7 +20,8 @@ const halt = (point: string) => {
   return new Promise<never>(() => undefined);
 };
 
-const sqs = makeSqsClient();
+const config = loadConfig(outboxRelayConfig, { overrides: { BROWSER_JOBS_QUEUE_URL: queueUrl } });
+const sqs = makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION);
 sqs.middlewareStack.add(
   (next) => async (args) => {
     if (crashAt === 'before-send') await halt('before-send');
@@ -29,5 +31,5 @@ sqs.middlewareStack.add(
   },
   { step: 'initialize', name: 'crashPoint' },
 );
-await relayJobOutbox({ pool: createPool({ max: 1 }), sqs, queueUrl });
+await relayJobOutbox({ pool: createPool({ max: 1 }, config), sqs, queueUrl });
 throw new Error('the relay finished without reaching its crash point');

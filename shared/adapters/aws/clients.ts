@@ -2,17 +2,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
- * SDK clients built once per process. When `SQS_ENDPOINT` / `DYNAMODB_ENDPOINT` are set (local mode and tests),
- * the real SDK talks to that endpoint with static dummy credentials; otherwise it uses the Lambda's role.
+ * SDK clients, built once per process from its config. With an endpoint (`SQS_ENDPOINT` / `DYNAMODB_ENDPOINT`: local
+ * mode and tests) the real SDK talks to that endpoint with static dummy credentials; otherwise it uses the Lambda's
+ * role. The region only matters in AWS, where Lambda sets `AWS_REGION`.
  */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const region = process.env.AWS_REGION ?? 'us-east-1';
+const LOCAL_REGION = 'us-east-1';
 
-export function makeSqsClient(endpoint = process.env.SQS_ENDPOINT): SQSClient {
+export function makeSqsClient(endpoint: string | undefined, region = LOCAL_REGION): SQSClient {
   return endpoint ? new SQSClient({ region, endpoint, credentials: localCredentials }) : new SQSClient({ region });
 }
 
-export function makeDynamoClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBClient {
+export function makeDynamoClient(endpoint: string | undefined, region = LOCAL_REGION): DynamoDBClient {
   return endpoint
     ? new DynamoDBClient({ region, endpoint, credentials: localCredentials })
     : new DynamoDBClient({ region });

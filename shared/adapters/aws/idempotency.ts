@@ -1,18 +1,18 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tables } from '#config/resources';
-import { makeDynamoClient } from './clients.ts';
 
 /**
- * Powertools idempotency records in DynamoDB, through the shared client so `DYNAMODB_ENDPOINT` reaches the local
+ * Powertools idempotency records in DynamoDB, through the process's own client, so a local endpoint reaches the
  * emulator. The layer only uses conditional PutItem, GetItem, UpdateItem and DeleteItem: no transactions, no TTL API.
  */
-export function makeIdempotencyStore(tableName = process.env.IDEMPOTENCY_TABLE ?? tables.idempotency.name) {
+export function makeIdempotencyStore(tableName: string, client: DynamoDBClient) {
   return new DynamoDBPersistenceLayer({
     tableName,
     keyAttr: tables.idempotency.partitionKey,
     expiryAttr: tables.idempotency.ttlAttribute,
-    awsSdkV3Client: makeDynamoClient(),
+    awsSdkV3Client: client,
   });
 }
 

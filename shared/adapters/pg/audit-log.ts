@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 /** One write through the API: who (JWT `sub`), what, on which record, under which request id. Never secrets. */
 export interface AuditEntry {
@@ -11,7 +12,8 @@ export interface AuditEntry {
 }
 
 export async function appendAudit(db: pg.Pool | pg.PoolClient, entry: AuditEntry): Promise<void> {
-  await db.query(
+  await runQuery(
+    db,
     `INSERT INTO audit_logs (actor, action, resource_type, resource_id, request_id, details)
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [entry.actor, entry.action, entry.resourceType, entry.resourceId, entry.requestId, entry.details ?? {}],

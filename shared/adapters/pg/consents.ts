@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -19,7 +20,8 @@ export async function insertConsent(
   db: Db,
   input: { userId: string; scope: ConsentRow['scope']; sportsbook: string; textVersion: string },
 ): Promise<ConsentRow> {
-  const { rows } = await db.query<ConsentRow>(
+  const { rows } = await runQuery<ConsentRow>(
+    db,
     `INSERT INTO user_consents (user_id, scope, sportsbook, text_version) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
     [input.userId, input.scope, input.sportsbook, input.textVersion],
   );
@@ -31,7 +33,8 @@ export async function listConsents(
   db: Db,
   query: { userId: string; status?: 'active' | 'revoked'; limit: number; after?: { k: string; id: string } },
 ): Promise<ConsentRow[]> {
-  const { rows } = await db.query<ConsentRow>(
+  const { rows } = await runQuery<ConsentRow>(
+    db,
     `SELECT ${COLUMNS} FROM user_consents
      WHERE user_id = $1
        AND ($2::text IS NULL OR ($2 = 'active') = (revoked_at IS NULL))
@@ -45,7 +48,8 @@ export async function listConsents(
 
 /** Revokes an active consent; undefined when the user has no such consent or it was already revoked. */
 export async function revokeConsent(db: Db, userId: string, id: string): Promise<ConsentRow | undefined> {
-  const { rows } = await db.query<ConsentRow>(
+  const { rows } = await runQuery<ConsentRow>(
+    db,
     `UPDATE user_consents SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
      RETURNING ${COLUMNS}`,
     [id, userId],
@@ -58,7 +62,8 @@ export async function revokeConsent(db: Db, userId: string, id: string): Promise
  * then revokes whatever session it stored too.
  */
 export async function lockActiveConsent(db: Db, userId: string, id: string): Promise<ConsentRow | undefined> {
-  const { rows } = await db.query<ConsentRow>(
+  const { rows } = await runQuery<ConsentRow>(
+    db,
     `SELECT ${COLUMNS} FROM user_consents WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR SHARE`,
     [id, userId],
   );
@@ -72,7 +77,8 @@ export async function lockActiveConsentFor(
   scope: ConsentRow['scope'],
   sportsbook: string,
 ): Promise<ConsentRow | undefined> {
-  const { rows } = await db.query<ConsentRow>(
+  const { rows } = await runQuery<ConsentRow>(
+    db,
     `SELECT ${COLUMNS} FROM user_consents
      WHERE user_id = $1 AND scope = $2 AND sportsbook = $3 AND revoked_at IS NULL
      ORDER BY granted_at, id LIMIT 1 FOR SHARE`,

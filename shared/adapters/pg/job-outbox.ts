@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -9,7 +10,7 @@ export interface OutboxEntry {
 
 /** Records the job's message in the job's own transaction: it exists exactly when the job row does. */
 export async function insertOutboxEntry(db: Db, jobId: string, message: object): Promise<void> {
-  await db.query('INSERT INTO job_outbox (job_id, message) VALUES ($1, $2)', [jobId, JSON.stringify(message)]);
+  await runQuery(db, 'INSERT INTO job_outbox (job_id, message) VALUES ($1, $2)', [jobId, JSON.stringify(message)]);
 }
 
 /**
@@ -51,7 +52,8 @@ export async function markOutboxFailed(client: pg.PoolClient, failures: Readonly
 
 /** Age in seconds of the oldest unsent entry, 0 when none is pending: what the outbox-age alarm watches. */
 export async function oldestPendingOutboxAgeSeconds(db: Db): Promise<number> {
-  const { rows } = await db.query<{ age: number }>(
+  const { rows } = await runQuery<{ age: number }>(
+    db,
     `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age
        FROM job_outbox WHERE sent_at IS NULL`,
   );

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { type JobStatus, jobStatus } from '#domain/status/jobs';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -34,7 +35,8 @@ export async function insertJobOnce(
     requestHash: string;
   },
 ): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `INSERT INTO jobs (user_id, type, payload, priority, idempotency_key, request_hash)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
@@ -45,20 +47,24 @@ export async function insertJobOnce(
 }
 
 export async function findJobByIdempotencyKey(db: Db, userId: string, key: string): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE user_id = $1 AND idempotency_key = $2`, [
-    userId,
-    key,
-  ]);
+  const { rows } = await runQuery<JobRow>(
+    db,
+    `SELECT ${COLUMNS} FROM jobs WHERE user_id = $1 AND idempotency_key = $2`,
+    [userId, key],
+  );
   return rows[0];
 }
 
 /** Keeps the first response, so a replay with the same key answers exactly what the first call did. */
 export async function saveJobResponse(db: Db, id: string, response: unknown): Promise<void> {
-  await db.query('UPDATE jobs SET response = $2 WHERE id = $1', [id, JSON.stringify(response)]);
+  await runQuery(db, 'UPDATE jobs SET response = $2 WHERE id = $1', [id, JSON.stringify(response)]);
 }
 
 export async function findJob(db: Db, userId: string, id: string): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
+  const { rows } = await runQuery<JobRow>(db, `SELECT ${COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2`, [
+    id,
+    userId,
+  ]);
   return rows[0];
 }
 
@@ -66,7 +72,8 @@ export async function listJobs(
   db: Db,
   query: { userId: string; status?: JobStatus; limit: number; after?: { k: string; id: string } },
 ): Promise<JobRow[]> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `SELECT ${COLUMNS} FROM jobs
      WHERE user_id = $1
        AND ($2::text IS NULL OR status = $2)
@@ -89,7 +96,8 @@ export async function transitionJob(
   db: Db,
   input: { userId: string; id: string; to: JobStatus; error?: string },
 ): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `UPDATE jobs SET status = $4,
        finished_at = CASE WHEN $4 = ANY($5::text[]) THEN now() ELSE finished_at END,
        error = COALESCE($6, error)
@@ -106,7 +114,8 @@ export async function transitionJob(
  * drops the message.
  */
 export async function claimQueuedJob(db: Db, id: string, workerId?: string): Promise<JobRow | undefined> {
-  const { rows } = await db.query<JobRow>(
+  const { rows } = await runQuery<JobRow>(
+    db,
     `UPDATE jobs SET status = 'running', started_at = now(), attempts = attempts + 1, worker_id = COALESCE($3, worker_id)
       WHERE id = $1 AND status = ANY($2::text[])
       RETURNING ${COLUMNS}`,
@@ -117,7 +126,8 @@ export async function claimQueuedJob(db: Db, id: string, workerId?: string): Pro
 
 /** Cancels the user's unfinished jobs for one sportsbook (its consent was withdrawn); returns their ids. */
 export async function cancelUnfinishedJobsFor(db: Db, userId: string, sportsbook: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await runQuery<{ id: string }>(
+    db,
     `UPDATE jobs SET status = 'cancelled', finished_at = now(), error = 'consent withdrawn'
       WHERE user_id = $1 AND payload ->> 'sportsbook' = $2 AND status = ANY($3::text[])
       RETURNING id`,

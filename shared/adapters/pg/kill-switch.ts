@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -11,7 +12,8 @@ export interface KillSwitchRow {
 }
 
 export async function readKillSwitch(db: Db): Promise<KillSwitchRow | undefined> {
-  const { rows } = await db.query<KillSwitchRow>(
+  const { rows } = await runQuery<KillSwitchRow>(
+    db,
     'SELECT engaged, reason, updated_by, updated_at FROM kill_switch WHERE id',
   );
   return rows[0];
@@ -26,7 +28,8 @@ export async function writeKillSwitch(
   db: Db,
   input: { engaged: boolean; reason: string; updatedBy: string },
 ): Promise<KillSwitchRow> {
-  const { rows } = await db.query<KillSwitchRow>(
+  const { rows } = await runQuery<KillSwitchRow>(
+    db,
     `SELECT o_engaged AS engaged, o_reason AS reason, o_updated_by AS updated_by, o_updated_at AS updated_at
        FROM kill_switch_set($1, $2, $3)`,
     [input.engaged, input.reason, input.updatedBy],

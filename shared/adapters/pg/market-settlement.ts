@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GameFacts, SettlementRule } from '#domain/settlement/index';
+import { runQuery } from './errors.ts';
 import type { Queryable } from './rows.ts';
 
 /**
@@ -74,7 +75,8 @@ const VENUE_PAYOUT_COLUMNS = `id AS market_id, status, venue_yes_payout_micros, 
 
 /** The market's venue payout, locked until the caller's transaction ends (two admins entering at once queue). */
 export async function lockVenuePayout(db: Queryable, marketId: string): Promise<VenuePayoutRow | undefined> {
-  const { rows } = await db.query<VenuePayoutRow>(
+  const { rows } = await runQuery<VenuePayoutRow>(
+    db,
     `SELECT ${VENUE_PAYOUT_COLUMNS} FROM markets WHERE id = $1 FOR UPDATE`,
     [marketId],
   );
@@ -86,7 +88,7 @@ export async function marketSettlementFacts(
   db: Queryable,
   marketId: string,
 ): Promise<MarketSettlementFacts | undefined> {
-  const { rows } = await db.query(`SELECT ${FACT_COLUMNS} FROM market_settlement_facts f WHERE f.market_id = $1`, [
+  const { rows } = await runQuery(db, `SELECT ${FACT_COLUMNS} FROM market_settlement_facts f WHERE f.market_id = $1`, [
     marketId,
   ]);
   return rows[0] && toFacts(factsRow.parse(rows[0]));
@@ -97,7 +99,8 @@ export async function recordVenuePayout(
   db: Queryable,
   input: { marketId: string; yesPayoutMicros: number; source: string; enteredBy: string; atMs: number },
 ): Promise<VenuePayoutRow | undefined> {
-  const { rows } = await db.query<VenuePayoutRow>(
+  const { rows } = await runQuery<VenuePayoutRow>(
+    db,
     `UPDATE markets SET venue_yes_payout_micros = $2, venue_payout_source = $3, venue_payout_entered_by = $4,
                         venue_payout_entered_at = to_timestamp($5 / 1000.0)
       WHERE id = $1 AND venue_yes_payout_micros IS NULL

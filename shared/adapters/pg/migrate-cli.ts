@@ -1,3 +1,4 @@
+import { databaseConfig, loadConfig } from '#config/env';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { migrate } from './migrate.ts';
 
@@ -6,7 +7,7 @@ import { migrate } from './migrate.ts';
  * server whose data lives under `.data/pg` (started for the run and stopped after).
  */
 async function main(): Promise<void> {
-  const target = process.env.DATABASE_URL;
+  const target = loadConfig(databaseConfig).DATABASE_URL;
   if (target) {
     await migrate(target);
     return;

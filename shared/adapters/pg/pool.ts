@@ -2,7 +2,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import pg from 'pg';
 import { z } from 'zod';
 import { type DatabaseComponent, databaseRoles } from '#config/database-roles';
-import { type Config, loadConfig } from '#config/env';
+import { type DatabaseConfig, databaseConfig, loadConfig } from '#config/env';
 import { logger } from '../../observability.ts';
 import { parseSafeInteger } from './rows.ts';
 
@@ -45,7 +45,7 @@ const rdsSecretSchema = z.object({
   dbname: z.string().min(1).default('postgres'),
 });
 
-function tlsFor(host: string | undefined, sslSetting: Config['DATABASE_SSL']): pg.ClientConfig['ssl'] {
+function tlsFor(host: string | undefined, sslSetting: DatabaseConfig['DATABASE_SSL']): pg.ClientConfig['ssl'] {
   const on = sslSetting === undefined ? host !== undefined && !LOCAL_HOSTS.has(host) : sslSetting === 'true';
   // RDS certificates chain to the Amazon RDS CA: Lambda loads it with NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem.
   return on ? { rejectUnauthorized: true } : false;
@@ -71,7 +71,7 @@ export async function readDatabaseSecret(
  * `DATABASE_HOST` overrides the secret's host, so Lambdas reach the database through the RDS Proxy.
  */
 export async function connectionConfigFromSecret(
-  config: Config = loadConfig(),
+  config: DatabaseConfig,
   opts: { forceFetch?: boolean; component?: DatabaseComponent } = {},
 ): Promise<pg.ClientConfig> {
   if (!config.DATABASE_SECRET_ARN) throw new Error('DATABASE_SECRET_ARN is not set');
@@ -106,7 +106,7 @@ class SecretCredentialsPool extends pg.Pool {
 
   constructor(
     poolConfig: pg.PoolConfig,
-    private readonly config: Config,
+    private readonly config: DatabaseConfig,
     private readonly component: DatabaseComponent | undefined,
   ) {
     super(poolConfig);
@@ -153,8 +153,8 @@ class SecretCredentialsPool extends pg.Pool {
   }
 }
 
-export function createPool(opts: PoolOptions = {}): pg.Pool {
-  const config = loadConfig();
+/** `config` defaults to the environment's database settings (tests and tools build pools from a URL alone). */
+export function createPool(opts: PoolOptions = {}, config: DatabaseConfig = loadConfig(databaseConfig)): pg.Pool {
   const connectionString = opts.connectionString ?? config.DATABASE_URL;
   const base: pg.PoolConfig = {
     max: opts.max ?? config.DB_POOL_MAX,
@@ -187,26 +187,4 @@ export function createPool(opts: PoolOptions = {}): pg.Pool {
     });
   });
   return pool;
-}
-
-const shared = new Map<DatabaseComponent, pg.Pool>();
-
-/**
- * The component's process-wide pool, built on first use from the environment and reused across Lambda invocations.
- * One per component: local mode runs several components in one process, each as its own role.
- */
-export function getPool(component: DatabaseComponent): pg.Pool {
-  let pool = shared.get(component);
-  if (!pool) {
-    pool = createPool({ component });
-    shared.set(component, pool);
-  }
-  return pool;
-}
-
-/** Ends every pool `getPool` built (end of a local run, a test file), so the next use builds afresh. */
-export async function endPools(): Promise<void> {
-  const pools = [...shared.values()];
-  shared.clear();
-  await Promise.all(pools.map((pool) => pool.end()));
 }

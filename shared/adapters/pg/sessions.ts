@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { type SessionStatus, sessionStatus } from '#domain/status/sessions';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -33,7 +34,8 @@ export async function insertSession(
   db: Db,
   input: { id: string; userId: string; sportsbook: string; consentId: string; expiresAt: Date } & SealedSessionData,
 ): Promise<SessionRow> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `INSERT INTO sportsbook_sessions (id, user_id, sportsbook, consent_id, ciphertext, nonce, auth_tag, key_id, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
     [
@@ -61,7 +63,8 @@ export async function listSessions(
     after?: { k: string; id: string };
   },
 ): Promise<SessionRow[]> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `SELECT * FROM (SELECT ${COLUMNS} FROM sportsbook_sessions WHERE user_id = $1) s
      WHERE ($2::text IS NULL OR sportsbook = $2)
        AND ($3::text IS NULL OR status = $3)
@@ -81,7 +84,7 @@ export async function listSessions(
 }
 
 async function findOwned<T extends pg.QueryResultRow>(db: Db, columns: string, userId: string, id: string) {
-  const { rows } = await db.query<T>(`SELECT ${columns} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`, [
+  const { rows } = await runQuery<T>(db, `SELECT ${columns} FROM sportsbook_sessions WHERE id = $1 AND user_id = $2`, [
     id,
     userId,
   ]);
@@ -98,7 +101,8 @@ export async function updateSession(
   id: string,
   change: { sealed?: SealedSessionData; expiresAt?: Date },
 ): Promise<SessionRow | undefined> {
-  const { rows } = await db.query<SessionRow>(
+  const { rows } = await runQuery<SessionRow>(
+    db,
     `UPDATE sportsbook_sessions SET
        ciphertext = COALESCE($3, ciphertext),
        nonce = COALESCE($4, nonce),
@@ -121,13 +125,17 @@ export async function updateSession(
 }
 
 export async function deleteSession(db: Db, userId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM sportsbook_sessions WHERE id = $1 AND user_id = $2', [id, userId]);
+  const { rowCount } = await runQuery(db, 'DELETE FROM sportsbook_sessions WHERE id = $1 AND user_id = $2', [
+    id,
+    userId,
+  ]);
   return rowCount === 1;
 }
 
 /** Revokes every active session that relied on a consent; returns their ids. */
 export async function revokeSessionsForConsent(db: Db, userId: string, consentId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await runQuery<{ id: string }>(
+    db,
     `UPDATE sportsbook_sessions SET status = 'revoked', revoked_at = now()
      WHERE consent_id = $1 AND user_id = $2 AND status = ANY($3::text[]) RETURNING id`,
     [consentId, userId, sessionStatus.sourcesOf('revoked')],
@@ -154,7 +162,8 @@ export async function listSessionsSealedOtherThan(
   keyId: string,
   page: { afterId?: string; limit: number },
 ): Promise<SealedSessionRow[]> {
-  const { rows } = await db.query<SealedSessionRow>(
+  const { rows } = await runQuery<SealedSessionRow>(
+    db,
     `SELECT ${SEALED} FROM sportsbook_sessions
       WHERE key_id <> $1 AND ($2::uuid IS NULL OR id > $2)
       ORDER BY id LIMIT $3`,
@@ -171,7 +180,8 @@ export async function resealSession(
   db: Db,
   input: { id: string; from: SealedSessionData; to: SealedSessionData },
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  const { rowCount } = await runQuery(
+    db,
     `UPDATE sportsbook_sessions SET ciphertext = $4, nonce = $5, auth_tag = $6, key_id = $7
       WHERE id = $1 AND key_id = $2 AND ciphertext = $3`,
     [
@@ -189,7 +199,8 @@ export async function resealSession(
 
 /** How many sessions each key sealed: a key may leave the keyring once its count is zero. */
 export async function countSessionsByKey(db: Db): Promise<Record<string, number>> {
-  const { rows } = await db.query<{ key_id: string; n: string }>(
+  const { rows } = await runQuery<{ key_id: string; n: string }>(
+    db,
     'SELECT key_id, count(*) AS n FROM sportsbook_sessions GROUP BY key_id ORDER BY key_id',
   );
   return Object.fromEntries(rows.map((row) => [row.key_id, Number(row.n)]));

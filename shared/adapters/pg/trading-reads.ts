@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 /**
  * Read-only queries behind the trading routes. Each is one static statement: optional filters are `$n IS NULL OR`
@@ -29,7 +30,8 @@ export async function listSignals(
   db: Db,
   q: { decision?: string; mode?: string; since?: string; limit: number; after?: After },
 ): Promise<SignalRow[]> {
-  const { rows } = await db.query<SignalRow>(
+  const { rows } = await runQuery<SignalRow>(
+    db,
     `SELECT id, candidate_id, decision, reason, mode, edge_bps, win_probability, size_hundredths, stake_micros,
             decided_at, decided_at::text AS cursor_key
      FROM trading_signals
@@ -61,7 +63,8 @@ export async function listTrades(
   db: Db,
   q: { marketId?: string; signalId?: string; since?: string; limit: number; after?: After },
 ): Promise<TradeRow[]> {
-  const { rows } = await db.query<TradeRow>(
+  const { rows } = await runQuery<TradeRow>(
+    db,
     `SELECT id, signal_id, order_id, market_id, side, action, quantity_hundredths, price_micros, cost_micros,
             fee_micros, executed_at, executed_at::text AS cursor_key
      FROM paper_trades
@@ -93,7 +96,8 @@ export async function listPositions(
   db: Db,
   q: { status?: string; mode?: string; marketId?: string; limit: number; after?: After },
 ): Promise<PositionRow[]> {
-  const { rows } = await db.query<PositionRow>(
+  const { rows } = await runQuery<PositionRow>(
+    db,
     `SELECT id, market_id, side, mode, quantity_hundredths, cost_micros, fees_micros, status, realized_pnl_micros,
             opened_at, settled_at, opened_at::text AS cursor_key
      FROM positions
@@ -119,7 +123,8 @@ export async function listBankrolls(
   db: Db,
   q: { mode?: string; limit: number; after?: After },
 ): Promise<BankrollRow[]> {
-  const { rows } = await db.query<BankrollRow>(
+  const { rows } = await runQuery<BankrollRow>(
+    db,
     `SELECT account, mode, balance_micros, version, updated_at FROM bankroll
      WHERE ($1::text IS NULL OR mode = $1)
        AND ($2::text IS NULL OR (account, mode) > ($2::text, $3::text))
@@ -149,7 +154,8 @@ export async function listGames(
   db: Db,
   q: { sport?: string; status?: string; from?: string; to?: string; limit: number; after?: After },
 ): Promise<GameRow[]> {
-  const { rows } = await db.query<GameRow>(
+  const { rows } = await runQuery<GameRow>(
+    db,
     `SELECT g.id, g.sport, g.starts_at, g.status, g.espn_event_id, g.winner_team_id,
             h.id AS home_team_id, h.abbreviation AS home_abbreviation, h.name AS home_name,
             a.id AS away_team_id, a.abbreviation AS away_abbreviation, a.name AS away_name,
@@ -185,7 +191,8 @@ export async function listMarkets(
   db: Db,
   q: { venue?: string; gameId?: string; status?: string; limit: number; after?: After },
 ): Promise<MarketRow[]> {
-  const { rows } = await db.query<MarketRow>(
+  const { rows } = await runQuery<MarketRow>(
+    db,
     `SELECT id, venue, venue_market_id, game_id, outcome_team_id, title, yes_meaning, resolution_key, status,
             settled_outcome, tick_size_micros, closes_at, created_at, created_at::text AS cursor_key
      FROM markets

@@ -1,8 +1,17 @@
 import type pg from 'pg';
+import { translatePgError } from './errors.ts';
 
-/** Runs `work` in one transaction: a write and its audit row commit together or not at all. */
+/**
+ * Runs `work` in one transaction: a write and its audit row commit together or not at all. A failure to connect,
+ * begin or commit comes out as the application error it means (`translatePgError`), like the queries' own.
+ */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw translatePgError(error);
+  }
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -10,7 +19,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    throw translatePgError(error);
   } finally {
     client.release();
   }

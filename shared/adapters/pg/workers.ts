@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -28,7 +29,8 @@ export async function registerWorker(
   db: Db,
   input: { name: string; capabilities: string[]; heartbeatTimeoutMs: number },
 ): Promise<WorkerRow> {
-  const { rows } = await db.query<WorkerRow>(
+  const { rows } = await runQuery<WorkerRow>(
+    db,
     `INSERT INTO workers (name, capabilities, heartbeat_timeout_ms, registered_by, status, last_heartbeat_at)
      VALUES ($1, $2, $3, $1, 'idle', now())
      ON CONFLICT (name) DO UPDATE SET capabilities = EXCLUDED.capabilities,
@@ -47,7 +49,8 @@ export async function lockOwnWorker(
   db: Db,
   input: { id: string; registeredBy: string },
 ): Promise<{ status: WorkerRow['status']; current_job_id: string | null } | undefined> {
-  const { rows } = await db.query<{ status: WorkerRow['status']; current_job_id: string | null }>(
+  const { rows } = await runQuery<{ status: WorkerRow['status']; current_job_id: string | null }>(
+    db,
     'SELECT status, current_job_id FROM workers WHERE id = $1 AND registered_by = $2 FOR UPDATE',
     [input.id, input.registeredBy],
   );
@@ -56,7 +59,8 @@ export async function lockOwnWorker(
 
 /** Whether the worker holds the job (running, assigned to it); the job row stays as it is until the commit. */
 export async function holdsJob(db: Db, input: { workerId: string; jobId: string }): Promise<boolean> {
-  const { rows } = await db.query(
+  const { rows } = await runQuery(
+    db,
     `SELECT 1 FROM jobs WHERE id = $1 AND worker_id = $2 AND status = 'running' FOR SHARE`,
     [input.jobId, input.workerId],
   );
@@ -67,7 +71,8 @@ export async function recordHeartbeat(
   db: Db,
   input: { id: string; status: 'idle' | 'busy'; currentJobId: string | null },
 ): Promise<WorkerRow> {
-  const { rows } = await db.query<WorkerRow>(
+  const { rows } = await runQuery<WorkerRow>(
+    db,
     `UPDATE workers SET status = $2, current_job_id = $3, last_heartbeat_at = now()
      WHERE id = $1
      RETURNING ${COLUMNS}`,
@@ -79,7 +84,7 @@ export async function recordHeartbeat(
 }
 
 export async function findWorker(db: Db, id: string): Promise<WorkerRow | undefined> {
-  const { rows } = await db.query<WorkerRow>(`SELECT ${COLUMNS} FROM workers WHERE id = $1`, [id]);
+  const { rows } = await runQuery<WorkerRow>(db, `SELECT ${COLUMNS} FROM workers WHERE id = $1`, [id]);
   return rows[0];
 }
 
@@ -87,7 +92,8 @@ export async function listWorkers(
   db: Db,
   query: { status?: WorkerRow['status']; limit: number; after?: { k: string; id: string } },
 ): Promise<WorkerRow[]> {
-  const { rows } = await db.query<WorkerRow>(
+  const { rows } = await runQuery<WorkerRow>(
+    db,
     `SELECT * FROM (SELECT ${COLUMNS} FROM workers) w
      WHERE ($1::text IS NULL OR status = $1)
        AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
-import type { Config } from '#config/env';
+import type { ApiConfig } from '#config/env';
 import { priceCacheFromConfig } from '../../adapters/price-cache/from-config.ts';
 import type { SecretsProvider } from '../../adapters/secrets/provider.ts';
 import type { PriceCache } from '../../ports/price-cache.ts';
@@ -20,14 +20,14 @@ export interface ApiDeps {
   now(): Date;
 }
 
-/** The deps as the environment configures them: one place for the Lambda and the local server alike. */
-export function apiDepsFromConfig(config: Config, pool: pg.Pool, secrets: SecretsProvider): ApiDeps {
+/** The deps as the API's config sets them: one place for the Lambda and the local server alike. */
+export function apiDepsFromConfig(config: ApiConfig, pool: pg.Pool, secrets: SecretsProvider): ApiDeps {
   return {
     pool,
     secrets,
-    sqs: makeSqsClient(),
+    sqs: makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION),
     browserJobsQueueUrl: config.BROWSER_JOBS_QUEUE_URL,
-    dynamo: makeDynamoClient(),
+    dynamo: makeDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION),
     idempotencyTable: config.IDEMPOTENCY_TABLE,
     priceCache: priceCacheFromConfig(config),
     now: () => new Date(),

@@ -1,7 +1,7 @@
-import type { Config } from '#config/env';
+import type { EvaluatorConfig } from '#config/env';
 import type { RiskLimits } from '#domain/signals/index';
 
-export function riskLimitsFrom(config: Config): RiskLimits {
+export function riskLimitsFrom(config: EvaluatorConfig): RiskLimits {
   return {
     staleAfterMs: config.PRICE_STALE_AFTER_MS,
     maxClockSkewMs: config.PRICE_MAX_CLOCK_SKEW_MS,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createPool } from '#adapters/pg/pool';
-import { loadConfig } from '#config/env';
+import { apiConfig, loadConfig } from '#config/env';
 import { secretsProviderFromConfig } from '../../adapters/secrets/from-config.ts';
 import { retireLocalSessionKeys, rotateLocalSessionKey } from '../../adapters/secrets/local-file.ts';
 import { sessionKeyId } from '../../adapters/secrets/session-keys.ts';
@@ -23,7 +23,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
   process.stderr.write('--batch-size must be an integer from 1 to 10000\n');
   process.exit(2);
 }
-const config = loadConfig();
+const config = loadConfig(apiConfig);
 const local = !config.SESSION_KEY_SECRET_ARN;
 if (!local && (values['rotate-local-key'] || values['retire-unused-local-keys'])) {
   process.stderr.write('the local key flags need the local secrets file; SESSION_KEY_SECRET_ARN is set\n');
@@ -31,7 +31,7 @@ if (!local && (values['rotate-local-key'] || values['retire-unused-local-keys'])
 }
 
 if (values['rotate-local-key']) await rotateLocalSessionKey(config.LOCAL_SECRETS_FILE);
-const pool = createPool();
+const pool = createPool({}, config);
 try {
   const result = await rekeySessions(
     { pool, secrets: secretsProviderFromConfig(config) },

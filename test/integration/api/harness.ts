@@ -90,7 +90,7 @@ export async function startApiStack(): Promise<ApiStack> {
     pg,
     { createApiHandler },
     { apiDepsFromConfig },
-    { loadConfig },
+    { apiConfig, loadConfig },
     { localLambdaContext },
   ] = await Promise.all([
     import('../../../local/api/server.ts'),
@@ -120,7 +120,7 @@ export async function startApiStack(): Promise<ApiStack> {
   };
   const server = await startApiServer({ pool: db.rolePool('api'), jwtKeyFile, deps });
   const handler = createApiHandler(
-    { ...apiDepsFromConfig(loadConfig(), db.rolePool('api'), secretsProvider), ...deps },
+    { ...apiDepsFromConfig(loadConfig(apiConfig), db.rolePool('api'), secretsProvider), ...deps },
     { timeoutEarlyInMillis: 0 },
   );
 

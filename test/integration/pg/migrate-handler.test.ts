@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/migrate/handler.ts';
-import { MIGRATIONS_RESOURCE_ID } from '../../../functions/migrate/resource.ts';
+import { loadConfig, migrateConfig } from '#config/env';
+import { createMigrateHandler, MIGRATIONS_RESOURCE_ID } from '../../../functions/migrate/resource.ts';
 import { createEmptyTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import {
   type FakeSecretsManager,
@@ -43,6 +43,8 @@ function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCusto
   }
   return { ...base, RequestType: 'Delete', PhysicalResourceId: MIGRATIONS_RESOURCE_ID };
 }
+
+const handler = createMigrateHandler(() => loadConfig(migrateConfig));
 
 describe('migrations custom resource handler', () => {
   let db: TestDatabase;

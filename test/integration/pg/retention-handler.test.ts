@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertMarketPrices } from '#adapters/pg/market-prices';
-import { endPools } from '#adapters/pg/pool';
+import { createRetentionHandler } from '../../../functions/retention/retention-job.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { insertMarketFixture } from '../../support/pg-fixtures.ts';
 import { withEnv } from '../../support/pg-secrets.ts';
@@ -21,14 +21,9 @@ describe('retention handler', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ max: 2 });
-    // The handler builds its pool at module scope (once per Lambda container), so import it with its environment.
-    handler = await withEnv({ DATABASE_URL: db.url, RETENTION_DAYS: '3', POWERTOOLS_DEV: 'true' }, async () => {
-      const module = await import('../../../functions/retention/handler.ts');
-      return module.handler;
-    });
+    handler = createRetentionHandler({ pool: db.rolePool('retention'), config: { RETENTION_DAYS: 3 } });
   });
   afterAll(async () => {
-    await endPools(); // the handler's module-scope pool
     await db?.drop();
   });
 

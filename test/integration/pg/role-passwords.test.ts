@@ -9,7 +9,8 @@ import { startEmbeddedPostgres } from '#adapters/pg/embedded';
 import { migrate } from '#adapters/pg/migrate';
 import { createPool } from '#adapters/pg/pool';
 import { type DatabaseComponent, databaseComponents, databaseRoles } from '#config/database-roles';
-import { handler } from '../../../functions/migrate/handler.ts';
+import { loadConfig, migrateConfig } from '#config/env';
+import { createMigrateHandler } from '../../../functions/migrate/resource.ts';
 import { localLambdaContext } from '../../../local/lambda-context.ts';
 import {
   type FakeSecretsManager,
@@ -71,7 +72,7 @@ describe('migrate function: one login per component role', () => {
         DATABASE_ROLE_SECRET_ARNS: JSON.stringify(roleSecrets),
         POWERTOOLS_DEV: 'true',
       },
-      () => handler(create, localLambdaContext('migrate')),
+      () => createMigrateHandler(() => loadConfig(migrateConfig))(create, localLambdaContext('migrate')),
     );
 
   beforeAll(async () => {

@@ -19,6 +19,8 @@ import { defaultLimits } from '../../support/risk.ts';
 export interface Emulators {
   sqs: SQSClient;
   dynamo: DynamoDBClient;
+  sqsEndpoint: string;
+  dynamoEndpoint: string;
   queues: Record<QueueKey, LocalQueue>;
   idempotencyTable: string;
   stop(): Promise<void>;
@@ -28,8 +30,6 @@ export interface Emulators {
 export async function startEmulators(): Promise<Emulators> {
   const sqsEmulator = await startSqsEmulator();
   const dynamoEmulator = await startDynamoEmulator();
-  // The idempotency layer builds its client from the environment, as the Lambda does.
-  process.env.DYNAMODB_ENDPOINT = dynamoEmulator.endpoint;
   const sqs = makeSqsClient(sqsEmulator.endpoint);
   const dynamo = makeDynamoClient(dynamoEmulator.endpoint);
   const idempotencyTable = 'sharpline-test-idempotency';
@@ -37,6 +37,8 @@ export async function startEmulators(): Promise<Emulators> {
   return {
     sqs,
     dynamo,
+    sqsEndpoint: sqsEmulator.endpoint,
+    dynamoEndpoint: dynamoEmulator.endpoint,
     queues: await createQueues(sqs, 'test'),
     idempotencyTable,
     async stop() {
@@ -68,7 +70,7 @@ export function buildEvaluator(opts: EvaluatorOptions) {
       kalshi: opts.emulators.queues.executionKalshi.url,
       polymarket: opts.emulators.queues.executionPolymarket.url,
     }),
-    persistenceStore: makeIdempotencyStore(opts.emulators.idempotencyTable),
+    persistenceStore: makeIdempotencyStore(opts.emulators.idempotencyTable, opts.emulators.dynamo),
   });
 }
 
