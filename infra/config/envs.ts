@@ -112,7 +112,9 @@ const prod: EnvConfig = {
   },
   cache: { nodeType: 'cache.m7g.large', nodes: 2, multiAz: true },
   lambda: { memoryMb: 1024, timeoutSeconds: 30, logLevel: 'INFO' },
-  evaluator: { batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 20 },
+  // Decisions are serialized on the risk lock: the README's sweep shows no loss up to 16 evaluators and no gain past 4,
+  // so more would only hold connections and queue.
+  evaluator: { batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 16 },
   schedules: { settlementEveryMinutes: 1, retentionHourUtc: 4 },
   retentionDays: 90,
   tradingMode: 'paper',

@@ -93,8 +93,11 @@ function arrayLiteral(values: readonly string[], type: 'uuid' | 'text'): string 
  */
 function lockAndLoadSql(mode: TradingMode, candidates: readonly SignalCandidate[], window: LoadWindow): string {
   const legs = candidates.flatMap(legsOf).map((l) => ({ venue: l.venue, venue_market_id: l.venueMarketId }));
+  // The candidates are recorded first, before the lock: their payloads are the batch's bulk, and another batch may
+  // hold the lock meanwhile. Only pre-lock statements write them, so none waits on them while holding the lock.
   return `BEGIN;
 SELECT set_config('lock_timeout', '10s', true), set_config('idle_in_transaction_session_timeout', '10s', true);
+SELECT pipeline_record_candidates(${literal(JSON.stringify(candidates))}::jsonb, ${literal(window.receivedAtMs)});
 SELECT pipeline_lock_and_load(${[
     `${literal(JSON.stringify(legs))}::jsonb`,
     literal(mode),
@@ -249,7 +252,6 @@ function signalRow(d: NewDecision) {
   const accepted = d.decision.status === 'accepted' ? d.decision : undefined;
   return {
     candidate_id: d.candidate.id,
-    payload: d.candidate,
     signal_id: d.signalId,
     decision: d.decision.status,
     reason: d.decision.status === 'rejected' ? d.decision.reason : 'accepted',

@@ -38,7 +38,11 @@ export async function evaluateCandidates(
   const outcomes = new Map<string, CandidateOutcome>();
   const { snapshot, decisions } = await deps.store.decideBatch(
     candidates,
-    { cooldownSinceMs: windowFromMs - deps.limits.cooldownMs, dayStartMs: windowFromMs - (windowFromMs % DAY_MS) },
+    {
+      receivedAtMs: windowFromMs,
+      cooldownSinceMs: windowFromMs - deps.limits.cooldownMs,
+      dayStartMs: windowFromMs - (windowFromMs % DAY_MS),
+    },
     (snapshot) => {
       const nowMs = deps.now();
       let state = snapshot.state;

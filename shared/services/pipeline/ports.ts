@@ -44,6 +44,8 @@ export interface BatchSnapshot {
 }
 
 export interface LoadWindow {
+  /** When the evaluator took the batch: the candidates' received time. */
+  receivedAtMs: number;
   /** Accepted signals decided at or after this count toward the cooldown. */
   cooldownSinceMs: number;
   /** Start of the current UTC day, for the daily loss. */

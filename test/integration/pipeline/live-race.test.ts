@@ -77,7 +77,7 @@ describe('live mode, two evaluators deciding at the same moment', () => {
     const candidate = modelEdgeCandidate({ nowMs: Date.now(), bookVersion: 3 });
     const { snapshot } = await createPgSignalStore(db.pool, 'live').decideBatch(
       [candidate],
-      { cooldownSinceMs: 0, dayStartMs: 0 },
+      { receivedAtMs: Date.now(), cooldownSinceMs: 0, dayStartMs: 0 },
       () => ({ decisions: [], decidedAtMs: Date.now() }),
     );
     const { count, price } = rows[0]!;

@@ -90,7 +90,7 @@ async function position(id: string): Promise<PositionRow> {
 async function evaluatorExposure(): Promise<number> {
   const { snapshot } = await createPgSignalStore(db.pool, 'paper').decideBatch(
     [],
-    { cooldownSinceMs: 0, dayStartMs: 0 },
+    { receivedAtMs: Date.now(), cooldownSinceMs: 0, dayStartMs: 0 },
     () => ({ decisions: [], decidedAtMs: Date.now() }),
   );
   return snapshot.state.totalExposureMicros;

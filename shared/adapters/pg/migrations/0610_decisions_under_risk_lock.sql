@@ -83,7 +83,16 @@ BEGIN
 END;
 $$;
 
--- As migration 0202, plus: nothing is accepted while the kill switch is engaged (the caller read it under the same
+-- Records a batch's candidates before the risk lock is taken, so the lock is never held for their payloads. A
+-- candidate seen before keeps its first record (a redelivery, or another evaluator with the same candidate).
+CREATE FUNCTION pipeline_record_candidates(p_candidates jsonb, p_received_at_ms bigint) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO signal_candidates (id, payload, received_at)
+  SELECT c ->> 'id', c, to_timestamp(p_received_at_ms / 1000.0) FROM jsonb_array_elements(p_candidates) AS c
+  ON CONFLICT (id) DO NOTHING;
+$$;
+
+-- As migration 0202, but the candidates are recorded before (pipeline_record_candidates), plus: nothing is accepted while the kill switch is engaged (the caller read it under the same
 -- lock that the engage takes, so this only catches a caller that skipped the lock), and each paper trade and fill
 -- records its exact cost.
 CREATE OR REPLACE FUNCTION pipeline_write_decisions(
@@ -114,17 +123,13 @@ BEGIN
 
   WITH d AS (
     SELECT * FROM jsonb_to_recordset(p_signals) AS d(
-      candidate_id text, payload jsonb, signal_id uuid, decision text, reason text, edge_bps integer,
+      candidate_id text, signal_id uuid, decision text, reason text, edge_bps integer,
       win_probability double precision, size_hundredths bigint, stake_micros bigint, details jsonb)
   ), o AS (
     SELECT * FROM jsonb_to_recordset(p_orders) AS o(
       order_id uuid, signal_id uuid, client_order_id text, venue text, market_id uuid, side text,
       count_hundredths bigint, limit_price_micros bigint, average_price_micros bigint, cost_micros bigint,
       fee_micros bigint)
-  ), cand AS (
-    INSERT INTO signal_candidates (id, payload, received_at)
-    SELECT candidate_id, payload, to_timestamp(p_decided_at_ms / 1000.0) FROM d
-    ON CONFLICT (id) DO NOTHING
   ), sig AS (
     INSERT INTO trading_signals (id, candidate_id, decision, reason, mode, edge_bps, win_probability, size_hundredths,
                                  stake_micros, details, decided_at)
@@ -176,6 +181,7 @@ END;
 $$;
 
 -- Down Migration
+DROP FUNCTION pipeline_record_candidates(jsonb, bigint);
 DROP FUNCTION pipeline_lock_and_load(jsonb, text, uuid[], bigint, bigint, text[]);
 ALTER TABLE fills DROP COLUMN cost_micros;
 ALTER TABLE paper_trades DROP COLUMN cost_micros;
