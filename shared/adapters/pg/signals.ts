@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
@@ -79,7 +79,9 @@ function literal(value: string | number | null): string {
     if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe integer: ${value}`);
     return String(value);
   }
-  return pg.escapeLiteral(value);
+  // With standard_conforming_strings on (Postgres' default, checked on every batch), a quote is the only character to
+  // escape; pg.escapeLiteral walks the string a character at a time, slow on a batch's kilobytes of JSON.
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 function arrayLiteral(values: readonly string[], type: 'uuid' | 'text'): string {
@@ -96,7 +98,8 @@ function lockAndLoadSql(mode: TradingMode, candidates: readonly SignalCandidate[
   // The candidates are recorded first, before the lock: their payloads are the batch's bulk, and another batch may
   // hold the lock meanwhile. Only pre-lock statements write them, so none waits on them while holding the lock.
   return `BEGIN;
-SELECT set_config('lock_timeout', '10s', true), set_config('idle_in_transaction_session_timeout', '10s', true);
+SELECT set_config('lock_timeout', '10s', true), set_config('idle_in_transaction_session_timeout', '10s', true),
+       current_setting('standard_conforming_strings') AS conforming;
 SELECT pipeline_record_candidates(${literal(JSON.stringify(candidates))}::jsonb, ${literal(window.receivedAtMs)});
 SELECT pipeline_lock_and_load(${[
     `${literal(JSON.stringify(legs))}::jsonb`,
@@ -151,6 +154,8 @@ async function lockAndLoad(
   window: LoadWindow,
 ): Promise<{ snapshot: BatchSnapshot; bankrollVersion: number }> {
   const results = (await client.query(lockAndLoadSql(mode, candidates, window))) as unknown as pg.QueryResult[];
+  // The literals above are only quoted right where backslashes are plain characters: refuse to go on otherwise.
+  if (results[1]?.rows[0]?.conforming !== 'on') throw new Error('standard_conforming_strings must be on');
   const row = snapshotRow.parse(results.at(-1)!.rows[0].snapshot);
   const markets = new Map<string, KnownMarket>(
     row.markets.map((m) => [

@@ -23,9 +23,9 @@ CREATE FUNCTION pipeline_lock_and_load(
   p_cooldown_since_ms bigint,
   p_day_start_ms bigint,
   p_candidate_ids text[]
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
-  v_snapshot jsonb;
+  v_snapshot json;
 BEGIN
   PERFORM 1 FROM bankroll WHERE account = 'default' AND mode = p_mode FOR UPDATE;
 
@@ -45,15 +45,15 @@ BEGIN
            o.count_hundredths - o.filled_hundredths
       FROM orders o WHERE o.mode = 'live' AND p_mode = 'live' AND o.status IN ('pending', 'sent', 'partially_filled')
   )
-  SELECT jsonb_build_object(
+  SELECT json_build_object(
     'kill', (SELECT engaged FROM kill_switch),
-    'bankroll', (SELECT jsonb_build_object('balance', balance_micros, 'version', version)
+    'bankroll', (SELECT json_build_object('balance', balance_micros, 'version', version)
                    FROM bankroll WHERE account = 'default' AND mode = p_mode),
-    'markets', (SELECT coalesce(jsonb_agg(mk), '[]') FROM mk),
-    'market_exposure', (SELECT coalesce(jsonb_agg(x), '[]') FROM (
+    'markets', (SELECT coalesce(json_agg(mk), '[]') FROM mk),
+    'market_exposure', (SELECT coalesce(json_agg(x), '[]') FROM (
        SELECT mk.venue, mk.venue_market_id, sum(oc.micros)::bigint AS micros, sum(oc.hundredths)::bigint AS hundredths
          FROM open_cost oc JOIN mk ON mk.id = oc.market_id GROUP BY mk.venue, mk.venue_market_id) x),
-    'game_exposure', (SELECT coalesce(jsonb_agg(x), '[]') FROM (
+    'game_exposure', (SELECT coalesce(json_agg(x), '[]') FROM (
        SELECT m.game_id, sum(oc.micros)::bigint AS micros
          FROM open_cost oc JOIN markets m ON m.id = oc.market_id
         WHERE m.game_id = ANY(p_game_ids) GROUP BY m.game_id) x),
@@ -61,7 +61,7 @@ BEGIN
     'realized_today', (SELECT coalesce(sum(realized_pnl_micros), 0)::bigint FROM positions
                         WHERE mode = p_mode AND status = 'settled'
                           AND settled_at >= to_timestamp(p_day_start_ms / 1000.0)),
-    'last_accepted', (SELECT coalesce(jsonb_agg(x), '[]') FROM (
+    'last_accepted', (SELECT coalesce(json_agg(x), '[]') FROM (
        -- Only accepted signals have orders, created when the signal was decided: the latest one per market side.
        SELECT mk.venue, mk.venue_market_id, s.side, (extract(epoch FROM latest.created_at) * 1000)::bigint AS at_ms
          FROM mk CROSS JOIN (VALUES ('yes'), ('no')) AS s(side)
@@ -70,9 +70,9 @@ BEGIN
             WHERE o.market_id = mk.id AND o.side = s.side AND o.mode = p_mode AND o.signal_id IS NOT NULL
               AND o.created_at >= to_timestamp(p_cooldown_since_ms / 1000.0)
             ORDER BY o.created_at DESC LIMIT 1) latest ON true) x),
-    'existing', (SELECT coalesce(jsonb_agg(x), '[]') FROM (
+    'existing', (SELECT coalesce(json_agg(x), '[]') FROM (
        SELECT ts.candidate_id, ts.id AS signal_id, ts.decision, ts.reason,
-              coalesce((SELECT jsonb_agg(jsonb_build_object(
+              coalesce((SELECT json_agg(json_build_object(
                           'id', o.id, 'client_order_id', o.client_order_id, 'venue', o.venue,
                           'venue_market_id', m.venue_market_id, 'side', o.side, 'count_hundredths', o.count_hundredths,
                           'limit_price_micros', o.limit_price_micros, 'status', o.status) ORDER BY o.created_at, o.id)
