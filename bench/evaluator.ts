@@ -5,14 +5,14 @@ import pg from 'pg';
 import { makeDynamoClient } from '#adapters/aws/clients';
 import { makeIdempotencyStore } from '#adapters/aws/idempotency';
 import { startEmbeddedPostgres } from '#adapters/pg/embedded';
+import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { migrate } from '#adapters/pg/migrate';
 import { createPool } from '#adapters/pg/pool';
-import { createPgSignalStore } from '#adapters/pg/signals';
 import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-candidate';
 import { createEvaluatorHandler } from '../functions/signal-evaluator/evaluator.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../local/emulators/dynamodb.ts';
 import { localLambdaContext } from '../local/lambda-context.ts';
-import { type EvaluatorDeps, evaluateCandidates } from '../shared/services/pipeline/evaluate-batch.ts';
+import { type EvaluatorDeps, evaluateCandidates } from '../shared/evaluator/evaluate-batch.ts';
 import { kalshiLeg, modelEdgeCandidate } from '../test/support/sample-candidates.ts';
 import { fundPaperBankroll, seedSampleGame } from '../test/support/seed.ts';
 

@@ -1,5 +1,5 @@
+import { type OutboxRelayDeps, relayJobOutbox } from '../shared/browser-jobs/outbox-relay.ts';
 import { logger } from '../shared/observability.ts';
-import { type OutboxRelayDeps, relayJobOutbox } from '../shared/services/jobs/outbox-relay.ts';
 
 /** EventBridge runs the relay Lambda every minute; locally nothing else needs the queue, so sooner is fine. */
 const DEFAULT_EVERY_MS = 5_000;

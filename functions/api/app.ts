@@ -1,8 +1,8 @@
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ApiDeps } from '../../shared/api/deps.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { withPowertools } from '../../shared/observability.ts';
-import type { ApiDeps } from '../../shared/services/api/deps.ts';
-import { ApiError } from '../../shared/services/api/errors.ts';
 import { bodyLimit, correlationId, errorResponses, requestMetrics } from './middleware.ts';
 import { assertBodyWithinLimit } from './request.ts';
 import { consentRoutes } from './routes/consents.ts';

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { ApiError } from '../../shared/services/api/errors.ts';
-import type { Principal, Role } from '../../shared/services/api/principal.ts';
-import { roleSchema } from '../../shared/services/api/principal.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import type { Principal, Role } from '../../shared/api/principal.ts';
+import { roleSchema } from '../../shared/api/principal.ts';
 
 /** The claims the HTTP API JWT authorizer (or the local server) puts on the event. */
 const claimsSchema = z.object({ sub: z.string().min(1).max(256), role: roleSchema });

@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ApiError } from '../../shared/api/errors.ts';
 import type { ErrorBody } from '../../shared/contracts/api/common.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { ConflictError, InvalidInputError, StoreUnavailableError } from '../../shared/ports/errors.ts';
-import { ApiError } from '../../shared/services/api/errors.ts';
 import { json } from './request.ts';
 
 function errorJson(statusCode: number, code: string, message: string, details: readonly unknown[] = []) {

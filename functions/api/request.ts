@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { ApiError } from '../../shared/api/errors.ts';
 import { MAX_BODY_BYTES } from '../../shared/contracts/api/common.ts';
-import { ApiError } from '../../shared/services/api/errors.ts';
 
 function safeParseBounded<S extends z.ZodType>(schema: S, value: unknown, where: string) {
   try {

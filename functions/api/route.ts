@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Actor, Role } from '../../shared/services/api/principal.ts';
+import type { Actor, Role } from '../../shared/api/principal.ts';
 import { principalOf } from './auth.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -4,8 +4,8 @@ import { oldestPendingOutboxAgeSeconds } from '#adapters/pg/job-outbox';
 import { createPool } from '#adapters/pg/pool';
 import { loadConfig, outboxRelayConfig } from '#config/env';
 import { customMetrics } from '#config/metrics';
+import { type RelayResult, relayJobOutbox } from '../../shared/browser-jobs/outbox-relay.ts';
 import { logger, metrics, withPowertools } from '../../shared/observability.ts';
-import { type RelayResult, relayJobOutbox } from '../../shared/services/jobs/outbox-relay.ts';
 
 const config = loadConfig(outboxRelayConfig);
 // The relay finishes the API's own sends: it logs in as the API's role, which alone may touch the outbox.

@@ -6,7 +6,7 @@ import type { SettlementConfig } from '#config/env';
 import { customMetrics } from '#config/metrics';
 import { drawdownBps } from '#domain';
 import { logger, metrics, withPowertools } from '../../shared/observability.ts';
-import { type SettlementResult, settleFinishedGames } from '../../shared/services/pipeline/settle.ts';
+import { type SettlementResult, settleFinishedGames } from '../../shared/settlement/settle.ts';
 
 export interface SettlementDeps {
   pool: pg.Pool;

@@ -7,20 +7,20 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
 import { idempotencyConfigFor, makeIdempotencyStore } from '#adapters/aws/idempotency';
-import { createPgSignalStore } from '#adapters/pg/signals';
+import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import type { EvaluatorConfig } from '#config/env';
 import { customMetrics } from '#config/metrics';
 import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-candidate';
-import { logger, metrics, withPowertools } from '../../shared/observability.ts';
-import { type Coalescer, createCoalescer } from '../../shared/services/pipeline/coalescer.ts';
+import { executionSender } from '../../shared/adapters/aws/execution-queues.ts';
+import { type Coalescer, createCoalescer } from '../../shared/evaluator/coalescer.ts';
 import {
   type CandidateOutcome,
   type EvaluatorDeps,
   evaluateCandidates,
-} from '../../shared/services/pipeline/evaluate-batch.ts';
-import { executionSender } from '../../shared/services/pipeline/execution-queues.ts';
-import { riskLimitsFrom } from '../../shared/services/pipeline/limits.ts';
-import type { DecisionRecord } from '../../shared/services/pipeline/ports.ts';
+} from '../../shared/evaluator/evaluate-batch.ts';
+import { riskLimitsFrom } from '../../shared/evaluator/limits.ts';
+import { logger, metrics, withPowertools } from '../../shared/observability.ts';
+import type { DecisionRecord } from '../../shared/ports/signal-store.ts';
 
 export class InvalidCandidateError extends Error {
   constructor(messageId: string, why: string) {

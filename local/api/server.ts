@@ -6,7 +6,7 @@ import { createPool } from '#adapters/pg/pool';
 import { type ApiConfig, apiConfig, loadConfig } from '#config/env';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
-import { type ApiDeps, apiDepsFromConfig } from '../../shared/services/api/deps.ts';
+import { type ApiDeps, apiDepsFromConfig } from '../../shared/api/deps.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
 import { toHttpApiEvent } from './lambda-event.ts';

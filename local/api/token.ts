@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { roleSchema } from '../../shared/services/api/principal.ts';
+import { roleSchema } from '../../shared/api/principal.ts';
 import { DEFAULT_KEY_FILE, loadLocalJwtKeys } from './jwt.ts';
 
 /** `npm run -s token -- --sub alice --role admin` prints a token the local API server accepts, and nothing else. */

@@ -40,7 +40,7 @@ export const observabilityConfig = z.object({
 
 const tradingMode = { TRADING_MODE: z.enum(['paper', 'live']).default('paper') };
 
-/** The risk rules' thresholds (shared/services/pipeline/limits.ts turns them into `RiskLimits`). */
+/** The risk rules' thresholds (shared/evaluator/limits.ts turns them into `RiskLimits`). */
 const risk = {
   PRICE_STALE_AFTER_MS: intFromEnv(30_000),
   PRICE_MAX_CLOCK_SKEW_MS: intFromEnv(2_000),

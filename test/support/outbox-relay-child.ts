@@ -1,7 +1,7 @@
 import { makeSqsClient } from '#adapters/aws/clients';
 import { createPool } from '#adapters/pg/pool';
 import { loadConfig, outboxRelayConfig } from '#config/env';
-import { relayJobOutbox } from '../../shared/services/jobs/outbox-relay.ts';
+import { relayJobOutbox } from '../../shared/browser-jobs/outbox-relay.ts';
 
 /**
  * The outbox relay as its own OS process, for the crash test: it runs the real relay and stops dead at

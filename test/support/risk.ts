@@ -1,4 +1,4 @@
-import type { RiskLimits, RiskState } from '#domain/signals/index';
+import type { RiskLimits, RiskState } from '#domain/risk/index';
 
 /** Limits the worked examples are computed against (the config's defaults today, pinned here on purpose). */
 export const defaultLimits: RiskLimits = {

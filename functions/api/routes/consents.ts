@@ -1,8 +1,8 @@
+import { grantConsent, listUserConsents, withdrawConsent } from '../../../shared/api/consents.ts';
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { atLeast } from '../../../shared/api/principal.ts';
 import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
 import { createConsentBodySchema, listConsentsQuerySchema } from '../../../shared/contracts/api/consents.ts';
-import { grantConsent, listUserConsents, withdrawConsent } from '../../../shared/services/api/consents.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { atLeast } from '../../../shared/services/api/principal.ts';
 import { json, jsonBody, pathParams, queryParams } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

@@ -1,11 +1,11 @@
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { checkHealth } from '../../../shared/services/api/health.ts';
 import {
   cacheProbe,
   databaseProbe,
   idempotencyTableProbe,
   queueProbe,
-} from '../../../shared/services/api/health-probes.ts';
+} from '../../../shared/adapters/health-probes.ts';
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { checkHealth } from '../../../shared/api/health.ts';
 import { json } from '../request.ts';
 import { publicRoute, type RouteEntry } from '../route.ts';
 

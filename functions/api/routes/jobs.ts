@@ -1,8 +1,8 @@
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { cancelJob, getUserJob, listUserJobs, submitJob } from '../../../shared/api/jobs.ts';
+import { atLeast } from '../../../shared/api/principal.ts';
 import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
 import { createJobBodySchema, idempotencyKeySchema, listJobsQuerySchema } from '../../../shared/contracts/api/jobs.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { cancelJob, getUserJob, listUserJobs, submitJob } from '../../../shared/services/api/jobs.ts';
-import { atLeast } from '../../../shared/services/api/principal.ts';
 import { header, json, jsonBody, pathParams, queryParams, validate } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

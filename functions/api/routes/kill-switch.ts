@@ -1,7 +1,7 @@
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { getKillSwitch, setKillSwitch } from '../../../shared/api/kill-switch.ts';
+import { atLeast } from '../../../shared/api/principal.ts';
 import { putKillSwitchBodySchema } from '../../../shared/contracts/api/kill-switch.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { getKillSwitch, setKillSwitch } from '../../../shared/services/api/kill-switch.ts';
-import { atLeast } from '../../../shared/services/api/principal.ts';
 import { json, jsonBody } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

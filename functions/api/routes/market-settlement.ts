@@ -1,8 +1,8 @@
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { putMarketSettlement } from '../../../shared/api/market-settlement.ts';
+import { atLeast } from '../../../shared/api/principal.ts';
 import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
 import { putMarketSettlementBodySchema } from '../../../shared/contracts/api/market-settlement.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { putMarketSettlement } from '../../../shared/services/api/market-settlement.ts';
-import { atLeast } from '../../../shared/services/api/principal.ts';
 import { json, jsonBody, pathParams } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

@@ -1,18 +1,18 @@
-import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
-import {
-  createSessionBodySchema,
-  listSessionsQuerySchema,
-  updateSessionBodySchema,
-} from '../../../shared/contracts/api/sessions.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { atLeast } from '../../../shared/services/api/principal.ts';
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { atLeast } from '../../../shared/api/principal.ts';
 import {
   changeSession,
   getUserSession,
   listUserSessions,
   removeSession,
   storeSession,
-} from '../../../shared/services/api/sessions.ts';
+} from '../../../shared/api/sessions.ts';
+import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
+import {
+  createSessionBodySchema,
+  listSessionsQuerySchema,
+  updateSessionBodySchema,
+} from '../../../shared/contracts/api/sessions.ts';
 import { json, jsonBody, noContent, pathParams, queryParams } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

@@ -1,7 +1,7 @@
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { atLeast } from '../../../shared/api/principal.ts';
+import * as trading from '../../../shared/api/trading.ts';
 import * as q from '../../../shared/contracts/api/trading.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { atLeast } from '../../../shared/services/api/principal.ts';
-import * as trading from '../../../shared/services/api/trading.ts';
 import { json, queryParams } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

@@ -1,12 +1,12 @@
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import type { Role } from '../../../shared/api/principal.ts';
+import { getWorker, heartbeat, listAllWorkers, register } from '../../../shared/api/workers.ts';
 import { idParamsSchema } from '../../../shared/contracts/api/common.ts';
 import {
   heartbeatBodySchema,
   listWorkersQuerySchema,
   registerWorkerBodySchema,
 } from '../../../shared/contracts/api/workers.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import type { Role } from '../../../shared/services/api/principal.ts';
-import { getWorker, heartbeat, listAllWorkers, register } from '../../../shared/services/api/workers.ts';
 import { json, jsonBody, pathParams, queryParams } from '../request.ts';
 import { type RouteEntry, route } from '../route.ts';
 

@@ -100,7 +100,7 @@ export async function startApiStack(): Promise<ApiStack> {
     import('../../../shared/adapters/secrets/local-file.ts'),
     import('../../support/pg.ts'),
     import('../../../functions/api/app.ts'),
-    import('../../../shared/services/api/deps.ts'),
+    import('../../../shared/api/deps.ts'),
     import('#config/env'),
     import('../../../local/lambda-context.ts'),
   ]);

@@ -157,8 +157,8 @@ if (!redisUrl) {
 describe('cache probe of the configured price cache', () => {
   const probeConfigured = async (config: { REDIS_URL?: string }) => {
     const [{ checkHealth }, { cacheProbe }] = await Promise.all([
-      import('../../../shared/services/api/health.ts'),
-      import('../../../shared/services/api/health-probes.ts'),
+      import('../../../shared/api/health.ts'),
+      import('../../../shared/adapters/health-probes.ts'),
     ]);
     const configured = priceCacheFromConfig(config);
     try {

@@ -18,7 +18,7 @@ const INITIAL = 500_000_000;
 const path = (marketId: string) => `/v1/markets/${marketId}/settlement`;
 
 async function settle() {
-  const { settleFinishedGames } = await import('../../../shared/services/pipeline/settle.ts');
+  const { settleFinishedGames } = await import('../../../shared/settlement/settle.ts');
   return settleFinishedGames(stack.pool, Date.now());
 }
 

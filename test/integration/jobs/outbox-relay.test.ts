@@ -1,4 +1,4 @@
-import '../pipeline/quiet-env.ts';
+import '../evaluator/quiet-env.ts';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
@@ -16,10 +16,10 @@ import { insertJobOnce } from '#adapters/pg/jobs';
 import { inTransaction } from '#adapters/pg/transaction';
 import { startSqsEmulator } from '../../../local/emulators/sqs.ts';
 import { startLocalOutboxRelay } from '../../../local/outbox-relay.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { submitJob } from '../../../shared/services/api/jobs.ts';
-import { claimBrowserJob } from '../../../shared/services/jobs/claim.ts';
-import { relayJobOutbox } from '../../../shared/services/jobs/outbox-relay.ts';
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { submitJob } from '../../../shared/api/jobs.ts';
+import { claimBrowserJob } from '../../../shared/browser-jobs/claim.ts';
+import { relayJobOutbox } from '../../../shared/browser-jobs/outbox-relay.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 
 let db: TestDatabase;

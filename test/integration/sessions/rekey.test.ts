@@ -1,4 +1,4 @@
-import '../pipeline/quiet-env.ts';
+import '../evaluator/quiet-env.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,9 @@ import {
   rotateLocalSessionKey,
 } from '../../../shared/adapters/secrets/local-file.ts';
 import { getSessionKeyring, sessionKeyId } from '../../../shared/adapters/secrets/session-keys.ts';
-import type { ApiDeps } from '../../../shared/services/api/deps.ts';
-import { changeSession, readSessionData, storeSession } from '../../../shared/services/api/sessions.ts';
-import { rekeySessions } from '../../../shared/services/sessions/rekey.ts';
+import type { ApiDeps } from '../../../shared/api/deps.ts';
+import { changeSession, readSessionData, storeSession } from '../../../shared/api/sessions.ts';
+import { rekeySessions } from '../../../shared/sessions/rekey.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 
 const USER = 'rekey-user';

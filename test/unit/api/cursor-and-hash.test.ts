@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, page } from '../../../shared/services/api/cursor.ts';
-import { ApiError } from '../../../shared/services/api/errors.ts';
-import { requestHash } from '../../../shared/services/api/request-hash.ts';
+import { decodeCursor, encodeCursor, page } from '../../../shared/api/cursor.ts';
+import { ApiError } from '../../../shared/api/errors.ts';
+import { requestHash } from '../../../shared/api/request-hash.ts';
 
 describe('cursors', () => {
   it('round-trip and reject anything that is not one of ours', () => {

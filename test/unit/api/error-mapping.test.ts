@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { toErrorResponse } from '../../../functions/api/middleware.ts';
 import { translatePgError } from '../../../shared/adapters/pg/errors.ts';
-import { ApiError } from '../../../shared/services/api/errors.ts';
+import { ApiError } from '../../../shared/api/errors.ts';
 
 const secret = 'secret internals: host db.internal password=hunter2';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FeeSchedule } from '#contracts/signal-candidate';
 import { optimalArbitrage, orderFeeMicros, type PriceLevel, walkLevels } from '#domain';
-import { profitableArbitrageContracts } from '#domain/signals/index';
+import { profitableArbitrageContracts } from '#domain/risk/index';
 import { kalshiLeg, polymarketLeg } from '../../support/sample-candidates.ts';
 
 const kalshi: FeeSchedule = { venue: 'kalshi', liquidity: 'taker', multiplier: 1 };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { settlePosition } from '#domain/risk/index';
 import {
   type GameFacts,
   type GameOutcome,
@@ -9,7 +10,6 @@ import {
   settlementDecision,
   venueSettlementRules,
 } from '#domain/settlement/index';
-import { settlePosition } from '#domain/signals/index';
 
 const HOUR = 3_600_000;
 const { kalshi, polymarket } = venueSettlementRules;

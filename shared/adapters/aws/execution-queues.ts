@@ -1,0 +1,19 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sendJsonMessages } from '#adapters/aws/sqs';
+import type { ExecutionRequest } from '#contracts/execution-request';
+import type { ExecutionSender } from '../../ports/signal-store.ts';
+
+export type ExecutionQueueUrls = Record<ExecutionRequest['venue'], string | undefined>;
+
+/** Sends each request to its venue's execution queue; a venue without a queue is a configuration error. */
+export function executionSender(sqs: SQSClient, urls: ExecutionQueueUrls): ExecutionSender {
+  return async (requests) => {
+    for (const venue of ['kalshi', 'polymarket'] as const) {
+      const forVenue = requests.filter((r) => r.venue === venue);
+      if (forVenue.length === 0) continue;
+      const url = urls[venue];
+      if (!url) throw new Error(`live mode needs EXECUTION_${venue.toUpperCase()}_QUEUE_URL`);
+      await sendJsonMessages(sqs, url, forVenue);
+    }
+  };
+}

@@ -1,0 +1,139 @@
+import * as reads from '#adapters/pg/trading-reads';
+import type {
+  ListBankrollQuery,
+  ListGamesQuery,
+  ListMarketsQuery,
+  ListPositionsQuery,
+  ListSignalsQuery,
+  ListTradesQuery,
+} from '../contracts/api/trading.ts';
+import { decodeCursor, page } from './cursor.ts';
+import type { ApiDeps } from './deps.ts';
+
+/** Deployment-wide trading data, read-only, in camelCase with units in the field names. */
+const byTime = (row: { cursor_key: string; id: string }) => ({ k: row.cursor_key, id: row.id });
+const iso = (at: Date | null) => at?.toISOString() ?? null;
+
+export async function listSignals(deps: ApiDeps, q: ListSignalsQuery) {
+  const rows = await reads.listSignals(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      candidateId: r.candidate_id,
+      decision: r.decision,
+      reason: r.reason,
+      mode: r.mode,
+      edgeBps: r.edge_bps,
+      winProbability: r.win_probability,
+      sizeHundredths: r.size_hundredths,
+      stakeMicros: r.stake_micros,
+      decidedAt: r.decided_at.toISOString(),
+    }),
+    byTime,
+  );
+}
+
+export async function listTrades(deps: ApiDeps, q: ListTradesQuery) {
+  const rows = await reads.listTrades(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      signalId: r.signal_id,
+      orderId: r.order_id,
+      marketId: r.market_id,
+      side: r.side,
+      action: r.action,
+      quantityHundredths: r.quantity_hundredths,
+      priceMicros: r.price_micros,
+      // What the bankroll paid for the trade, fee apart: the price is a rounded-up average, the cost is exact.
+      costMicros: r.cost_micros,
+      feeMicros: r.fee_micros,
+      executedAt: r.executed_at.toISOString(),
+    }),
+    byTime,
+  );
+}
+
+export async function listPositions(deps: ApiDeps, q: ListPositionsQuery) {
+  const rows = await reads.listPositions(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      marketId: r.market_id,
+      side: r.side,
+      mode: r.mode,
+      quantityHundredths: r.quantity_hundredths,
+      costMicros: r.cost_micros,
+      feesMicros: r.fees_micros,
+      status: r.status,
+      realizedPnlMicros: r.realized_pnl_micros,
+      openedAt: r.opened_at.toISOString(),
+      settledAt: iso(r.settled_at),
+    }),
+    byTime,
+  );
+}
+
+export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery) {
+  const rows = await reads.listBankrolls(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      account: r.account,
+      mode: r.mode,
+      balanceMicros: r.balance_micros,
+      version: r.version,
+      updatedAt: r.updated_at.toISOString(),
+    }),
+    (r) => ({ k: r.account, id: r.mode }),
+  );
+}
+
+export async function listGames(deps: ApiDeps, q: ListGamesQuery) {
+  const rows = await reads.listGames(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      sport: r.sport,
+      status: r.status,
+      startsAt: r.starts_at.toISOString(),
+      homeTeam: { id: r.home_team_id, abbreviation: r.home_abbreviation, name: r.home_name },
+      awayTeam: { id: r.away_team_id, abbreviation: r.away_abbreviation, name: r.away_name },
+      winnerTeamId: r.winner_team_id,
+      espnEventId: r.espn_event_id,
+    }),
+    byTime,
+  );
+}
+
+export async function listMarkets(deps: ApiDeps, q: ListMarketsQuery) {
+  const rows = await reads.listMarkets(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      venue: r.venue,
+      venueMarketId: r.venue_market_id,
+      gameId: r.game_id,
+      outcomeTeamId: r.outcome_team_id,
+      title: r.title,
+      yesMeaning: r.yes_meaning,
+      resolutionKey: r.resolution_key,
+      status: r.status,
+      settledOutcome: r.settled_outcome,
+      tickSizeMicros: r.tick_size_micros,
+      closesAt: iso(r.closes_at),
+    }),
+    byTime,
+  );
+}
