@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tradingModes } from '#domain/names';
 import { databaseComponents } from './database-roles.ts';
 import { metricsNamespace } from './metrics.ts';
 import { tables } from './resources.ts';
@@ -38,7 +39,7 @@ export const observabilityConfig = z.object({
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
 });
 
-const tradingMode = { TRADING_MODE: z.enum(['paper', 'live']).default('paper') };
+const tradingMode = { TRADING_MODE: z.enum(tradingModes).default('paper') };
 
 /** The risk rules' thresholds (shared/evaluator/limits.ts turns them into `RiskLimits`). */
 const risk = {

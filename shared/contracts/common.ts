@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { sides, tradingModes, venues } from '#domain/names';
+
+export type { Side, TradingMode, Venue } from '#domain/names';
 
 /** Field schemas shared by the pipeline's messages; units follow DESIGN.md section 4. */
-export const venueSchema = z.enum(['kalshi', 'polymarket']);
-export type Venue = z.infer<typeof venueSchema>;
-
-export const sideSchema = z.enum(['yes', 'no']);
-export type Side = z.infer<typeof sideSchema>;
+export const venueSchema = z.enum(venues);
+export const sideSchema = z.enum(sides);
+export const tradingModeSchema = z.enum(tradingModes);
 
 /** A contract price in micros of a $1 payout. */
 export const priceMicrosSchema = z.number().int().min(0).max(1_000_000);

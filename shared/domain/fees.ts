@@ -2,6 +2,7 @@
  * Venue fee rules, computed exactly with BigInt: floating point gets Kalshi's own fee table wrong
  * (0.07 * 100 * 0.5 * 0.5 is 1.7500000000000002 in doubles, which rounds up to $1.76 instead of $1.75).
  */
+
 import {
   assertPriceMicros,
   assertQuantity,
@@ -14,7 +15,6 @@ import {
 import { assertFinite, assertSafeInteger } from './validate.ts';
 
 export type Liquidity = 'taker' | 'maker';
-export type Venue = 'kalshi' | 'polymarket';
 
 /** One execution at one price; an order that walks the book is several fills. */
 export interface Fill {

@@ -25,10 +25,19 @@ export {
   type PolymarketFeeSchedule,
   polymarketFeeMicros,
   polymarketOrderFeeMicros,
-  type Venue,
   type VenueFeeSchedule,
 } from './fees.ts';
 export { kellyFraction } from './kelly.ts';
+export {
+  type GameStatus,
+  gameStatuses,
+  type Side,
+  sides,
+  type TradingMode,
+  tradingModes,
+  type Venue,
+  venues,
+} from './names.ts';
 export { americanToDecimal, decimalToAmerican, impliedProbability } from './odds.ts';
 export { type OptimalArbitrage, optimalArbitrage } from './optimal-arbitrage.ts';
 export { asksFromOppositeBids, type BookWalk, OrderBook, type PriceLevel, walkLevels } from './order-book.ts';

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
+import type { TradingMode } from '#domain/names';
 import { applyAccepted, decide, legsOf, marketKey, type RiskLimits } from '#domain/risk/index';
-import type {
-  DecisionRecord,
-  ExecutionSender,
-  KnownMarket,
-  NewDecision,
-  SignalStore,
-  TradingMode,
-} from '../ports/signal-store.ts';
+import type { DecisionRecord, ExecutionSender, KnownMarket, NewDecision, SignalStore } from '../ports/signal-store.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -2,8 +2,6 @@ import type { ExecutionRequest } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { Decision, LegFill, MarketFacts, RejectionReason, RiskState } from '#domain/risk/index';
 
-export type TradingMode = 'paper' | 'live';
-
 /** What the evaluator returns for a candidate, and what the idempotency store replays for a duplicate. */
 export interface DecisionRecord {
   candidateId: string;

@@ -6,8 +6,8 @@ import {
   markAwaitingVenue,
   type PositionSettlement,
 } from '#adapters/pg/positions';
-import type { TradingMode } from '#adapters/pg/rows';
 import { inTransaction } from '#adapters/pg/transaction';
+import { type TradingMode, tradingModes } from '#domain/names';
 import { settlePosition } from '#domain/risk/index';
 import { gameOutcome, settlementDecision } from '#domain/settlement/index';
 
@@ -19,7 +19,7 @@ export interface SettlementResult {
   awaitingVenue: number;
 }
 
-const MODES: readonly TradingMode[] = ['paper', 'live'];
+const MODES: readonly TradingMode[] = tradingModes;
 
 /**
  * Settles every open position whose game is decided, by its market's own rule (a winner pays $1, a tie or a

@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sendJsonMessages } from '#adapters/aws/sqs';
 import type { ExecutionRequest } from '#contracts/execution-request';
+import { venues } from '#domain/names';
 import type { ExecutionSender } from '../../ports/signal-store.ts';
 
 export type ExecutionQueueUrls = Record<ExecutionRequest['venue'], string | undefined>;
@@ -8,7 +9,7 @@ export type ExecutionQueueUrls = Record<ExecutionRequest['venue'], string | unde
 /** Sends each request to its venue's execution queue; a venue without a queue is a configuration error. */
 export function executionSender(sqs: SQSClient, urls: ExecutionQueueUrls): ExecutionSender {
   return async (requests) => {
-    for (const venue of ['kalshi', 'polymarket'] as const) {
+    for (const venue of venues) {
       const forVenue = requests.filter((r) => r.venue === venue);
       if (forVenue.length === 0) continue;
       const url = urls[venue];

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { assertSafeInteger, epochMs, type Queryable, safeInteger, singleRow, type TradingMode } from './rows.ts';
+import type { TradingMode } from '#domain/names';
+import { assertSafeInteger, epochMs, type Queryable, safeInteger, singleRow } from './rows.ts';
 
 /** One bankroll per account and trading mode; `account` defaults to the platform's own, `'default'`. */
 export interface BankrollKey {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
+import { type TradingMode, venues } from '#domain/names';
 import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/risk/index';
 import type {
   BatchSnapshot,
@@ -10,7 +11,6 @@ import type {
   LoadWindow,
   NewDecision,
   SignalStore,
-  TradingMode,
 } from '../../ports/signal-store.ts';
 
 /**
@@ -60,7 +60,7 @@ const snapshotRow = z.object({
         z.object({
           id: z.string(),
           client_order_id: z.string(),
-          venue: z.enum(['kalshi', 'polymarket']),
+          venue: z.enum(venues),
           venue_market_id: z.string(),
           side: z.enum(['yes', 'no']),
           count_hundredths: money,

@@ -1,7 +1,7 @@
-import type { Venue } from '#domain';
+import type { Side, Venue } from '#domain/names';
 import { assertSafeInteger, epochMs, type Queryable, safeInteger } from './rows.ts';
 
-export type Side = 'yes' | 'no';
+export type { Side } from '#domain/names';
 
 /** Top of book for one side of one market at one instant. Prices in micros, sizes in hundredths of a contract. */
 export interface MarketPrice {

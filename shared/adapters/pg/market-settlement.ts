@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gameStatuses } from '#domain/names';
 import type { GameFacts, SettlementRule } from '#domain/settlement/index';
 import { runQuery } from './errors.ts';
 import type { Queryable } from './rows.ts';
@@ -29,7 +30,7 @@ export const factsRow = z.object({
   cancel_yes_payout_micros: z.number().int().nullable(),
   postpone_window_hours: z.number().int().nullable(),
   venue_yes_payout_micros: z.number().int().nullable(),
-  game_status: z.enum(['scheduled', 'in_progress', 'final', 'postponed', 'cancelled']),
+  game_status: z.enum(gameStatuses),
   yes_team_won: z.boolean().nullable(),
   home_score: z.number().int(),
   away_score: z.number().int(),

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { type TradingMode, tradingModes } from '#domain/names';
 import { FACT_COLUMNS, factsRow, type MarketSettlementFacts, toFacts } from './market-settlement.ts';
-import type { Queryable, TradingMode } from './rows.ts';
+import type { Queryable } from './rows.ts';
 
 /** An open position of a game that has ended or been postponed, with what settlement needs to decide it. */
 export interface SettlementCandidate {
@@ -16,7 +17,7 @@ export interface SettlementCandidate {
 
 const candidateRow = factsRow.extend({
   position_id: z.string(),
-  mode: z.enum(['paper', 'live']),
+  mode: z.enum(tradingModes),
   side: z.enum(['yes', 'no']),
   quantity_hundredths: z.number().int(),
   cost_basis_micros: z.number().int(),

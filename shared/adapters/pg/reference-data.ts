@@ -1,4 +1,5 @@
-import { feeParameters, type VenueFeeSchedule } from '#domain';
+import { feeParameters, type Sport, type VenueFeeSchedule } from '#domain';
+import type { Venue } from '#domain/names';
 import type { SettlementRule } from '#domain/settlement/index';
 import type { GameStateRow } from '#domain/shard/tick';
 import { type Queryable, singleRow } from './rows.ts';
@@ -7,8 +8,8 @@ import { type Queryable, singleRow } from './rows.ts';
  * Reference data the game shard keeps current: teams, games, venue markets and game states. Upserts are keyed on
  * the feeds' own ids (ESPN team and event ids, venue market ids), so replaying a feed changes nothing.
  */
-export type Sport = 'nba' | 'nfl';
-export type GameStatus = 'scheduled' | 'in_progress' | 'final' | 'postponed' | 'cancelled';
+export type { GameStatus } from '#domain/names';
+export type { Sport } from '#domain/win-probability';
 
 export interface TeamInput {
   sport: Sport;
@@ -47,7 +48,7 @@ export async function upsertGame(db: Queryable, game: GameInput): Promise<string
 }
 
 export interface MarketInput {
-  venue: 'kalshi' | 'polymarket';
+  venue: Venue;
   venueMarketId: string;
   gameId: string;
   /** The team whose win makes YES pay. */

@@ -39,5 +39,3 @@ export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 export function epochMs(value: Date): number {
   return value.getTime();
 }
-
-export type TradingMode = 'paper' | 'live';

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { TradingMode, Venue } from '#domain/names';
 import { runQuery } from './errors.ts';
 
 /**
@@ -17,7 +18,7 @@ export interface SignalRow {
   candidate_id: string;
   decision: 'accepted' | 'rejected';
   reason: string;
-  mode: 'paper' | 'live';
+  mode: TradingMode;
   edge_bps: number | null;
   win_probability: number | null;
   size_hundredths: number | null;
@@ -81,7 +82,7 @@ export interface PositionRow {
   id: string;
   market_id: string;
   side: 'yes' | 'no';
-  mode: 'paper' | 'live';
+  mode: TradingMode;
   quantity_hundredths: number;
   cost_micros: number;
   fees_micros: number;
@@ -112,7 +113,7 @@ export async function listPositions(
 
 export interface BankrollRow {
   account: string;
-  mode: 'paper' | 'live';
+  mode: TradingMode;
   balance_micros: number;
   version: number;
   updated_at: Date;
@@ -172,7 +173,7 @@ export async function listGames(
 
 export interface MarketRow {
   id: string;
-  venue: 'kalshi' | 'polymarket';
+  venue: Venue;
   venue_market_id: string;
   game_id: string | null;
   outcome_team_id: string | null;

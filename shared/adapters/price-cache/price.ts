@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { venues } from '#domain/names';
 import type { LatestPrice, MarketSideKey } from '../../ports/price-cache.ts';
 
 /** Entries outlive any staleness limit readers apply (30 s by default) by far, and quiet markets still drop out. */
@@ -11,7 +12,7 @@ const hundredths = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 export const latestPriceSchema = z.strictObject({
   marketId: z.string().min(1).max(128),
   side: z.enum(['yes', 'no']),
-  venue: z.enum(['kalshi', 'polymarket']),
+  venue: z.enum(venues),
   bidMicros: micros.nullable(),
   askMicros: micros.nullable(),
   bidSizeHundredths: hundredths.nullable(),

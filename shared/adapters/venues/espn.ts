@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Sport } from '#domain/win-probability';
 
 /** The parts of ESPN's scoreboard event we use (site.api.espn.com .../scoreboard; REFERENCE.md 3). */
 const competitor = z.object({
@@ -26,7 +27,7 @@ const event = z.object({
 
 export const espnScoreboard = z.object({ events: z.array(event) });
 
-export type Sport = 'nba' | 'nfl';
+export type { Sport } from '#domain/win-probability';
 
 /** Regulation periods and their length per sport, to turn period + clock into seconds remaining. */
 const periods: Record<Sport, { count: number; seconds: number }> = {

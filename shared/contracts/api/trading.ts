@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { gameStatuses } from '#domain/names';
+import { tradingModeSchema, venueSchema } from '../common.ts';
 import { cursorSchema, limitSchema, uuidSchema } from './common.ts';
 
 /** Query strings of the deployment-wide trading reads. Money in micros, quantities in hundredths (DESIGN.md 4). */
-const modeSchema = z.enum(['paper', 'live']);
+const modeSchema = tradingModeSchema;
 const instantSchema = z.iso.datetime({ offset: true });
 const page = { limit: limitSchema, cursor: cursorSchema };
 
@@ -31,14 +33,14 @@ export const listBankrollQuerySchema = z.strictObject({ mode: modeSchema.optiona
 
 export const listGamesQuerySchema = z.strictObject({
   sport: z.enum(['nba', 'nfl']).optional(),
-  status: z.enum(['scheduled', 'in_progress', 'final', 'postponed', 'cancelled']).optional(),
+  status: z.enum(gameStatuses).optional(),
   from: instantSchema.optional(),
   to: instantSchema.optional(),
   ...page,
 });
 
 export const listMarketsQuerySchema = z.strictObject({
-  venue: z.enum(['kalshi', 'polymarket']).optional(),
+  venue: venueSchema.optional(),
   gameId: uuidSchema.optional(),
   status: z.enum(['open', 'closed', 'settled']).optional(),
   ...page,

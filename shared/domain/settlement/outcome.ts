@@ -1,6 +1,7 @@
+import type { GameStatus } from '../names.ts';
 import type { GameOutcome, PlayedResult } from './rule.ts';
 
-export type GameStatus = 'scheduled' | 'in_progress' | 'final' | 'postponed' | 'cancelled';
+export type { GameStatus } from '../names.ts';
 
 /** What the game feed recorded about a market's game, as settlement reads it. */
 export interface GameFacts {

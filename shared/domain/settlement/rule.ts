@@ -1,7 +1,8 @@
+import type { Side, Venue } from '../names.ts';
 import { CONTRACT_PAYOUT_MICROS, type Micros } from '../units.ts';
 import { assertSafeInteger } from '../validate.ts';
 
-export type Side = 'yes' | 'no';
+export type { Side } from '../names.ts';
 
 /**
  * A market's own rule for a game that ends without a winner (RULES.md section 1), stored with the market. A NO
@@ -22,7 +23,7 @@ export const venueSettlementRules = {
   kalshi: { tieYesPayoutMicros: 500_000, cancelYesPayoutMicros: null, postponeWindowHours: 48 },
   // NFL/NBA: tie 50-50; postponed -> stays open until completed; cancelled with no make-up game -> 50-50.
   polymarket: { tieYesPayoutMicros: 500_000, cancelYesPayoutMicros: 500_000, postponeWindowHours: null },
-} as const satisfies Record<'kalshi' | 'polymarket', SettlementRule>;
+} as const satisfies Record<Venue, SettlementRule>;
 
 /** How the game played out, once it was played to the end. */
 export type PlayedResult = { kind: 'winner'; yesTeamWon: boolean } | { kind: 'tie' };

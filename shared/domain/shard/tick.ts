@@ -1,5 +1,5 @@
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import type { Venue } from '../fees.ts';
+import type { Venue } from '../names.ts';
 import type { OrderBook } from '../order-book.ts';
 import { findCandidates, type MarketSide } from '../scanner/find-candidates.ts';
 import { finalWinner, type GameStatus } from '../settlement/index.ts';

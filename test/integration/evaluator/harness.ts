@@ -8,12 +8,13 @@ import { sendMessages } from '#adapters/aws/sqs';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import type { QueueKey } from '#config/resources';
 import type { SignalCandidate } from '#contracts/signal-candidate';
+import type { TradingMode } from '#domain/names';
 import type { RiskLimits } from '#domain/risk/index';
 import { createEvaluatorHandler } from '../../../functions/signal-evaluator/evaluator.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../../../local/emulators/dynamodb.ts';
 import { createQueues, type LocalQueue, startSqsEmulator } from '../../../local/emulators/sqs.ts';
 import { executionSender } from '../../../shared/adapters/aws/execution-queues.ts';
-import type { TradingMode } from '../../../shared/ports/signal-store.ts';
+import type {} from '../../../shared/ports/signal-store.ts';
 import { defaultLimits } from '../../support/risk.ts';
 
 export interface Emulators {
