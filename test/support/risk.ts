@@ -1,4 +1,5 @@
-import type { RiskLimits, RiskState } from '#domain/risk/index';
+import type { MarketFacts, RiskLimits, RiskState } from '#domain/risk/index';
+import { venueSettlementRules } from '#domain/settlement/index';
 
 /** Limits the worked examples are computed against (the config's defaults today, pinned here on purpose). */
 export const defaultLimits: RiskLimits = {
@@ -26,6 +27,19 @@ export function riskState(overrides: Partial<RiskState> = {}): RiskState {
     totalExposureMicros: 0,
     realizedPnlTodayMicros: 0,
     lastAcceptedAtMs: new Map(),
+    ...overrides,
+  };
+}
+
+/** Our record of an open market of a live game on the cent grid, paying on DEN, with Kalshi's settlement rule. */
+export function marketFacts(overrides: Partial<MarketFacts> = {}): MarketFacts {
+  return {
+    open: true,
+    gameLive: true,
+    tickSizeMicros: 10_000,
+    settlement: venueSettlementRules.kalshi,
+    resolutionKey: 'moneyline:incl_ot',
+    outcomeTeamId: 'DEN',
     ...overrides,
   };
 }

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
-import { applyAccepted, decide, type MarketFacts, marketKey, rejectionReasons } from '#domain/risk/index';
-import { venueSettlementRules } from '#domain/settlement/index';
-import { defaultLimits, riskState } from '../../support/risk.ts';
+import { applyAccepted, decide, marketKey, rejectionReasons } from '#domain/risk/index';
+import { defaultLimits, marketFacts, riskState } from '../../support/risk.ts';
 import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate, polymarketLeg } from '../../support/sample-candidates.ts';
 
 /** Money-safety cases (issue 9): each is refused with its own reason and none leaves a NaN behind. */
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
 const limits = defaultLimits;
 const rich = riskState({ bankrollMicros: 10 ** 13 });
-const market = (overrides: Partial<MarketFacts> = {}): MarketFacts => ({
-  open: true,
-  gameLive: true,
-  tickSizeMicros: 10_000,
-  settlement: venueSettlementRules.kalshi,
-  resolutionKey: 'moneyline:incl_ot',
-  outcomeTeamId: 'DEN',
-  ...overrides,
-});
+const market = marketFacts;
 const oneMarket = [market()];
 const pair = [market(), market()];
 

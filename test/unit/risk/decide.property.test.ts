@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { orderFeeMicros, walkLevels } from '#domain';
-import {
-  applyAccepted,
-  decide,
-  type MarketFacts,
-  marketKey,
-  type RiskLimits,
-  type RiskState,
-} from '#domain/risk/index';
-import { venueSettlementRules } from '#domain/settlement/index';
-import { defaultLimits } from '../../support/risk.ts';
+import { applyAccepted, decide, marketKey, type RiskLimits, type RiskState } from '#domain/risk/index';
+import { defaultLimits, marketFacts } from '../../support/risk.ts';
 import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate, polymarketLeg } from '../../support/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
@@ -31,19 +23,7 @@ describe('decide (properties)', () => {
           const candidate = arb
             ? arbitrageCandidate({ nowMs: NOW })
             : modelEdgeCandidate({ nowMs: NOW, modelProbability: probability });
-          const limits: RiskLimits = {
-            staleAfterMs: 30_000,
-            maxClockSkewMs: 2_000,
-            minEdgeBps: 200,
-            cooldownMs: 60_000,
-            kellyFraction,
-            maxExposurePerMarketMicros: 250_000_000,
-            maxExposurePerGameMicros: 500_000_000,
-            maxTotalExposureMicros: 2_000_000_000,
-            dailyLossLimitMicros: 200_000_000,
-            maxContractsPerOrder: 5_000,
-            maxContractsPerMarket: 20_000,
-          };
+          const limits: RiskLimits = { ...defaultLimits, kellyFraction };
           const state: RiskState = {
             killSwitchEngaged: false,
             bankrollMicros: bankroll,
@@ -99,14 +79,7 @@ const polymarketFee = fc.record({
   exponent: fc.constantFrom(1, 2),
 });
 
-const facts: MarketFacts = {
-  open: true,
-  gameLive: true,
-  tickSizeMicros: 10_000,
-  settlement: venueSettlementRules.kalshi,
-  resolutionKey: 'moneyline:incl_ot',
-  outcomeTeamId: 'DEN',
-};
+const facts = marketFacts();
 
 const generated = fc
   .record({

@@ -8,19 +8,12 @@ import {
   tradabilityProblem,
 } from '#domain/risk/index';
 import { venueSettlementRules } from '#domain/settlement/index';
-import { defaultLimits, riskState } from '../../support/risk.ts';
+import { defaultLimits, marketFacts, riskState } from '../../support/risk.ts';
 import { arbitrageCandidate, modelEdgeCandidate } from '../../support/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
-const market = (outcomeTeamId: string, overrides: Partial<MarketFacts> = {}): MarketFacts => ({
-  open: true,
-  gameLive: true,
-  tickSizeMicros: 10_000,
-  settlement: venueSettlementRules.kalshi,
-  resolutionKey: 'moneyline:incl_ot',
-  outcomeTeamId,
-  ...overrides,
-});
+const market = (outcomeTeamId: string, overrides: Partial<MarketFacts> = {}): MarketFacts =>
+  marketFacts({ outcomeTeamId, ...overrides });
 // The sample arbitrage buys Kalshi YES and Polymarket NO.
 const arb = arbitrageCandidate({ nowMs: NOW });
 const state = riskState();
