@@ -11,5 +11,7 @@ export function kellyFraction(probability: number, priceMicros: Micros): number 
   assertPriceMicros('priceMicros', priceMicros);
   const price = priceMicros / CONTRACT_PAYOUT_MICROS;
   if (probability <= price) return 0;
-  return (probability - price) / (1 - price);
+  // (p - c) / (1 - c) written as 1 - (1 - p) / (1 - c): each step is monotone under rounding, so the fraction never
+  // shrinks as the edge grows, even in the last bit (the property test found (p - c) / (1 - c) does).
+  return 1 - (1 - probability) / (1 - price);
 }

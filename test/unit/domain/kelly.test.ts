@@ -50,5 +50,7 @@ describe('kellyFraction', () => {
         expect(kellyFraction(p1, lowC)).toBeGreaterThanOrEqual(kellyFraction(p1, highC));
       }),
     );
+    // Found by this property: (p - c) / (1 - c) rounds one bit the wrong way here.
+    expect(kellyFraction(0.9999999999999999, 1)).toBeGreaterThanOrEqual(kellyFraction(0.9999999999999999, 285_900));
   });
 });
