@@ -1,6 +1,6 @@
-import type { Venue } from '#domain';
+import type { Side, Venue } from '#domain/names';
 
-export type MarketSide = 'yes' | 'no';
+export type MarketSide = Side;
 
 /** One side of one of our markets (`markets.id`): what the cache holds one latest price for. */
 export interface MarketSideKey {

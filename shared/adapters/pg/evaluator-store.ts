@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import { type TradingMode, venues } from '#domain/names';
+import { sides, type TradingMode, venues } from '#domain/names';
 import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/risk/index';
 import type {
   BatchSnapshot,
@@ -62,7 +62,7 @@ const snapshotRow = z.object({
           client_order_id: z.string(),
           venue: z.enum(venues),
           venue_market_id: z.string(),
-          side: z.enum(['yes', 'no']),
+          side: z.enum(sides),
           count_hundredths: money,
           limit_price_micros: money,
           status: z.string(),

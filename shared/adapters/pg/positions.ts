@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { type TradingMode, tradingModes } from '#domain/names';
+import { type Side, sides, type TradingMode, tradingModes } from '#domain/names';
 import { FACT_COLUMNS, factsRow, type MarketSettlementFacts, toFacts } from './market-settlement.ts';
 import type { Queryable } from './rows.ts';
 
@@ -9,7 +9,7 @@ export interface SettlementCandidate {
   positionId: string;
   marketId: string;
   mode: TradingMode;
-  side: 'yes' | 'no';
+  side: Side;
   quantity: number;
   costBasisMicros: number;
   market: MarketSettlementFacts;
@@ -18,7 +18,7 @@ export interface SettlementCandidate {
 const candidateRow = factsRow.extend({
   position_id: z.string(),
   mode: z.enum(tradingModes),
-  side: z.enum(['yes', 'no']),
+  side: z.enum(sides),
   quantity_hundredths: z.number().int(),
   cost_basis_micros: z.number().int(),
 });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { TradingMode, Venue } from '#domain/names';
+import type { Side, TradingMode, Venue } from '#domain/names';
 import { runQuery } from './errors.ts';
 
 /**
@@ -50,7 +50,7 @@ export interface TradeRow {
   signal_id: string | null;
   order_id: string | null;
   market_id: string;
-  side: 'yes' | 'no';
+  side: Side;
   action: 'buy' | 'sell';
   quantity_hundredths: number;
   price_micros: number;
@@ -81,7 +81,7 @@ export async function listTrades(
 export interface PositionRow {
   id: string;
   market_id: string;
-  side: 'yes' | 'no';
+  side: Side;
   mode: TradingMode;
   quantity_hundredths: number;
   cost_micros: number;
@@ -181,7 +181,7 @@ export interface MarketRow {
   yes_meaning: string;
   resolution_key: string;
   status: 'open' | 'closed' | 'settled';
-  settled_outcome: 'yes' | 'no' | null;
+  settled_outcome: Side | null;
   tick_size_micros: number;
   closes_at: Date | null;
   created_at: Date;

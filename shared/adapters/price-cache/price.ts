@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { venues } from '#domain/names';
+import { sides, venues } from '#domain/names';
 import type { LatestPrice, MarketSideKey } from '../../ports/price-cache.ts';
 
 /** Entries outlive any staleness limit readers apply (30 s by default) by far, and quiet markets still drop out. */
@@ -11,7 +11,7 @@ const hundredths = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** A cached price, checked on the way in and on the way out (the store is outside the process). */
 export const latestPriceSchema = z.strictObject({
   marketId: z.string().min(1).max(128),
-  side: z.enum(['yes', 'no']),
+  side: z.enum(sides),
   venue: z.enum(venues),
   bidMicros: micros.nullable(),
   askMicros: micros.nullable(),

@@ -1,9 +1,10 @@
+import type { Side } from '../names.ts';
 import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, type Micros } from '../units.ts';
 import { assertSafeInteger } from '../validate.ts';
 
 /** An open position as settlement sees it: quantity in hundredths, cost basis (price and fees) in micros. */
 export interface OpenPosition {
-  side: 'yes' | 'no';
+  side: Side;
   quantity: number;
   costBasisMicros: number;
 }

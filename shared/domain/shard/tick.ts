@@ -1,5 +1,5 @@
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import type { Venue } from '../names.ts';
+import type { Side, Venue } from '../names.ts';
 import type { OrderBook } from '../order-book.ts';
 import { findCandidates, type MarketSide } from '../scanner/find-candidates.ts';
 import { finalWinner, type GameStatus } from '../settlement/index.ts';
@@ -20,7 +20,7 @@ export interface WatchedMarket
   /** Abbreviation of the team whose win makes YES pay. */
   yesTeam: string;
   /** Both sides on Kalshi; YES only where the other outcome is a market of its own (Polymarket's tokens). */
-  buy: readonly ('yes' | 'no')[];
+  buy: readonly Side[];
 }
 
 /** The sides we buy of a market between two teams: YES pays on its team, NO on the other one. */
@@ -77,7 +77,7 @@ export interface ObservedGameState {
 export interface SideBook {
   venue: Venue;
   venueMarketId: string;
-  side: 'yes' | 'no';
+  side: Side;
   book: OrderBook;
   observedAtMs: number;
 }
@@ -110,7 +110,7 @@ export interface TopOfBookRow {
   observedAtMs: number;
   marketId: string;
   venue: Venue;
-  side: 'yes' | 'no';
+  side: Side;
   bidMicros: number | null;
   askMicros: number | null;
   bidSizeHundredths: number | null;
@@ -130,8 +130,7 @@ export interface TickPlan {
   candidates: SignalCandidate[];
 }
 
-const sideKey = (s: { venue: Venue; venueMarketId: string; side: 'yes' | 'no' }) =>
-  `${s.venue}|${s.venueMarketId}|${s.side}`;
+const sideKey = (s: { venue: Venue; venueMarketId: string; side: Side }) => `${s.venue}|${s.venueMarketId}|${s.side}`;
 
 function withBooks<S extends WatchedSide>(watched: readonly S[], books: readonly SideBook[]) {
   // Of two books of one side, the later observation is the one held.
