@@ -41,6 +41,7 @@ export {
 export { americanToDecimal, decimalToAmerican, impliedProbability } from './odds.ts';
 export { type OptimalArbitrage, optimalArbitrage } from './optimal-arbitrage.ts';
 export { asksFromOppositeBids, type BookWalk, OrderBook, type PriceLevel, walkLevels } from './order-book.ts';
+export type { MarketSideId, TopOfBook } from './prices.ts';
 export { type Surebet, surebet } from './surebet.ts';
 export {
   CONTRACT_PAYOUT_MICROS,

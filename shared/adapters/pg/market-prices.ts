@@ -1,21 +1,8 @@
 import type { Side, Venue } from '#domain/names';
+import type { TopOfBook } from '#domain/prices';
 import { assertSafeInteger, epochMs, type Queryable, safeInteger } from './rows.ts';
 
-export type { Side } from '#domain/names';
-
-/** Top of book for one side of one market at one instant. Prices in micros, sizes in hundredths of a contract. */
-export interface MarketPrice {
-  observedAtMs: number;
-  marketId: string;
-  venue: Venue;
-  side: Side;
-  bidMicros: number | null;
-  askMicros: number | null;
-  bidSizeHundredths: number | null;
-  askSizeHundredths: number | null;
-}
-
-function checked(price: MarketPrice): MarketPrice {
+function checked(price: TopOfBook): TopOfBook {
   assertSafeInteger('observedAtMs', price.observedAtMs);
   for (const [name, value] of [
     ['bidMicros', price.bidMicros],
@@ -32,9 +19,9 @@ function checked(price: MarketPrice): MarketPrice {
  * Writes a batch of observations in one statement. An observation already stored (same time, market and side) is
  * updated in place, never duplicated, so a redelivered price message changes nothing. Returns rows written.
  */
-export async function upsertMarketPrices(db: Queryable, prices: readonly MarketPrice[]): Promise<number> {
+export async function upsertMarketPrices(db: Queryable, prices: readonly TopOfBook[]): Promise<number> {
   // One statement cannot touch the same row twice: within a batch the last observation of a key wins.
-  const byKey = new Map<string, MarketPrice>();
+  const byKey = new Map<string, TopOfBook>();
   for (const price of prices) byKey.set(`${price.marketId}|${price.side}|${price.observedAtMs}`, checked(price));
   const rows = [...byKey.values()];
   if (rows.length === 0) return 0;
@@ -75,7 +62,7 @@ interface MarketPriceRow {
 
 const nullableInteger = (value: number | string | null): number | null => (value === null ? null : safeInteger(value));
 
-function toMarketPrice(row: MarketPriceRow): MarketPrice {
+function toTopOfBook(row: MarketPriceRow): TopOfBook {
   return {
     observedAtMs: epochMs(row.observed_at),
     marketId: row.market_id,
@@ -89,12 +76,12 @@ function toMarketPrice(row: MarketPriceRow): MarketPrice {
 }
 
 /** The most recent observation of a market side, or undefined if none is stored. */
-export async function latestMarketPrice(db: Queryable, marketId: string, side: Side): Promise<MarketPrice | undefined> {
+export async function latestMarketPrice(db: Queryable, marketId: string, side: Side): Promise<TopOfBook | undefined> {
   const { rows } = await db.query<MarketPriceRow>(
     `SELECT observed_at, market_id, venue, side, bid_micros, ask_micros, bid_size_hundredths, ask_size_hundredths
        FROM market_prices WHERE market_id = $1 AND side = $2 ORDER BY observed_at DESC LIMIT 1`,
     [marketId, side],
   );
   const [row] = rows;
-  return row && toMarketPrice(row);
+  return row && toTopOfBook(row);
 }

@@ -1,4 +1,5 @@
-import type { LatestPrice, MarketSideKey, PriceCache } from '../../ports/price-cache.ts';
+import type { MarketSideId, TopOfBook } from '#domain/prices';
+import type { PriceCache } from '../../ports/price-cache.ts';
 import { checkedPrice, DEFAULT_TTL_MS, keyOf } from './price.ts';
 
 export interface InMemoryPriceCacheOptions {
@@ -12,7 +13,7 @@ export interface InMemoryPriceCacheOptions {
 export function createInMemoryPriceCache(opts: InMemoryPriceCacheOptions = {}): PriceCache {
   const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   const nowMs = opts.nowMs ?? Date.now;
-  const entries = new Map<string, { price: LatestPrice; expiresAtMs: number }>();
+  const entries = new Map<string, { price: TopOfBook; expiresAtMs: number }>();
   const live = (key: string) => {
     const entry = entries.get(key);
     if (entry && entry.expiresAtMs <= nowMs()) {
@@ -30,7 +31,7 @@ export function createInMemoryPriceCache(opts: InMemoryPriceCacheOptions = {}): 
         entries.set(key, { price: { ...price }, expiresAtMs: nowMs() + ttlMs });
       }
     },
-    get: async (keys: readonly MarketSideKey[]) =>
+    get: async (keys: readonly MarketSideId[]) =>
       keys.map((key) => {
         const price = live(keyOf(key));
         return price && { ...price };

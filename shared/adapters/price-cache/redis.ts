@@ -1,6 +1,7 @@
 import { Redis, type Result } from 'ioredis';
-import type { LatestPrice, MarketSideKey, PriceCache } from '../../ports/price-cache.ts';
-import { checkedPrice, DEFAULT_TTL_MS, keyOf, latestPriceSchema } from './price.ts';
+import type { MarketSideId, TopOfBook } from '#domain/prices';
+import type { PriceCache } from '../../ports/price-cache.ts';
+import { checkedPrice, DEFAULT_TTL_MS, keyOf, topOfBookSchema } from './price.ts';
 
 export interface RedisPriceCacheOptions {
   /** `redis://host:port` or, for ElastiCache with encryption in transit, `rediss://host:port` (TLS). */
@@ -54,11 +55,11 @@ export function createRedisPriceCache(opts: RedisPriceCacheOptions): PriceCache 
       const failed = results.find(([error]) => error);
       if (failed?.[0]) throw failed[0];
     },
-    get: async (keys: readonly MarketSideKey[]) => {
+    get: async (keys: readonly MarketSideId[]) => {
       if (keys.length === 0) return [];
       const values = await client.mget(keys.map(keyOf));
-      return values.map((value): LatestPrice | undefined =>
-        value === null ? undefined : latestPriceSchema.parse(JSON.parse(value)),
+      return values.map((value): TopOfBook | undefined =>
+        value === null ? undefined : topOfBookSchema.parse(JSON.parse(value)),
       );
     },
     ping: async () => {

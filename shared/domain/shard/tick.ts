@@ -1,6 +1,7 @@
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { Side, Venue } from '../names.ts';
 import type { OrderBook } from '../order-book.ts';
+import type { TopOfBook } from '../prices.ts';
 import { findCandidates, type MarketSide } from '../scanner/find-candidates.ts';
 import { finalWinner, type GameStatus } from '../settlement/index.ts';
 import { type Sport, winProbability } from '../win-probability.ts';
@@ -105,25 +106,13 @@ export interface GameStateRow {
   winnerTeamId: string | null;
 }
 
-/** Top of one side's book as observed: prices in micros, sizes in hundredths. */
-export interface TopOfBookRow {
-  observedAtMs: number;
-  marketId: string;
-  venue: Venue;
-  side: Side;
-  bidMicros: number | null;
-  askMicros: number | null;
-  bidSizeHundredths: number | null;
-  askSizeHundredths: number | null;
-}
-
 export interface TickPlan {
   gameState: GameStateRow;
   /**
    * One row per watched side with a book. A book held over from an earlier tick gives the same row again (same
    * observation time), which the stores keep once.
    */
-  prices: TopOfBookRow[];
+  prices: TopOfBook[];
   /** The model's probability that the home team wins; null unless the game is in progress. */
   homeWinProbability: number | null;
   /** Only while the game is in progress: before it nothing is priced live, after it nothing is left to trade. */
@@ -154,7 +143,7 @@ export function quotedSides(watched: readonly WatchedSide[], books: readonly Sid
   }));
 }
 
-function topOfBook(side: ShardSide, held: SideBook): TopOfBookRow {
+function topOfBook(side: ShardSide, held: SideBook): TopOfBook {
   const bid = held.book.bestBid();
   const ask = held.book.bestAsk();
   return {

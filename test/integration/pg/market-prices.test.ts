@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestMarketPrice, type MarketPrice, upsertMarketPrices } from '#adapters/pg/market-prices';
+import { latestMarketPrice, upsertMarketPrices } from '#adapters/pg/market-prices';
+import type { TopOfBook } from '#domain/prices';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { insertMarketFixture, type MarketFixture } from '../../support/pg-fixtures.ts';
 
@@ -7,7 +8,7 @@ describe('market prices', () => {
   let db: TestDatabase;
   let fx: MarketFixture;
   const t0 = Date.UTC(2026, 10, 20, 18, 0, 0, 123);
-  const price = (over: Partial<MarketPrice> = {}): MarketPrice => ({
+  const price = (over: Partial<TopOfBook> = {}): TopOfBook => ({
     observedAtMs: t0,
     marketId: fx.kalshiMarketId,
     venue: 'kalshi',

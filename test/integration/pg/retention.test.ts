@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MarketPrice, upsertMarketPrices } from '#adapters/pg/market-prices';
+import { upsertMarketPrices } from '#adapters/pg/market-prices';
 import { runMarketPriceRetention } from '#adapters/pg/retention';
+import type { TopOfBook } from '#domain/prices';
 import { runScheduledRetention } from '../../../functions/retention/retention-job.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { insertMarketFixture, type MarketFixture } from '../../support/pg-fixtures.ts';
@@ -13,7 +14,7 @@ describe('retention', () => {
   let fx: MarketFixture;
   const now = Date.UTC(2026, 10, 23, 4, 30, 0);
 
-  const observation = (observedAtMs: number, bidMicros: number): MarketPrice => ({
+  const observation = (observedAtMs: number, bidMicros: number): TopOfBook => ({
     observedAtMs,
     marketId: fx.polymarketMarketId,
     venue: 'polymarket',

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { TopOfBook } from '#domain/prices';
 import { createInMemoryPriceCache } from '../../../shared/adapters/price-cache/in-memory.ts';
 import { createRedisPriceCache } from '../../../shared/adapters/price-cache/redis.ts';
-import type { LatestPrice, PriceCache } from '../../../shared/ports/price-cache.ts';
+import type { PriceCache } from '../../../shared/ports/price-cache.ts';
 import { findRedis } from '../../support/redis.ts';
 
 const redisUrl = await findRedis();
@@ -36,7 +37,7 @@ afterAll(async () => {
   admin.disconnect();
 });
 
-const price = (overrides: Partial<LatestPrice> = {}): LatestPrice => ({
+const price = (overrides: Partial<TopOfBook> = {}): TopOfBook => ({
   marketId: 'market-1',
   side: 'yes',
   venue: 'kalshi',
