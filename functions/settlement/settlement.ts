@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type pg from 'pg';
-import { bankrollPeakMicros, getBankroll } from '#adapters/pg/bankroll';
-import { countOverduePositions } from '#adapters/pg/positions';
+import { createPgSettlementStore } from '#adapters/pg/settlement-store';
 import type { SettlementConfig } from '#config/env';
 import { customMetrics } from '#config/metrics';
 import { drawdownBps } from '#domain';
@@ -20,15 +19,16 @@ export interface SettlementDeps {
  * game ended, which alarms watch.
  */
 export function createSettlementHandler({ pool, config, now = Date.now }: SettlementDeps) {
+  const store = createPgSettlementStore(pool);
   const overdueMs = config.SETTLEMENT_OVERDUE_HOURS * 3_600_000;
   const key = { mode: config.TRADING_MODE };
   return withPowertools(async (): Promise<SettlementResult> => {
     const nowMs = now();
-    const result = await settleFinishedGames(pool, nowMs);
+    const result = await settleFinishedGames(store, nowMs);
     const [bankroll, peakMicros, overdue] = await Promise.all([
-      getBankroll(pool, key),
-      bankrollPeakMicros(pool, key),
-      countOverduePositions(pool, nowMs - overdueMs),
+      store.bankroll(key),
+      store.bankrollPeakMicros(key),
+      store.countOverduePositions(nowMs - overdueMs),
     ]);
     metrics.addMetric(customMetrics.positionsSettled.name, MetricUnit.Count, result.settled);
     metrics.addMetric(customMetrics.positionsAwaitingVenue.name, MetricUnit.Count, result.awaitingVenue);

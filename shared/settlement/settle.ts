@@ -1,15 +1,12 @@
-import type pg from 'pg';
-import { lockBankroll, updateBankrollInTx } from '#adapters/pg/bankroll';
-import {
-  closeSettledPositions,
-  findSettlementCandidates,
-  markAwaitingVenue,
-  type PositionSettlement,
-} from '#adapters/pg/positions';
-import { inTransaction } from '#adapters/pg/transaction';
 import { type TradingMode, tradingModes } from '#domain/names';
 import { settlePosition } from '#domain/risk/index';
 import { gameOutcome, settlementDecision } from '#domain/settlement/index';
+import type {
+  Bankroll,
+  PositionSettlement,
+  SettlementStore,
+  SettlementTransaction,
+} from '../ports/settlement-store.ts';
 
 export interface SettlementResult {
   settled: number;
@@ -27,12 +24,18 @@ const MODES: readonly TradingMode[] = tradingModes;
  * Each page of positions is one transaction per mode that first locks the mode's bankroll row (`FOR UPDATE`, as the
  * evaluator and the kill switch do): a concurrent or repeated run waits, then finds those positions closed.
  */
-export async function settleFinishedGames(pool: pg.Pool, nowMs: number, batchSize = 500): Promise<SettlementResult> {
+export async function settleFinishedGames(
+  store: SettlementStore,
+  nowMs: number,
+  batchSize = 500,
+): Promise<SettlementResult> {
   const total: SettlementResult = { settled: 0, payoutMicros: 0, realizedPnlMicros: 0, awaitingVenue: 0 };
   for (const mode of MODES) {
     let afterId: string | undefined;
     for (;;) {
-      const page = await inTransaction(pool, (client) => settlePage(client, { mode, afterId, batchSize, nowMs }));
+      const page = await store.withLockedBankroll({ mode }, (tx, bankroll) =>
+        settlePage(tx, bankroll, { mode, afterId, batchSize, nowMs }),
+      );
       total.settled += page.done.length;
       total.awaitingVenue += page.awaitingVenue;
       for (const s of page.done) {
@@ -47,11 +50,11 @@ export async function settleFinishedGames(pool: pg.Pool, nowMs: number, batchSiz
 }
 
 async function settlePage(
-  client: pg.PoolClient,
+  tx: SettlementTransaction,
+  bankroll: Bankroll,
   opts: { mode: TradingMode; afterId: string | undefined; batchSize: number; nowMs: number },
 ): Promise<{ done: PositionSettlement[]; awaitingVenue: number; lastId: string | undefined }> {
-  const bankroll = await lockBankroll(client, { mode: opts.mode });
-  const candidates = await findSettlementCandidates(client, {
+  const candidates = await tx.findCandidates({
     mode: opts.mode,
     afterId: opts.afterId,
     limit: opts.batchSize,
@@ -76,11 +79,11 @@ async function settlePage(
       ...settlePosition(c, decision.perContractMicros),
     });
   }
-  await markAwaitingVenue(client, awaiting, opts.nowMs);
-  const done = await closeSettledPositions(client, settlements, opts.nowMs);
+  await tx.markAwaitingVenue(awaiting, opts.nowMs);
+  const done = await tx.closeSettledPositions(settlements, opts.nowMs);
   const payout = done.reduce((sum, s) => sum + s.payoutMicros, 0);
   if (payout > 0) {
-    const updated = await updateBankrollInTx(client, {
+    const updated = await tx.updateBankroll({
       mode: opts.mode,
       expectedVersion: bankroll.version,
       newBalanceMicros: bankroll.balanceMicros + payout,

@@ -1,20 +1,7 @@
 import type pg from 'pg';
 import type { TradingMode } from '#domain/names';
+import type { Bankroll, BankrollKey, VersionedBankrollUpdate } from '../../ports/settlement-store.ts';
 import { assertSafeInteger, epochMs, type Queryable, safeInteger, singleRow } from './rows.ts';
-
-/** One bankroll per account and trading mode; `account` defaults to the platform's own, `'default'`. */
-export interface BankrollKey {
-  mode: TradingMode;
-  account?: string;
-}
-
-export interface Bankroll {
-  account: string;
-  mode: TradingMode;
-  balanceMicros: number;
-  version: number;
-  updatedAtMs: number;
-}
 
 export interface BankrollChange extends BankrollKey {
   deltaMicros: number;
@@ -78,13 +65,6 @@ export async function bankrollPeakMicros(db: Queryable, key: BankrollKey): Promi
     [key.account ?? 'default', key.mode],
   );
   return rows[0]?.peak ?? 0;
-}
-
-export interface VersionedBankrollUpdate extends BankrollKey {
-  expectedVersion: number;
-  newBalanceMicros: number;
-  reason: string;
-  ref?: string;
 }
 
 /**

@@ -1,21 +1,8 @@
 import { z } from 'zod';
 import { gameStatuses } from '#domain/names';
-import type { GameFacts, SettlementRule } from '#domain/settlement/index';
+import type { MarketSettlementFacts } from '../../ports/settlement-store.ts';
 import { runQuery } from './errors.ts';
 import type { Queryable } from './rows.ts';
-
-/**
- * A game market's settlement rule, the value its venue set (where the rule leaves it to the venue) and its game's
- * facts, from the `market_settlement_facts` view: the one reading the settlement run and the admin API share.
- */
-export interface MarketSettlementFacts {
-  marketId: string;
-  rule: SettlementRule;
-  venueYesPayoutMicros: number | null;
-  game: GameFacts;
-  /** When the game was first seen final or cancelled; null while it has not ended. */
-  endedAtMs: number | null;
-}
 
 /** The view's columns, to select with a table alias (`f`). */
 export const FACT_COLUMNS = `f.market_id, f.tie_yes_payout_micros, f.cancel_yes_payout_micros, f.postpone_window_hours,

@@ -1,19 +1,9 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { type Side, sides, type TradingMode, tradingModes } from '#domain/names';
-import { FACT_COLUMNS, factsRow, type MarketSettlementFacts, toFacts } from './market-settlement.ts';
+import { sides, type TradingMode, tradingModes } from '#domain/names';
+import type { PositionSettlement, SettlementCandidate } from '../../ports/settlement-store.ts';
+import { FACT_COLUMNS, factsRow, toFacts } from './market-settlement.ts';
 import type { Queryable } from './rows.ts';
-
-/** An open position of a game that has ended or been postponed, with what settlement needs to decide it. */
-export interface SettlementCandidate {
-  positionId: string;
-  marketId: string;
-  mode: TradingMode;
-  side: Side;
-  quantity: number;
-  costBasisMicros: number;
-  market: MarketSettlementFacts;
-}
 
 const candidateRow = factsRow.extend({
   position_id: z.string(),
@@ -67,18 +57,6 @@ export async function markAwaitingVenue(db: Queryable, positionIds: readonly str
       WHERE id = ANY($1::uuid[]) AND status = 'open' AND awaiting_venue_since IS NULL`,
     [positionIds, atMs],
   );
-}
-
-export interface PositionSettlement {
-  positionId: string;
-  marketId: string;
-  /** The size and cost basis the payout was computed from: a position that grew since is left for the next run. */
-  quantity: number;
-  costBasisMicros: number;
-  /** What a YES contract of the market paid; its `settled_outcome` is the side paid in full, if either was. */
-  marketYesPayoutMicros: number;
-  realizedPnlMicros: number;
-  payoutMicros: number;
 }
 
 /**

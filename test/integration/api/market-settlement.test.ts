@@ -19,7 +19,8 @@ const path = (marketId: string) => `/v1/markets/${marketId}/settlement`;
 
 async function settle() {
   const { settleFinishedGames } = await import('../../../shared/settlement/settle.ts');
-  return settleFinishedGames(stack.pool, Date.now());
+  const { createPgSettlementStore } = await import('#adapters/pg/settlement-store');
+  return settleFinishedGames(createPgSettlementStore(stack.pool), Date.now());
 }
 
 async function auditRows() {

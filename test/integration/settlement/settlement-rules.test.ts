@@ -1,3 +1,4 @@
+import { createPgSettlementStore } from '#adapters/pg/settlement-store';
 import '../evaluator/quiet-env.ts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,7 +117,7 @@ describe('settlement by the market rule', () => {
     await state(game, T0 + 4 * HOUR, 'final', { home: 20, away: 20 });
     const before = await paperBalance();
 
-    const result = await settleFinishedGames(db.pool, T0 + 5 * HOUR);
+    const result = await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 5 * HOUR);
 
     // 123.45, 100, 7.77 and 200.01 contracts at $0.50 each.
     const payouts = [61_725_000, 50_000_000, 3_885_000, 100_005_000];
@@ -147,7 +148,7 @@ describe('settlement by the market rule', () => {
     const game = await newGame();
     const id = await open(game.kalshiMarketId, 'yes', 100, 50_000);
     await state(game, T0 + 4 * HOUR, 'final', { home: 21, away: 17 });
-    await settleFinishedGames(db.pool, T0 + 5 * HOUR);
+    await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 5 * HOUR);
     expect(await position(id)).toEqual({ status: 'open', awaiting: false, pnl: null });
   });
 
@@ -159,18 +160,18 @@ describe('settlement by the market rule', () => {
     await state(game, T0 - HOUR, 'cancelled');
     const before = await paperBalance();
 
-    const first = await settleFinishedGames(db.pool, T0);
+    const first = await settleFinishedGames(createPgSettlementStore(db.pool), T0);
     expect(first).toMatchObject({ settled: 1, payoutMicros: 20_000_000, awaitingVenue: 2 });
     expect(await position(polyYes)).toMatchObject({ status: 'settled', pnl: 20_000_000 - 2_400_000 });
     // Kalshi sets a "fair price": the positions stay open, so the evaluator still counts their exposure.
     expect(await position(kalshiYes)).toEqual({ status: 'open', awaiting: true, pnl: null });
     expect(await position(kalshiNo)).toEqual({ status: 'open', awaiting: true, pnl: null });
-    expect((await settleFinishedGames(db.pool, T0 + HOUR)).settled).toBe(0);
+    expect((await settleFinishedGames(createPgSettlementStore(db.pool), T0 + HOUR)).settled).toBe(0);
     expect(await paperBalance()).toBe(before + 20_000_000);
     const awaitingExposure = await evaluatorExposure();
 
     await enterVenuePayout(game.kalshiMarketId, 437_210);
-    const second = await settleFinishedGames(db.pool, T0 + 2 * HOUR);
+    const second = await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 2 * HOUR);
     // 3.33 contracts x $0.43721 = $1.4559093 and x $0.56279 = $1.8740907, each rounded down to the micro.
     expect(second).toMatchObject({ settled: 2, payoutMicros: 1_455_909 + 1_874_090, awaitingVenue: 0 });
     expect(await position(kalshiYes)).toEqual({ status: 'settled', awaiting: true, pnl: 1_455_909 - 150_000 });
@@ -189,11 +190,11 @@ describe('settlement by the market rule', () => {
       game.gameId,
       T0 + 30 * HOUR,
     ]);
-    expect((await settleFinishedGames(db.pool, T0 + 10 * HOUR)).settled).toBe(0);
+    expect((await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 10 * HOUR)).settled).toBe(0);
     await state(game, T0 + 30 * HOUR, 'in_progress');
     await state(game, T0 + 33 * HOUR, 'final', { home: 24, away: 10 }, game.homeTeamId);
 
-    const result = await settleFinishedGames(db.pool, T0 + 60 * HOUR);
+    const result = await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 60 * HOUR);
     expect(result).toMatchObject({ settled: 2, payoutMicros: 10_000_000, awaitingVenue: 0 });
     expect(await position(kalshi)).toMatchObject({ status: 'settled', pnl: 9_500_000 });
     expect(await position(poly)).toMatchObject({ status: 'settled', pnl: -500_000 });
@@ -209,15 +210,21 @@ describe('settlement by the market rule', () => {
       T0 + 72 * HOUR,
     ]);
     // Not started 47 h after the scheduled start: still inside the window, nothing is decided.
-    expect(await settleFinishedGames(db.pool, T0 + 47 * HOUR)).toMatchObject({ settled: 0, awaitingVenue: 0 });
+    expect(await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 47 * HOUR)).toMatchObject({
+      settled: 0,
+      awaitingVenue: 0,
+    });
     // 49 h: Kalshi pays a fair price it sets; Polymarket keeps the market open until the game is played.
-    expect(await settleFinishedGames(db.pool, T0 + 49 * HOUR)).toMatchObject({ settled: 0, awaitingVenue: 1 });
+    expect(await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 49 * HOUR)).toMatchObject({
+      settled: 0,
+      awaitingVenue: 1,
+    });
     expect(await position(kalshi)).toEqual({ status: 'open', awaiting: true, pnl: null });
     expect(await position(poly)).toEqual({ status: 'open', awaiting: false, pnl: null });
 
     await state(game, T0 + 72 * HOUR, 'in_progress');
     await state(game, T0 + 75 * HOUR, 'final', { home: 7, away: 3 }, game.homeTeamId);
-    const played = await settleFinishedGames(db.pool, T0 + 76 * HOUR);
+    const played = await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 76 * HOUR);
     // Played 72 h late: Kalshi still waits for its fair price, Polymarket pays the result.
     expect(played).toMatchObject({ settled: 1, payoutMicros: 10_000_000, awaitingVenue: 1 });
     expect(await position(poly)).toMatchObject({ status: 'settled', pnl: 9_500_000 });
@@ -242,9 +249,9 @@ describe('settlement by the market rule', () => {
 
     // Small pages, so the runs interleave page by page.
     const runs = await Promise.all([
-      settleFinishedGames(db.pool, T0 + 5 * HOUR, 7),
-      settleFinishedGames(db.pool, T0 + 5 * HOUR, 7),
-      settleFinishedGames(db.pool, T0 + 5 * HOUR, 3),
+      settleFinishedGames(createPgSettlementStore(db.pool), T0 + 5 * HOUR, 7),
+      settleFinishedGames(createPgSettlementStore(db.pool), T0 + 5 * HOUR, 7),
+      settleFinishedGames(createPgSettlementStore(db.pool), T0 + 5 * HOUR, 3),
     ]);
     const expected = quantities.reduce((sum, q, i) => sum + (i % 2 === 0 ? q * 10_000 : 0), 0);
     expect(runs.reduce((s, r) => s + r.settled, 0)).toBe(40);
@@ -257,7 +264,7 @@ describe('settlement by the market rule', () => {
       [game.gameId],
     );
     expect(settlementAudit[0]!.delta).toBe(expected);
-    expect((await settleFinishedGames(db.pool, T0 + 6 * HOUR)).settled).toBe(0);
+    expect((await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 6 * HOUR)).settled).toBe(0);
   });
 
   it('waits for the bankroll row lock the evaluator and the kill switch hold, and pays the live bankroll for live positions', async () => {
@@ -270,7 +277,7 @@ describe('settlement by the market rule', () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM bankroll WHERE account = 'default' AND mode = 'live' FOR UPDATE`);
-      const run = settleFinishedGames(db.pool, T0 + 5 * HOUR);
+      const run = settleFinishedGames(createPgSettlementStore(db.pool), T0 + 5 * HOUR);
       await eventually(
         async () =>
           (
@@ -298,7 +305,7 @@ describe('settlement by the market rule', () => {
     await open(game.kalshiMarketId, 'yes', 100, 10_000);
     await state(game, T0 + HOUR, 'cancelled');
     const others = await countOverduePositions(db.pool, T0 + HOUR);
-    await settleFinishedGames(db.pool, T0 + 2 * HOUR);
+    await settleFinishedGames(createPgSettlementStore(db.pool), T0 + 2 * HOUR);
     expect(await countOverduePositions(db.pool, T0 + HOUR)).toBe(others);
     expect(await countOverduePositions(db.pool, T0 + HOUR + 1)).toBe(others + 1);
   });

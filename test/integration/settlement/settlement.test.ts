@@ -1,3 +1,4 @@
+import { createPgSettlementStore } from '#adapters/pg/settlement-store';
 import '../evaluator/quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSettledPositions, findSettlementCandidates } from '#adapters/pg/positions';
@@ -51,14 +52,14 @@ describe('settlement', () => {
     expect(INITIAL - afterTrades).toBe(open.reduce((s, p) => s + p.basis, 0));
 
     // Nothing settles while the game is live.
-    expect((await settleFinishedGames(db.pool, Date.now())).settled).toBe(0);
+    expect((await settleFinishedGames(createPgSettlementStore(db.pool), Date.now())).settled).toBe(0);
 
     await db.pool.query(
       `INSERT INTO game_states (game_id, observed_at, status, period, home_score, away_score, winner_team_id)
        VALUES ($1, now(), 'final', 4, 112, 104, $2)`,
       [game.gameId, game.homeTeamId],
     );
-    const first = await settleFinishedGames(db.pool, Date.now());
+    const first = await settleFinishedGames(createPgSettlementStore(db.pool), Date.now());
     const kalshiYes = open.find((p) => p.side === 'kalshi:yes')!;
     expect(first.settled).toBe(2);
     // The home team won: Kalshi YES pays $1 a contract, Polymarket NO pays nothing.
@@ -77,8 +78,8 @@ describe('settlement', () => {
     ]);
 
     const again = await Promise.all([
-      settleFinishedGames(db.pool, Date.now()),
-      settleFinishedGames(db.pool, Date.now()),
+      settleFinishedGames(createPgSettlementStore(db.pool), Date.now()),
+      settleFinishedGames(createPgSettlementStore(db.pool), Date.now()),
     ]);
     expect(again.map((r) => r.settled)).toEqual([0, 0]);
     expect(await balance()).toBe(afterTrades + first.payoutMicros);
@@ -122,7 +123,7 @@ describe('settlement', () => {
     expect(closed).toEqual([]);
 
     const before = await balance();
-    const next = await settleFinishedGames(db.pool, Date.now());
+    const next = await settleFinishedGames(createPgSettlementStore(db.pool), Date.now());
     expect(next).toMatchObject({ settled: 1, payoutMicros: 150_000_000, realizedPnlMicros: 75_000_000 });
     expect(await balance()).toBe(before + 150_000_000);
   });
