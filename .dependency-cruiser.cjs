@@ -44,6 +44,14 @@ module.exports = {
       to: { path: `^shared/${services}/` },
     },
     {
+      name: 'services-through-ports',
+      comment:
+        'Application services reach Postgres only through the ports they declare (shared/ports), never the driver or its adapters.',
+      severity: 'error',
+      from: { path: '^shared/(api|evaluator|settlement)/' },
+      to: { path: '^(shared/adapters/pg/|node_modules/(@types/)?pg/)' },
+    },
+    {
       name: 'shared-not-on-its-users',
       comment: 'shared/ is used by the Lambdas, the containers and local mode, never the other way round.',
       severity: 'error',

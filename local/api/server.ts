@@ -5,8 +5,9 @@ import type pg from 'pg';
 import { createPool } from '#adapters/pg/pool';
 import { type ApiConfig, apiConfig, loadConfig } from '#config/env';
 import { createApiHandler } from '../../functions/api/app.ts';
+import { type ApiDepsOverrides, apiDepsFromConfig } from '../../functions/api/deps.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
-import { type ApiDeps, apiDepsFromConfig } from '../../shared/api/deps.ts';
+import type { SecretsProvider } from '../../shared/adapters/secrets/provider.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
 import { toHttpApiEvent } from './lambda-event.ts';
@@ -21,7 +22,7 @@ export interface ApiServerOptions {
   /** The API's config; defaults to the environment's. */
   config?: ApiConfig;
   /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
-  deps?: Partial<Omit<ApiDeps, 'pool'>>;
+  deps?: ApiDepsOverrides & { secrets?: SecretsProvider };
 }
 
 export interface ApiServer {
@@ -83,10 +84,13 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const pool = opts.pool ?? ownPool;
   if (!pool) throw new Error('startApiServer needs a pool or a database URL');
   const keys = await loadLocalJwtKeys(opts.jwtKeyFile ?? DEFAULT_KEY_FILE);
-  const deps = {
-    ...apiDepsFromConfig(config, pool, createLocalSecretsProvider(config.LOCAL_SECRETS_FILE)),
-    ...opts.deps,
-  };
+  const { secrets, ...overrides } = opts.deps ?? {};
+  const deps = apiDepsFromConfig(
+    config,
+    pool,
+    secrets ?? createLocalSecretsProvider(config.LOCAL_SECRETS_FILE),
+    overrides,
+  );
   const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
 
   const server = createServer((req, res) => {

@@ -1,10 +1,6 @@
-import { appendAudit } from '#adapters/pg/audit-log';
-import { type ConsentRow, insertConsent, listConsents, revokeConsent } from '#adapters/pg/consents';
-import { cancelUnfinishedJobsFor } from '#adapters/pg/jobs';
-import { revokeSessionsForConsent } from '#adapters/pg/sessions';
-import { inTransaction } from '#adapters/pg/transaction';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { ConsentView, CreateConsentBody } from '../contracts/api/consents.ts';
+import type { ConsentRow } from '../ports/api/consents.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { notFound } from './errors.ts';
@@ -23,9 +19,9 @@ function toView(row: ConsentRow): ConsentView {
 }
 
 export function grantConsent(deps: ApiDeps, actor: Actor, body: CreateConsentBody): Promise<ConsentView> {
-  return inTransaction(deps.pool, async (client) => {
-    const row = await insertConsent(client, { userId: actor.sub, ...body });
-    await appendAudit(client, {
+  return deps.store.transaction(async (tx) => {
+    const row = await tx.consents.insert({ userId: actor.sub, ...body });
+    await tx.audit.append({
       actor: actor.sub,
       action: 'consent.grant',
       resourceType: 'consent',
@@ -42,7 +38,7 @@ export async function listUserConsents(
   userId: string,
   query: { status?: 'active' | 'revoked'; limit: number; cursor?: string },
 ): Promise<ListResponse<ConsentView>> {
-  const rows = await listConsents(deps.pool, { userId, ...query, after: decodeCursor(query.cursor) });
+  const rows = await deps.store.consents.list({ userId, ...query, after: decodeCursor(query.cursor) });
   return page(rows, query.limit, toView, (row) => ({ k: row.cursor_key, id: row.id }));
 }
 
@@ -52,13 +48,13 @@ export async function listUserConsents(
  * run on a permission the user took back.
  */
 export function withdrawConsent(deps: ApiDeps, actor: Actor, id: string): Promise<ConsentView> {
-  return inTransaction(deps.pool, async (client) => {
-    const row = await revokeConsent(client, actor.sub, id);
+  return deps.store.transaction(async (tx) => {
+    const row = await tx.consents.revoke(actor.sub, id);
     if (!row) throw notFound('active consent');
-    const revokedSessionIds = await revokeSessionsForConsent(client, actor.sub, id);
+    const revokedSessionIds = await tx.sessions.revokeForConsent(actor.sub, id);
     const cancelledJobIds =
-      row.scope === 'live_trading' ? [] : await cancelUnfinishedJobsFor(client, actor.sub, row.sportsbook);
-    await appendAudit(client, {
+      row.scope === 'live_trading' ? [] : await tx.jobs.cancelUnfinishedFor(actor.sub, row.sportsbook);
+    await tx.audit.append({
       actor: actor.sub,
       action: 'consent.revoke',
       resourceType: 'consent',

@@ -1,23 +1,9 @@
-import type pg from 'pg';
-import { appendAudit } from '#adapters/pg/audit-log';
-import { lockActiveConsent, lockActiveConsentFor } from '#adapters/pg/consents';
-import { insertOutboxEntry } from '#adapters/pg/job-outbox';
-import {
-  findJob,
-  findJobByIdempotencyKey,
-  insertJobOnce,
-  type JobRow,
-  type JobStatus,
-  listJobs,
-  saveJobResponse,
-  transitionJob,
-} from '#adapters/pg/jobs';
-import { findSession } from '#adapters/pg/sessions';
-import { inTransaction } from '#adapters/pg/transaction';
-import { relayJobOutbox } from '../browser-jobs/outbox-relay.ts';
+import type { JobStatus } from '#domain/status/jobs';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { BrowserJobMessage, CreateJobBody, JobView } from '../contracts/api/jobs.ts';
 import { logger } from '../observability.ts';
+import type { JobRow } from '../ports/api/jobs.ts';
+import type { ApiStores } from '../ports/api-store.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, conflict, notFound, unavailable } from './errors.ts';
@@ -52,16 +38,16 @@ function replay(existing: JobRow, hash: string): SubmittedJob {
  * Browser jobs automate a sportsbook: they need the user's `automate_sportsbook` consent for it, and a bet must use
  * one of the user's own active sessions for that sportsbook, whose `store_session` consent still stands.
  */
-async function requireJobConsents(client: pg.PoolClient, userId: string, body: CreateJobBody): Promise<void> {
+async function requireJobConsents(tx: ApiStores, userId: string, body: CreateJobBody): Promise<void> {
   const { sportsbook } = body.payload;
-  if (!(await lockActiveConsentFor(client, userId, 'automate_sportsbook', sportsbook))) {
+  if (!(await tx.consents.lockActiveFor(userId, 'automate_sportsbook', sportsbook))) {
     throw new ApiError(403, 'consent_required', `an active automate_sportsbook consent for ${sportsbook} is required`);
   }
   if (body.type !== 'place_bet') return;
-  const session = await findSession(client, userId, body.payload.sessionId);
+  const session = await tx.sessions.find(userId, body.payload.sessionId);
   if (!session || session.sportsbook !== sportsbook) throw notFound('session');
   if (session.status !== 'active') throw new ApiError(409, 'session_not_active', `the session is ${session.status}`);
-  const stored = await lockActiveConsent(client, userId, session.consent_id);
+  const stored = await tx.consents.lockActive(userId, session.consent_id);
   if (!stored) throw new ApiError(403, 'consent_required', `the session's store_session consent was revoked`);
 }
 
@@ -77,14 +63,14 @@ export async function submitJob(
   idempotencyKey: string,
 ): Promise<SubmittedJob> {
   const hash = requestHash(body);
-  const existing = await findJobByIdempotencyKey(deps.pool, actor.sub, idempotencyKey);
+  const existing = await deps.store.jobs.findByIdempotencyKey(actor.sub, idempotencyKey);
   if (existing) return replay(existing, hash);
   const queueUrl = deps.browserJobsQueueUrl;
   if (!queueUrl) throw unavailable('the browser-jobs queue is not configured');
 
-  const inserted = await inTransaction(deps.pool, async (client) => {
-    await requireJobConsents(client, actor.sub, body);
-    const row = await insertJobOnce(client, {
+  const inserted = await deps.store.transaction(async (tx) => {
+    await requireJobConsents(tx, actor.sub, body);
+    const row = await tx.jobs.insertOnce({
       userId: actor.sub,
       type: body.type,
       payload: body.payload,
@@ -95,8 +81,8 @@ export async function submitJob(
     // A concurrent request with the same key committed first: answer as a replay, below.
     if (!row) return undefined;
     const job = toView(row);
-    await saveJobResponse(client, row.id, job);
-    await appendAudit(client, {
+    await tx.jobs.saveResponse(row.id, job);
+    await tx.audit.append({
       actor: actor.sub,
       action: 'job.submit',
       resourceType: 'job',
@@ -105,24 +91,22 @@ export async function submitJob(
       details: { type: body.type, priority: body.priority, sportsbook: body.payload.sportsbook },
     });
     const message: BrowserJobMessage = { type: 'browser_job', v: 1, jobId: row.id, userId: actor.sub, job: body };
-    await insertOutboxEntry(client, row.id, message);
+    await tx.jobs.addOutboxMessage(row.id, message);
     return job;
   });
   if (inserted) {
     // Accepted all the same if this fails: the entry stays pending and the scheduled relay sends it.
-    const relayed = await relayJobOutbox({ pool: deps.pool, sqs: deps.sqs, queueUrl }, { jobId: inserted.id }).catch(
-      (error: unknown) => ({ sent: 0, failed: 1, error }),
-    );
+    const relayed = await deps.relayJobMessage(inserted.id).catch((error: unknown) => ({ sent: 0, failed: 1, error }));
     if (relayed.failed > 0) logger.warn('browser-job message left for the outbox relay', { jobId: inserted.id });
     return { job: inserted, replayed: false };
   }
-  const winner = await findJobByIdempotencyKey(deps.pool, actor.sub, idempotencyKey);
+  const winner = await deps.store.jobs.findByIdempotencyKey(actor.sub, idempotencyKey);
   if (!winner) throw new Error('idempotency key conflict without a stored job');
   return replay(winner, hash);
 }
 
 export async function getUserJob(deps: ApiDeps, userId: string, id: string): Promise<JobView> {
-  const row = await findJob(deps.pool, userId, id);
+  const row = await deps.store.jobs.find(userId, id);
   if (!row) throw notFound('job');
   return toView(row);
 }
@@ -132,19 +116,19 @@ export async function listUserJobs(
   userId: string,
   query: { status?: JobStatus; limit: number; cursor?: string },
 ): Promise<ListResponse<JobView>> {
-  const rows = await listJobs(deps.pool, { userId, ...query, after: decodeCursor(query.cursor) });
+  const rows = await deps.store.jobs.list({ userId, ...query, after: decodeCursor(query.cursor) });
   return page(rows, query.limit, toView, (row) => ({ k: row.cursor_key, id: row.id }));
 }
 
 export function cancelJob(deps: ApiDeps, actor: Actor, id: string): Promise<JobView> {
-  return inTransaction(deps.pool, async (client) => {
-    const row = await transitionJob(client, { userId: actor.sub, id, to: 'cancelled' });
+  return deps.store.transaction(async (tx) => {
+    const row = await tx.jobs.transition({ userId: actor.sub, id, to: 'cancelled' });
     if (!row) {
-      const current = await findJob(client, actor.sub, id);
+      const current = await tx.jobs.find(actor.sub, id);
       if (!current) throw notFound('job');
       throw conflict('invalid_transition', `a ${current.status} job cannot be cancelled`);
     }
-    await appendAudit(client, {
+    await tx.audit.append({
       actor: actor.sub,
       action: 'job.cancel',
       resourceType: 'job',

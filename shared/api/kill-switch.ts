@@ -1,7 +1,5 @@
-import { appendAudit } from '#adapters/pg/audit-log';
-import { type KillSwitchRow, readKillSwitch, writeKillSwitch } from '#adapters/pg/kill-switch';
-import { inTransaction } from '#adapters/pg/transaction';
 import type { KillSwitchView, PutKillSwitchBody } from '../contracts/api/kill-switch.ts';
+import type { KillSwitchRow } from '../ports/api/kill-switch.ts';
 import type { ApiDeps } from './deps.ts';
 import type { Actor } from './principal.ts';
 
@@ -16,13 +14,13 @@ function toView(row: KillSwitchRow | undefined): KillSwitchView {
 }
 
 export async function getKillSwitch(deps: ApiDeps): Promise<KillSwitchView> {
-  return toView(await readKillSwitch(deps.pool));
+  return toView(await deps.store.killSwitch.read());
 }
 
 export function setKillSwitch(deps: ApiDeps, actor: Actor, body: PutKillSwitchBody): Promise<KillSwitchView> {
-  return inTransaction(deps.pool, async (client) => {
-    const row = await writeKillSwitch(client, { ...body, updatedBy: actor.sub });
-    await appendAudit(client, {
+  return deps.store.transaction(async (tx) => {
+    const row = await tx.killSwitch.write({ ...body, updatedBy: actor.sub });
+    await tx.audit.append({
       actor: actor.sub,
       action: body.engaged ? 'kill_switch.engage' : 'kill_switch.release',
       resourceType: 'kill_switch',

@@ -1,13 +1,6 @@
-import { appendAudit } from '#adapters/pg/audit-log';
-import {
-  lockVenuePayout,
-  marketSettlementFacts,
-  recordVenuePayout,
-  type VenuePayoutRow,
-} from '#adapters/pg/market-settlement';
-import { inTransaction } from '#adapters/pg/transaction';
 import { gameOutcome, payoutPerContract, sidePayoutMicros } from '#domain/settlement/index';
 import type { MarketSettlementView, PutMarketSettlementBody } from '../contracts/api/market-settlement.ts';
+import type { VenuePayoutRow } from '../ports/api/market-settlement.ts';
 import type { ApiDeps } from './deps.ts';
 import { conflict, notFound } from './errors.ts';
 import type { Actor } from './principal.ts';
@@ -36,19 +29,19 @@ export function putMarketSettlement(
   body: PutMarketSettlementBody,
 ): Promise<MarketSettlementView> {
   const nowMs = deps.now().getTime();
-  return inTransaction(deps.pool, async (client) => {
-    const current = await lockVenuePayout(client, marketId);
+  return deps.store.transaction(async (tx) => {
+    const current = await tx.venuePayouts.lock(marketId);
     if (!current) throw notFound('market');
     if (current.venue_yes_payout_micros !== null) {
       if (current.venue_yes_payout_micros === body.yesPayoutMicros) return toView(current);
       throw conflict('settlement_value_set', `market ${marketId} already has a venue payout`);
     }
-    const facts = await marketSettlementFacts(client, marketId);
+    const facts = await tx.venuePayouts.facts(marketId);
     const outcome = facts && gameOutcome(facts.game, nowMs);
     if (!facts || !outcome || payoutPerContract(facts.rule, 'yes', outcome).kind !== 'venue') {
       throw conflict('not_awaiting_venue', `market ${marketId}'s own rule decides its payout, not the venue`);
     }
-    const row = await recordVenuePayout(client, {
+    const row = await tx.venuePayouts.record({
       marketId,
       yesPayoutMicros: body.yesPayoutMicros,
       source: body.source,
@@ -56,7 +49,7 @@ export function putMarketSettlement(
       atMs: nowMs,
     });
     if (!row) throw conflict('settlement_value_set', `market ${marketId} already has a venue payout`);
-    await appendAudit(client, {
+    await tx.audit.append({
       actor: actor.sub,
       action: 'market.venue_settlement',
       resourceType: 'market',

@@ -1,19 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
-import { appendAudit } from '#adapters/pg/audit-log';
-import { lockActiveConsent } from '#adapters/pg/consents';
-import {
-  deleteSession,
-  findSealedSession,
-  findSession,
-  insertSession,
-  listSessions,
-  type SealedSessionData,
-  type SessionRow,
-  updateSession,
-} from '#adapters/pg/sessions';
-import { inTransaction } from '#adapters/pg/transaction';
-import type { SecretsProvider } from '../adapters/secrets/provider.ts';
 import {
   getSessionKeyring,
   openSessionData,
@@ -22,6 +7,8 @@ import {
 } from '../adapters/secrets/session-keys.ts';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { CreateSessionBody, SessionView, UpdateSessionBody } from '../contracts/api/sessions.ts';
+import type { SealedSessionData, SessionRow } from '../ports/api/sessions.ts';
+import type { ApiStores } from '../ports/api-store.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, badRequest, notFound } from './errors.ts';
@@ -59,11 +46,11 @@ async function sealSessionData(deps: ApiDeps, sessionId: string, userId: string,
  * key sealed the row, so it reads alike before, during and after a key rotation.
  */
 export async function readSessionData(
-  deps: { pool: pg.Pool; secrets: SecretsProvider },
+  deps: Pick<ApiDeps, 'store' | 'secrets'>,
   userId: string,
   id: string,
 ): Promise<unknown> {
-  const row = await findSealedSession(deps.pool, userId, id);
+  const row = await deps.store.sessions.findSealed(userId, id);
   if (!row) throw notFound('session');
   const key = await sessionKeyById(deps.secrets, row.keyId);
   return openSessionData(key, row.id, row.user_id, { ciphertext: row.ciphertext, iv: row.nonce, authTag: row.authTag });
@@ -79,8 +66,8 @@ function expiryFrom(deps: ApiDeps, iso: string): Date {
 }
 
 /** Storing or using a session needs an active `store_session` consent for that sportsbook. */
-async function requireStoreConsent(client: pg.PoolClient, userId: string, consentId: string, sportsbook: string) {
-  const consent = await lockActiveConsent(client, userId, consentId);
+async function requireStoreConsent(tx: ApiStores, userId: string, consentId: string, sportsbook: string) {
+  const consent = await tx.consents.lockActive(userId, consentId);
   if (consent?.scope !== 'store_session' || consent.sportsbook !== sportsbook) {
     throw new ApiError(403, 'consent_required', `an active store_session consent for ${sportsbook} is required`);
   }
@@ -92,9 +79,9 @@ export async function storeSession(deps: ApiDeps, actor: Actor, body: CreateSess
     : new Date(deps.now().getTime() + DEFAULT_LIFETIME_MS);
   const id = randomUUID();
   const sealed = await sealSessionData(deps, id, actor.sub, body.sessionData);
-  return inTransaction(deps.pool, async (client) => {
-    await requireStoreConsent(client, actor.sub, body.consentId, body.sportsbook);
-    const row = await insertSession(client, {
+  return deps.store.transaction(async (tx) => {
+    await requireStoreConsent(tx, actor.sub, body.consentId, body.sportsbook);
+    const row = await tx.sessions.insert({
       id,
       userId: actor.sub,
       sportsbook: body.sportsbook,
@@ -102,7 +89,7 @@ export async function storeSession(deps: ApiDeps, actor: Actor, body: CreateSess
       expiresAt,
       ...sealed,
     });
-    await appendAudit(client, {
+    await tx.audit.append({
       actor: actor.sub,
       action: 'session.store',
       resourceType: 'sportsbook_session',
@@ -119,12 +106,12 @@ export async function listUserSessions(
   userId: string,
   query: { sportsbook?: string; status?: SessionRow['status']; limit: number; cursor?: string },
 ): Promise<ListResponse<SessionView>> {
-  const rows = await listSessions(deps.pool, { userId, ...query, after: decodeCursor(query.cursor) });
+  const rows = await deps.store.sessions.list({ userId, ...query, after: decodeCursor(query.cursor) });
   return page(rows, query.limit, toView, (row) => ({ k: row.cursor_key, id: row.id }));
 }
 
 export async function getUserSession(deps: ApiDeps, userId: string, id: string): Promise<SessionView> {
-  const row = await findSession(deps.pool, userId, id);
+  const row = await deps.store.sessions.find(userId, id);
   if (!row) throw notFound('session');
   return toView(row);
 }
@@ -138,16 +125,16 @@ export async function changeSession(
   const expiresAt = body.expiresAt ? expiryFrom(deps, body.expiresAt) : undefined;
   const sealed =
     body.sessionData === undefined ? undefined : await sealSessionData(deps, id, actor.sub, body.sessionData);
-  return inTransaction(deps.pool, async (client) => {
-    const current = await findSession(client, actor.sub, id);
+  return deps.store.transaction(async (tx) => {
+    const current = await tx.sessions.find(actor.sub, id);
     if (!current) throw notFound('session');
     if (current.status !== 'active') {
       throw new ApiError(409, 'session_not_active', `the session is ${current.status}`);
     }
-    await requireStoreConsent(client, actor.sub, current.consent_id, current.sportsbook);
-    const row = await updateSession(client, actor.sub, id, { sealed, expiresAt });
+    await requireStoreConsent(tx, actor.sub, current.consent_id, current.sportsbook);
+    const row = await tx.sessions.update(actor.sub, id, { sealed, expiresAt });
     if (!row) throw notFound('session');
-    await appendAudit(client, {
+    await tx.audit.append({
       actor: actor.sub,
       action: 'session.update',
       resourceType: 'sportsbook_session',
@@ -160,9 +147,9 @@ export async function changeSession(
 }
 
 export function removeSession(deps: ApiDeps, actor: Actor, id: string): Promise<void> {
-  return inTransaction(deps.pool, async (client) => {
-    if (!(await deleteSession(client, actor.sub, id))) throw notFound('session');
-    await appendAudit(client, {
+  return deps.store.transaction(async (tx) => {
+    if (!(await tx.sessions.delete(actor.sub, id))) throw notFound('session');
+    await tx.audit.append({
       actor: actor.sub,
       action: 'session.delete',
       resourceType: 'sportsbook_session',

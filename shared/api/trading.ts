@@ -1,4 +1,3 @@
-import * as reads from '#adapters/pg/trading-reads';
 import type {
   ListBankrollQuery,
   ListGamesQuery,
@@ -15,7 +14,7 @@ const byTime = (row: { cursor_key: string; id: string }) => ({ k: row.cursor_key
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
 export async function listSignals(deps: ApiDeps, q: ListSignalsQuery) {
-  const rows = await reads.listSignals(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  const rows = await deps.store.trading.listSignals({ ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
     q.limit,
@@ -36,7 +35,7 @@ export async function listSignals(deps: ApiDeps, q: ListSignalsQuery) {
 }
 
 export async function listTrades(deps: ApiDeps, q: ListTradesQuery) {
-  const rows = await reads.listTrades(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  const rows = await deps.store.trading.listTrades({ ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
     q.limit,
@@ -59,7 +58,7 @@ export async function listTrades(deps: ApiDeps, q: ListTradesQuery) {
 }
 
 export async function listPositions(deps: ApiDeps, q: ListPositionsQuery) {
-  const rows = await reads.listPositions(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  const rows = await deps.store.trading.listPositions({ ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
     q.limit,
@@ -81,7 +80,7 @@ export async function listPositions(deps: ApiDeps, q: ListPositionsQuery) {
 }
 
 export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery) {
-  const rows = await reads.listBankrolls(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  const rows = await deps.store.trading.listBankrolls({ ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
     q.limit,
@@ -97,7 +96,7 @@ export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery) {
 }
 
 export async function listGames(deps: ApiDeps, q: ListGamesQuery) {
-  const rows = await reads.listGames(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  const rows = await deps.store.trading.listGames({ ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
     q.limit,
@@ -116,7 +115,7 @@ export async function listGames(deps: ApiDeps, q: ListGamesQuery) {
 }
 
 export async function listMarkets(deps: ApiDeps, q: ListMarketsQuery) {
-  const rows = await reads.listMarkets(deps.pool, { ...q, after: decodeCursor(q.cursor) });
+  const rows = await deps.store.trading.listMarkets({ ...q, after: decodeCursor(q.cursor) });
   return page(
     rows,
     q.limit,

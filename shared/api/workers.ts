@@ -1,16 +1,6 @@
-import { appendAudit } from '#adapters/pg/audit-log';
-import { inTransaction } from '#adapters/pg/transaction';
-import {
-  findWorker,
-  holdsJob,
-  listWorkers,
-  lockOwnWorker,
-  recordHeartbeat,
-  registerWorker,
-  type WorkerRow,
-} from '#adapters/pg/workers';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { HeartbeatBody, RegisterWorkerBody, WorkerStatus, WorkerView } from '../contracts/api/workers.ts';
+import type { WorkerRow } from '../ports/api/workers.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 import { conflict, notFound } from './errors.ts';
@@ -31,9 +21,9 @@ function toView(row: WorkerRow): WorkerView {
 
 /** A worker's name is its token's `sub`: no identity can register, or take over, a name that is not its own. */
 export function register(deps: ApiDeps, actor: Actor, body: RegisterWorkerBody): Promise<WorkerView> {
-  return inTransaction(deps.pool, async (client) => {
-    const row = await registerWorker(client, { ...body, name: actor.sub });
-    await appendAudit(client, {
+  return deps.store.transaction(async (tx) => {
+    const row = await tx.workers.register({ ...body, name: actor.sub });
+    await tx.audit.append({
       actor: actor.sub,
       action: 'worker.register',
       resourceType: 'worker',
@@ -51,17 +41,17 @@ export function register(deps: ApiDeps, actor: Actor, body: RegisterWorkerBody):
  * the rest only moves `last_heartbeat_at`.
  */
 export function heartbeat(deps: ApiDeps, actor: Actor, id: string, body: HeartbeatBody): Promise<WorkerView> {
-  return inTransaction(deps.pool, async (client) => {
+  return deps.store.transaction(async (tx) => {
     // Postgres spells uuids in lower case; compared as sent, an upper-case id would read as a change on every beat.
     const report = { status: body.status, currentJobId: body.currentJobId?.toLowerCase() ?? null };
-    const last = await lockOwnWorker(client, { id, registeredBy: actor.sub });
+    const last = await tx.workers.lockOwn({ id, registeredBy: actor.sub });
     if (!last) throw notFound('worker');
-    if (report.currentJobId && !(await holdsJob(client, { workerId: id, jobId: report.currentJobId }))) {
+    if (report.currentJobId && !(await tx.workers.holdsJob({ workerId: id, jobId: report.currentJobId }))) {
       throw conflict('job_not_held', 'this worker does not hold that job');
     }
-    const row = await recordHeartbeat(client, { id, ...report });
+    const row = await tx.workers.recordHeartbeat({ id, ...report });
     if (last.status !== report.status || last.current_job_id !== report.currentJobId) {
-      await appendAudit(client, {
+      await tx.audit.append({
         actor: actor.sub,
         action: 'worker.heartbeat',
         resourceType: 'worker',
@@ -75,7 +65,7 @@ export function heartbeat(deps: ApiDeps, actor: Actor, id: string, body: Heartbe
 }
 
 export async function getWorker(deps: ApiDeps, id: string): Promise<WorkerView> {
-  const row = await findWorker(deps.pool, id);
+  const row = await deps.store.workers.find(id);
   if (!row) throw notFound('worker');
   return toView(row);
 }
@@ -84,6 +74,6 @@ export async function listAllWorkers(
   deps: ApiDeps,
   query: { status?: WorkerStatus; limit: number; cursor?: string },
 ): Promise<ListResponse<WorkerView>> {
-  const rows = await listWorkers(deps.pool, { ...query, after: decodeCursor(query.cursor) });
+  const rows = await deps.store.workers.list({ ...query, after: decodeCursor(query.cursor) });
   return page(rows, query.limit, toView, (row) => ({ k: row.cursor_key, id: row.id }));
 }

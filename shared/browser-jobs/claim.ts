@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { claimQueuedJob, type JobRow } from '#adapters/pg/jobs';
+import { claimQueuedJob } from '#adapters/pg/jobs';
 import { type BrowserJobMessage, browserJobMessageSchema } from '../contracts/api/jobs.ts';
+import type { JobRow } from '../ports/api/jobs.ts';
 
 export type ClaimedBrowserJob =
   | { outcome: 'claimed'; message: BrowserJobMessage; job: JobRow }

@@ -18,6 +18,7 @@ describe('folder rules (dependency-cruiser, .dependency-cruiser.cjs)', () => {
       'domain-no-io-modules',
       'functions-stand-alone',
       'infra-no-app-code',
+      'services-through-ports',
       'shared-not-on-its-users',
     ]);
   });

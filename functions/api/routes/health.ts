@@ -1,9 +1,4 @@
-import {
-  cacheProbe,
-  databaseProbe,
-  idempotencyTableProbe,
-  queueProbe,
-} from '../../../shared/adapters/health-probes.ts';
+import { cacheProbe, idempotencyTableProbe, queueProbe } from '../../../shared/adapters/health-probes.ts';
 import type { ApiDeps } from '../../../shared/api/deps.ts';
 import { checkHealth } from '../../../shared/api/health.ts';
 import { json } from '../request.ts';
@@ -11,7 +6,7 @@ import { publicRoute, type RouteEntry } from '../route.ts';
 
 /** Health needs no token: load balancers and uptime checks call it. Only `detailed` names dependencies. */
 export function healthRoutes(deps: ApiDeps): RouteEntry[] {
-  const database = databaseProbe(deps.pool);
+  const { database } = deps;
   const all = [
     database,
     cacheProbe(deps.priceCache),

@@ -1,15 +1,6 @@
 import type pg from 'pg';
+import type { AuditEntry } from '../../ports/api/audit-log.ts';
 import { runQuery } from './errors.ts';
-
-/** One write through the API: who (JWT `sub`), what, on which record, under which request id. Never secrets. */
-export interface AuditEntry {
-  actor: string;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  requestId: string;
-  details?: Record<string, unknown>;
-}
 
 export async function appendAudit(db: pg.Pool | pg.PoolClient, entry: AuditEntry): Promise<void> {
   await runQuery(

@@ -1,18 +1,8 @@
 import type pg from 'pg';
+import type { ConsentRow } from '../../ports/api/consents.ts';
 import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
-
-export interface ConsentRow {
-  id: string;
-  user_id: string;
-  scope: 'store_session' | 'automate_sportsbook' | 'live_trading';
-  sportsbook: string;
-  text_version: string;
-  granted_at: Date;
-  revoked_at: Date | null;
-  cursor_key: string;
-}
 
 const COLUMNS = 'id, user_id, scope, sportsbook, text_version, granted_at, revoked_at, granted_at::text AS cursor_key';
 

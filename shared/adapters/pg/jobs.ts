@@ -1,24 +1,9 @@
 import type pg from 'pg';
 import { type JobStatus, jobStatus } from '#domain/status/jobs';
+import type { JobRow } from '../../ports/api/jobs.ts';
 import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
-
-export type { JobStatus };
-
-export interface JobRow {
-  id: string;
-  user_id: string;
-  type: 'check_odds' | 'place_bet';
-  payload: Record<string, unknown>;
-  priority: number;
-  status: JobStatus;
-  request_hash: string | null;
-  response: unknown;
-  created_at: Date;
-  updated_at: Date;
-  cursor_key: string;
-}
 
 const COLUMNS =
   'id, user_id, type, payload, priority, status, request_hash, response, created_at, updated_at, created_at::text AS cursor_key';

@@ -1,15 +1,8 @@
 import type pg from 'pg';
+import type { KillSwitchRow } from '../../ports/api/kill-switch.ts';
 import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
-
-/** The single kill_switch row; the signal evaluator reads the same row before accepting anything. */
-export interface KillSwitchRow {
-  engaged: boolean;
-  reason: string | null;
-  updated_by: string;
-  updated_at: Date;
-}
 
 export async function readKillSwitch(db: Db): Promise<KillSwitchRow | undefined> {
   const { rows } = await runQuery<KillSwitchRow>(

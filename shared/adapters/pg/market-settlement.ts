@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gameStatuses } from '#domain/names';
+import type { VenuePayoutRow } from '../../ports/api/market-settlement.ts';
 import type { MarketSettlementFacts } from '../../ports/settlement-store.ts';
 import { runQuery } from './errors.ts';
 import type { Queryable } from './rows.ts';
@@ -47,15 +48,6 @@ export function toFacts(r: z.infer<typeof factsRow>): MarketSettlementFacts {
     },
     endedAtMs: r.ended_at,
   };
-}
-
-export interface VenuePayoutRow {
-  market_id: string;
-  status: 'open' | 'closed' | 'settled';
-  venue_yes_payout_micros: number | null;
-  venue_payout_source: string | null;
-  venue_payout_entered_by: string | null;
-  venue_payout_entered_at: Date | null;
 }
 
 const VENUE_PAYOUT_COLUMNS = `id AS market_id, status, venue_yes_payout_micros, venue_payout_source,

@@ -1,29 +1,9 @@
 import type pg from 'pg';
-import { type SessionStatus, sessionStatus } from '#domain/status/sessions';
+import { sessionStatus } from '#domain/status/sessions';
+import type { SealedSessionData, SealedSessionRow, SessionRow } from '../../ports/api/sessions.ts';
 import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
-
-/** Session metadata: no query here returns the ciphertext columns. */
-export interface SessionRow {
-  id: string;
-  user_id: string;
-  sportsbook: string;
-  consent_id: string;
-  status: SessionStatus;
-  expires_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  revoked_at: Date | null;
-  cursor_key: string;
-}
-
-export interface SealedSessionData {
-  ciphertext: Buffer;
-  nonce: Buffer;
-  authTag: Buffer;
-  keyId: string;
-}
 
 // An active session past its expiry reads as expired, without a sweeper having to run first.
 const COLUMNS = `id, user_id, sportsbook, consent_id,
@@ -141,12 +121,6 @@ export async function revokeSessionsForConsent(db: Db, userId: string, consentId
     [consentId, userId, sessionStatus.sourcesOf('revoked')],
   );
   return rows.map((row) => row.id);
-}
-
-/** A session's sealed data with the owner its additional data names: the only query returning the ciphertext. */
-export interface SealedSessionRow extends SealedSessionData {
-  id: string;
-  user_id: string;
 }
 
 const SEALED = 'id, user_id, ciphertext, nonce, auth_tag AS "authTag", key_id AS "keyId"';

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import type { Side, TradingMode, Venue } from '#domain/names';
+import type {
+  BankrollRow,
+  GameRow,
+  MarketRow,
+  PositionRow,
+  SignalRow,
+  TradeRow,
+} from '../../ports/api/trading-reads.ts';
 import { runQuery } from './errors.ts';
 
 /**
@@ -12,20 +19,6 @@ interface After {
   id: string;
 }
 const cursorParams = (after: After | undefined) => [after?.k ?? null, after?.id ?? null];
-
-export interface SignalRow {
-  id: string;
-  candidate_id: string;
-  decision: 'accepted' | 'rejected';
-  reason: string;
-  mode: TradingMode;
-  edge_bps: number | null;
-  win_probability: number | null;
-  size_hundredths: number | null;
-  stake_micros: number | null;
-  decided_at: Date;
-  cursor_key: string;
-}
 
 export async function listSignals(
   db: Db,
@@ -43,21 +36,6 @@ export async function listSignals(
     [q.decision ?? null, q.mode ?? null, q.since ?? null, ...cursorParams(q.after), q.limit + 1],
   );
   return rows;
-}
-
-export interface TradeRow {
-  id: string;
-  signal_id: string | null;
-  order_id: string | null;
-  market_id: string;
-  side: Side;
-  action: 'buy' | 'sell';
-  quantity_hundredths: number;
-  price_micros: number;
-  cost_micros: number;
-  fee_micros: number;
-  executed_at: Date;
-  cursor_key: string;
 }
 
 export async function listTrades(
@@ -78,21 +56,6 @@ export async function listTrades(
   return rows;
 }
 
-export interface PositionRow {
-  id: string;
-  market_id: string;
-  side: Side;
-  mode: TradingMode;
-  quantity_hundredths: number;
-  cost_micros: number;
-  fees_micros: number;
-  status: 'open' | 'settled';
-  realized_pnl_micros: number | null;
-  opened_at: Date;
-  settled_at: Date | null;
-  cursor_key: string;
-}
-
 export async function listPositions(
   db: Db,
   q: { status?: string; mode?: string; marketId?: string; limit: number; after?: After },
@@ -111,14 +74,6 @@ export async function listPositions(
   return rows;
 }
 
-export interface BankrollRow {
-  account: string;
-  mode: TradingMode;
-  balance_micros: number;
-  version: number;
-  updated_at: Date;
-}
-
 /** Keyed by (account, mode): the cursor's `k` is the account and its `id` the mode. */
 export async function listBankrolls(
   db: Db,
@@ -133,22 +88,6 @@ export async function listBankrolls(
     [q.mode ?? null, ...cursorParams(q.after), q.limit + 1],
   );
   return rows;
-}
-
-export interface GameRow {
-  id: string;
-  sport: 'nba' | 'nfl';
-  starts_at: Date;
-  status: string;
-  espn_event_id: string | null;
-  winner_team_id: string | null;
-  home_team_id: string;
-  home_abbreviation: string;
-  home_name: string;
-  away_team_id: string;
-  away_abbreviation: string;
-  away_name: string;
-  cursor_key: string;
 }
 
 export async function listGames(
@@ -169,23 +108,6 @@ export async function listGames(
     [q.sport ?? null, q.status ?? null, q.from ?? null, q.to ?? null, ...cursorParams(q.after), q.limit + 1],
   );
   return rows;
-}
-
-export interface MarketRow {
-  id: string;
-  venue: Venue;
-  venue_market_id: string;
-  game_id: string | null;
-  outcome_team_id: string | null;
-  title: string | null;
-  yes_meaning: string;
-  resolution_key: string;
-  status: 'open' | 'closed' | 'settled';
-  settled_outcome: Side | null;
-  tick_size_micros: number;
-  closes_at: Date | null;
-  created_at: Date;
-  cursor_key: string;
 }
 
 export async function listMarkets(

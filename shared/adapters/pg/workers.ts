@@ -1,19 +1,8 @@
 import type pg from 'pg';
+import type { WorkerRow } from '../../ports/api/workers.ts';
 import { runQuery } from './errors.ts';
 
 type Db = pg.Pool | pg.PoolClient;
-
-export interface WorkerRow {
-  id: string;
-  name: string;
-  capabilities: string[];
-  status: 'idle' | 'busy' | 'offline';
-  current_job_id: string | null;
-  heartbeat_timeout_ms: number;
-  last_heartbeat_at: Date;
-  created_at: Date;
-  cursor_key: string;
-}
 
 // A worker whose last heartbeat is older than its own timeout reads as offline, whatever it last reported.
 const COLUMNS = `id, name, capabilities,

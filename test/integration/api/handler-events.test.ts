@@ -14,8 +14,18 @@ let db: TestDatabase;
 let dir: string;
 
 beforeAll(async () => {
-  const [{ createApiHandler }, { localLambdaContext }, pg, clients, secrets] = await Promise.all([
+  const [
+    { createApiHandler },
+    { apiDepsFromConfig },
+    { apiConfig, loadConfig },
+    { localLambdaContext },
+    pg,
+    clients,
+    secrets,
+  ] = await Promise.all([
     import('../../../functions/api/app.ts'),
+    import('../../../functions/api/deps.ts'),
+    import('#config/env'),
     import('../../../local/lambda-context.ts'),
     import('../../support/pg.ts'),
     import('#adapters/aws/clients'),
@@ -24,16 +34,19 @@ beforeAll(async () => {
   db = await pg.createTestDatabase();
   dir = await mkdtemp(join(tmpdir(), 'sharpline-handler-'));
   const handler = createApiHandler(
-    {
-      pool: db.rolePool('api'),
-      secrets: secrets.createLocalSecretsProvider(join(dir, 'secrets.json')),
-      sqs: clients.makeSqsClient('http://127.0.0.1:1'),
-      browserJobsQueueUrl: undefined,
-      dynamo: clients.makeDynamoClient('http://127.0.0.1:1'),
-      idempotencyTable: undefined,
-      priceCache: createInMemoryPriceCache(),
-      now: () => new Date(),
-    },
+    apiDepsFromConfig(
+      loadConfig(apiConfig),
+      db.rolePool('api'),
+      secrets.createLocalSecretsProvider(join(dir, 'secrets.json')),
+      {
+        sqs: clients.makeSqsClient('http://127.0.0.1:1'),
+        browserJobsQueueUrl: undefined,
+        dynamo: clients.makeDynamoClient('http://127.0.0.1:1'),
+        idempotencyTable: undefined,
+        priceCache: createInMemoryPriceCache(),
+        now: () => new Date(),
+      },
+    ),
     { timeoutEarlyInMillis: 0 },
   );
   invoke = (e) => handler(e, localLambdaContext('sharpline-api-test'));

@@ -100,7 +100,7 @@ export async function startApiStack(): Promise<ApiStack> {
     import('../../../shared/adapters/secrets/local-file.ts'),
     import('../../support/pg.ts'),
     import('../../../functions/api/app.ts'),
-    import('../../../shared/api/deps.ts'),
+    import('../../../functions/api/deps.ts'),
     import('#config/env'),
     import('../../../local/lambda-context.ts'),
   ]);
@@ -111,16 +111,16 @@ export async function startApiStack(): Promise<ApiStack> {
   const jwtKeyFile = join(dir, 'jwt.json');
   const keys = await loadLocalJwtKeys(jwtKeyFile);
   const secretsProvider = secrets.createLocalSecretsProvider(join(dir, 'secrets.json'));
-  const deps = {
+  const overrides = {
     sqs,
     browserJobsQueueUrl: queues.browserJobs.url,
-    secrets: secretsProvider,
     priceCache: createInMemoryPriceCache(),
     idempotencyTable: undefined,
   };
+  const deps = { ...overrides, secrets: secretsProvider };
   const server = await startApiServer({ pool: db.rolePool('api'), jwtKeyFile, deps });
   const handler = createApiHandler(
-    { ...apiDepsFromConfig(loadConfig(apiConfig), db.rolePool('api'), secretsProvider), ...deps },
+    apiDepsFromConfig(loadConfig(apiConfig), db.rolePool('api'), secretsProvider, overrides),
     { timeoutEarlyInMillis: 0 },
   );
 

@@ -1,5 +1,6 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgApiStore } from '#adapters/pg/api-store';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import type { ApiDeps } from '../../../shared/api/deps.ts';
 import { setKillSwitch } from '../../../shared/api/kill-switch.ts';
@@ -35,7 +36,10 @@ describe('kill switch engaged while a batch is being decided', () => {
     const batch = await db.pool.connect();
     await batch.query(`BEGIN; SELECT 1 FROM bankroll WHERE account = 'default' AND mode = 'paper' FOR UPDATE`);
     let returned = false;
-    const engage = setKillSwitch({ pool: db.pool } as ApiDeps, admin, { engaged: true, reason: 'drill' }).then(() => {
+    const engage = setKillSwitch({ store: createPgApiStore(db.pool) } as ApiDeps, admin, {
+      engaged: true,
+      reason: 'drill',
+    }).then(() => {
       returned = true;
     });
     await until(async () => {
@@ -50,7 +54,10 @@ describe('kill switch engaged while a batch is being decided', () => {
     batch.release();
     await engage;
     expect(returned).toBe(true);
-    await setKillSwitch({ pool: db.pool } as ApiDeps, admin, { engaged: false, reason: 'drill over' });
+    await setKillSwitch({ store: createPgApiStore(db.pool) } as ApiDeps, admin, {
+      engaged: false,
+      reason: 'drill over',
+    });
   });
 
   it('returns only after the batch in flight committed, and no batch after it trades', async () => {
@@ -67,9 +74,10 @@ describe('kill switch engaged while a batch is being decided', () => {
       now: () => {
         clockReads += 1;
         if (clockReads === 2)
-          engage = setKillSwitch({ pool: db.pool } as ApiDeps, admin, { engaged: true, reason: 'drill' }).then(() =>
-            events.push('engaged'),
-          );
+          engage = setKillSwitch({ store: createPgApiStore(db.pool) } as ApiDeps, admin, {
+            engaged: true,
+            reason: 'drill',
+          }).then(() => events.push('engaged'));
         return now;
       },
       sendExecutionRequests: async () => undefined,
@@ -86,7 +94,10 @@ describe('kill switch engaged while a batch is being decided', () => {
     expect(after).toMatchObject({ status: 'rejected', reason: 'kill_switch_engaged' });
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM paper_trades');
     expect(rows[0]!.n).toBe(1);
-    await setKillSwitch({ pool: db.pool } as ApiDeps, admin, { engaged: false, reason: 'drill over' });
+    await setKillSwitch({ store: createPgApiStore(db.pool) } as ApiDeps, admin, {
+      engaged: false,
+      reason: 'drill over',
+    });
   });
 
   it('sends no live order while engaged, not even one decided before the engage', async () => {
@@ -110,13 +121,16 @@ describe('kill switch engaged while a batch is being decided', () => {
     expect(first).toMatchObject({ status: 'accepted' });
     expect(sent).toHaveLength(1);
 
-    await setKillSwitch({ pool: db.pool } as ApiDeps, admin, { engaged: true, reason: 'drill' });
+    await setKillSwitch({ store: createPgApiStore(db.pool) } as ApiDeps, admin, { engaged: true, reason: 'drill' });
     // The redelivery of an accepted candidate re-sends its pending orders, but not while the switch is engaged.
     const [again] = await evaluateCandidates(deps, [candidate]);
     expect(again).toMatchObject({ status: 'accepted' });
     expect(sent).toHaveLength(1);
 
-    await setKillSwitch({ pool: db.pool } as ApiDeps, admin, { engaged: false, reason: 'drill over' });
+    await setKillSwitch({ store: createPgApiStore(db.pool) } as ApiDeps, admin, {
+      engaged: false,
+      reason: 'drill over',
+    });
     await evaluateCandidates(deps, [candidate]);
     expect(sent).toHaveLength(2);
   });

@@ -1,5 +1,6 @@
 import './quiet-env.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgApiStore } from '#adapters/pg/api-store';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { refreshDailyPerformance } from '#adapters/pg/rollups';
 import { readRunReport } from '../../../local/report.ts';
@@ -72,7 +73,10 @@ describe('what reports say a trade cost', () => {
     const report = await readRunReport(db.pool, { candidateIds: [candidate.id], gameId, startedAtMs: 0 });
     expect(report.trades.reduce((s, t) => s + t.costMicros + t.feeMicros, 0)).toBe(trade.debit);
 
-    const api = await listTrades({ pool: db.pool } as ApiDeps, { limit: 50 } as Parameters<typeof listTrades>[1]);
+    const api = await listTrades(
+      { store: createPgApiStore(db.pool) } as ApiDeps,
+      { limit: 50 } as Parameters<typeof listTrades>[1],
+    );
     expect(api.items.map((t) => t.costMicros + t.feeMicros)).toEqual([trade.debit]);
 
     const day = new Date(nowMs).toISOString().slice(0, 10);

@@ -10,6 +10,7 @@ import {
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSqsClient } from '#adapters/aws/clients';
+import { createPgApiStore } from '#adapters/pg/api-store';
 import { insertConsent } from '#adapters/pg/consents';
 import { insertOutboxEntry, oldestPendingOutboxAgeSeconds } from '#adapters/pg/job-outbox';
 import { insertJobOnce } from '#adapters/pg/jobs';
@@ -220,7 +221,13 @@ describe('submitJob with SQS down', () => {
     });
     // Nothing listens on port 9 (discard) on loopback: every SQS call fails to connect.
     const deadSqs = makeSqsClient('http://127.0.0.1:9');
-    const deps = { pool: db.pool, sqs: deadSqs, browserJobsQueueUrl: queueUrl, now: () => new Date() } as ApiDeps;
+    const deps = {
+      store: createPgApiStore(db.pool),
+      sqs: deadSqs,
+      browserJobsQueueUrl: queueUrl,
+      relayJobMessage: (jobId: string) => relayJobOutbox({ pool: db.pool, sqs: deadSqs, queueUrl }, { jobId }),
+      now: () => new Date(),
+    } as ApiDeps;
     const body = {
       type: 'check_odds',
       payload: { sportsbook: 'draftkings', eventUrl: 'https://book.test/e/2' },

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgApiStore } from '#adapters/pg/api-store';
 import { insertConsent } from '#adapters/pg/consents';
 import { countSessionsByKey, findSealedSession, resealSession } from '#adapters/pg/sessions';
 import {
@@ -21,14 +22,19 @@ const actor = { sub: USER, role: 'trader', requestId: 'rekey' } as const;
 let db: TestDatabase;
 let dir: string;
 let secretsFile: string;
-let deps: ApiDeps;
+let deps: ApiDeps & { pool: TestDatabase['pool'] };
 let consentId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase({ max: 12 });
   dir = await mkdtemp(join(tmpdir(), 'sharpline-rekey-'));
   secretsFile = join(dir, 'secrets.json');
-  deps = { pool: db.pool, secrets: createLocalSecretsProvider(secretsFile), now: () => new Date() } as ApiDeps;
+  deps = {
+    pool: db.pool,
+    store: createPgApiStore(db.pool),
+    secrets: createLocalSecretsProvider(secretsFile),
+    now: () => new Date(),
+  } as ApiDeps & { pool: TestDatabase['pool'] };
   const consent = await insertConsent(db.pool, {
     userId: USER,
     scope: 'store_session',
