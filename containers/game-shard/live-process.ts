@@ -1,10 +1,12 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type pg from 'pg';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { createPool } from '#adapters/pg/pool';
 import { priceCacheFromConfig } from '#adapters/price-cache/from-config';
 import type { GameShardConfig } from '#config/env';
+import { customMetrics } from '#config/metrics';
 import type { Sport } from '#domain/win-probability';
-import { logger } from '../../shared/observability.ts';
+import { logger, metrics } from '../../shared/observability.ts';
 import {
   type CreateShardEngine,
   type FeedCallbacks,
@@ -24,6 +26,23 @@ export const DISCOVERY_EVERY_MS = 60_000;
 export const ESPN_EVERY_MS = 5_000;
 /** ECS waits 30 s after SIGTERM before SIGKILL; we promise to be out in 10. */
 export const DRAIN_DEADLINE_MS = 10_000;
+/** How often the shard's counters go to CloudWatch (EMF in its log), where the parse-failure alarm reads them. */
+export const METRICS_EVERY_MS = 60_000;
+
+/** Publishes what the counters gained since the last call: messages and parse failures, all sources together. */
+function metricsPublisher(shard: LiveShard): () => void {
+  const total = (counts: Partial<Record<string, number>>) =>
+    Object.values(counts).reduce<number>((a, n) => a + (n ?? 0), 0);
+  let sent = { messages: 0, failures: 0 };
+  return () => {
+    const now = shard.metrics();
+    const current = { messages: total(now.messages), failures: total(now.parseFailures) };
+    metrics.addMetric(customMetrics.venueMessages.name, MetricUnit.Count, current.messages - sent.messages);
+    metrics.addMetric(customMetrics.parseFailures.name, MetricUnit.Count, current.failures - sent.failures);
+    metrics.publishStoredMetrics();
+    sent = current;
+  };
+}
 
 /**
  * What the shard polls: each league's open Kalshi game-winner markets and ESPN scoreboard, and Gamma's open markets
@@ -100,8 +119,13 @@ export async function runLiveProcess(opts: LiveProcessOptions): Promise<LiveShar
     lingerMs: opts.lingerMs,
   });
 
+  const publishMetrics = metricsPublisher(shard);
+  const metricsTimer = setInterval(publishMetrics, METRICS_EVERY_MS);
+  metricsTimer.unref();
+
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info('draining', { signal });
+    clearInterval(metricsTimer);
     const deadline = setTimeout(() => {
       logger.error('drain overran its deadline', { deadlineMs: DRAIN_DEADLINE_MS });
       exit(1);
@@ -110,6 +134,7 @@ export async function runLiveProcess(opts: LiveProcessOptions): Promise<LiveShar
     shard
       .stop()
       .then(async () => {
+        publishMetrics();
         await pool?.end();
         sqs.destroy();
         clearTimeout(deadline);
