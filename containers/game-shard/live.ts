@@ -37,7 +37,8 @@ export interface DiscoveredGame {
 
 /** Where the engine's decisions and observations go (live: SQS, cache, Postgres, the venue clients). */
 export interface ShardOutputs {
-  candidate(candidate: SignalCandidate): void;
+  /** The engine's candidate record (`CandidateRecord`); the process sends its `candidate`. */
+  candidate(record: { candidate: SignalCandidate }): void;
   prices(prices: readonly TopOfBookRow[]): void;
   gameState(state: GameStateRow): void;
   discovered(games: readonly DiscoveredGame[]): void;
@@ -48,7 +49,7 @@ export interface ShardOutputs {
 /** What the engine counts that the process reports (its `summary()` may hold more). */
 export interface ShardEngineCounts {
   parseFailures: Partial<Record<FeedSource, number>>;
-  booksInvalid: number;
+  booksInvalidated: number;
 }
 
 /** The engine as the live process drives it (containers/game-shard/engine.ts). */
@@ -158,7 +159,7 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
   let lineNo = 0;
 
   const outputs: ShardOutputs = {
-    candidate: (candidate) => batcher.enqueue(candidate),
+    candidate: (record) => batcher.enqueue(record.candidate),
     prices: (prices) => {
       cache.put(prices);
       sampler?.prices(prices);
@@ -260,7 +261,7 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
       candidatesRetried: sent.retried,
       candidatesDropped: sent.dropped,
       queueDepth: sent.queued + sent.inFlight,
-      booksInvalid: counts.booksInvalid,
+      booksInvalid: counts.booksInvalidated,
       cacheWriteErrors: cache.status().errors,
       databaseWriteErrors: sampler?.status().errors ?? 0,
       ...(deps.recorder ? { recordedLines: deps.recorder.lines() } : {}),

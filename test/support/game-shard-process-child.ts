@@ -18,9 +18,9 @@ const connectedFeed = (_config: unknown, callbacks: { onConnected(): void }) => 
 await runLiveProcess({
   config,
   createEngine: ({ outputs }) => ({
-    handle: (line) => outputs.candidate(JSON.parse(line.raw) as SignalCandidate),
+    handle: (line) => outputs.candidate({ candidate: JSON.parse(line.raw) as SignalCandidate }),
     venueDisconnected: () => undefined,
-    summary: () => ({ parseFailures: {}, booksInvalid: 0 }),
+    summary: () => ({ parseFailures: {}, booksInvalidated: 0 }),
   }),
   feeds: { kalshi: connectedFeed, polymarket: connectedFeed },
   polled: [{ source: 'espn', url: process.env.TEST_CANDIDATE_URL ?? '', path: '/candidate', everyMs: 3_600_000 }],

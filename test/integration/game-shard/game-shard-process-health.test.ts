@@ -76,7 +76,7 @@ describe('game shard /health and /metrics', () => {
             else outputs.prices([top]);
           },
           venueDisconnected: () => undefined,
-          summary: () => ({ parseFailures: { kalshi_ws: failures }, booksInvalid: 2 }),
+          summary: () => ({ parseFailures: { kalshi_ws: failures }, booksInvalidated: 2 }),
         };
       },
       feeds: { kalshi: feed('kalshi'), polymarket: feed('polymarket') },
