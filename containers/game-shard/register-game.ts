@@ -12,6 +12,8 @@ export interface TeamSpec {
 
 /** One venue market of the game, as the venue describes it. */
 export interface MarketSpec extends WatchedMarket {
+  /** Our row id when the caller derives it (`marketIdFor(venue, venueMarketId)`); unset: the database picks one. */
+  marketId?: string;
   title: string;
   resolutionRule: string;
   tickSizeMicros: number;
@@ -19,6 +21,8 @@ export interface MarketSpec extends WatchedMarket {
 }
 
 export interface GameSpec {
+  /** Our row id when the caller derives it (`gameIdFor(sport, espnEventId)`): the id the shard's candidates carry. */
+  gameId?: string;
   sport: Sport;
   espnEventId: string;
   startsAtMs: number;
@@ -30,7 +34,8 @@ export interface GameSpec {
 
 /**
  * Writes a game's teams, game and markets (upserts keyed on the feeds' ids, so registering again changes nothing)
- * and returns the game as the tick holds it, with our row ids.
+ * and returns the game as the tick holds it, with our row ids: the derived ones the spec names (so a shard that ran
+ * without a database, as in replay, published candidates with the ids the evaluator finds), else the stored ones.
  */
 export async function registerGame(db: Queryable, spec: GameSpec): Promise<ShardGame> {
   const team = async (t: TeamSpec) => ({
@@ -41,6 +46,7 @@ export async function registerGame(db: Queryable, spec: GameSpec): Promise<Shard
   const away = await team(spec.away);
   const teams = { home: home.abbreviation, away: away.abbreviation };
   const gameId = await upsertGame(db, {
+    id: spec.gameId,
     sport: spec.sport,
     homeTeamId: home.teamId,
     awayTeamId: away.teamId,
@@ -51,6 +57,7 @@ export async function registerGame(db: Queryable, spec: GameSpec): Promise<Shard
   for (const m of spec.markets) {
     const watched = sidesOf(m, teams);
     const marketId = await upsertMarket(db, {
+      id: m.marketId,
       venue: m.venue,
       venueMarketId: m.venueMarketId,
       gameId,

@@ -5,6 +5,7 @@ import {
   CpuArchitecture,
   type Secret as EcsSecret,
   FargateTaskDefinition,
+  type HealthCheck,
   LogDrivers,
   OperatingSystemFamily,
   type TaskDefinition,
@@ -28,6 +29,8 @@ export interface ServiceTaskProps {
   image: ContainerImage;
   environment: Record<string, string>;
   secrets?: Record<string, EcsSecret>;
+  /** The container's health check: ECS does not run an image's own HEALTHCHECK, so a service that has one says it here. */
+  healthCheck?: HealthCheck;
 }
 
 /**
@@ -64,6 +67,7 @@ export class ServiceTask extends FargateTaskDefinition {
         ...props.environment,
       },
       ...(props.secrets ? { secrets: props.secrets } : {}),
+      ...(props.healthCheck ? { healthCheck: props.healthCheck } : {}),
     });
     this.container.addMountPoints({ sourceVolume: 'scratch', containerPath: SERVICE_SCRATCH_PATH, readOnly: false });
     acknowledgeTaskDefaults(this);

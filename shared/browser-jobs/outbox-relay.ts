@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
-import { SQS_BATCH_LIMIT, sendJsonBatch } from '#adapters/aws/sqs';
+import { SQS_BATCH_LIMIT, sendBatches } from '#adapters/aws/sqs';
 import { lockPendingOutbox, markOutboxFailed, markOutboxSent } from '#adapters/pg/job-outbox';
 import { inTransaction } from '#adapters/pg/transaction';
 
@@ -42,18 +42,13 @@ function relayOneBatch(deps: OutboxRelayDeps, jobId: string | undefined): Promis
   return inTransaction(deps.pool, async (client) => {
     const entries = await lockPendingOutbox(client, { limit: SQS_BATCH_LIMIT, jobId });
     if (entries.length === 0) return { sent: 0, failed: 0 };
-    let failures: Map<string, string>;
-    try {
-      failures = await sendJsonBatch(
-        deps.sqs,
-        deps.queueUrl,
-        entries.map((entry) => ({ id: entry.job_id, body: entry.message })),
-      );
-    } catch (error) {
-      // SQS may have taken some before failing: they stay pending and go again (a duplicate the worker drops).
-      const reason = error instanceof Error ? error.message : String(error);
-      failures = new Map(entries.map((entry) => [entry.job_id, reason]));
-    }
+    // What SQS did not take after its retries stays pending and goes again next run (a duplicate the worker drops).
+    const unsent = await sendBatches(
+      deps.sqs,
+      deps.queueUrl,
+      entries.map((entry) => ({ id: entry.job_id, body: JSON.stringify(entry.message) })),
+    );
+    const failures = new Map(unsent.map((u) => [u.id, `${u.code}: ${u.message}`]));
     await markOutboxSent(
       client,
       entries.map((entry) => entry.job_id).filter((id) => !failures.has(id)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tradingModes } from '#domain/names';
+import { SPORT_MODELS, type Sport } from '#domain/win-probability';
 import { databaseComponents } from './database-roles.ts';
 import { metricsNamespace } from './metrics.ts';
 import { tables } from './resources.ts';
@@ -132,14 +133,73 @@ export const outboxRelayConfig = z.object({
   BROWSER_JOBS_QUEUE_URL: z.string().url(),
 });
 
-/** The game shard's tick (containers/game-shard): its price cache, and where its candidates go. */
-export const gameShardConfig = z.object({
-  ...database,
-  ...aws,
-  REDIS_URL: optionalUrl,
-  REDIS_AUTH_TOKEN: z.string().min(1).optional(),
-  CANDIDATES_QUEUE_URL: optionalUrl,
-});
+/** `nba,nfl`: a comma-separated list of the win-probability model's sports (ESPN leagues), each once. */
+const sportList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s.length > 0),
+  )
+  .pipe(z.array(z.enum(Object.keys(SPORT_MODELS) as [Sport, ...Sport[]])).min(1))
+  .refine((list) => new Set(list).size === list.length, 'a league is named twice');
+
+/**
+ * The game shard (containers/game-shard): which games it owns (`SHARD_INDEX` of `SHARD_COUNT`), its thresholds,
+ * the venues' and ESPN's base URLs (the real ones by default, a fake venue's in tests), where its candidates,
+ * prices and states go, and the health port ECS checks. `RECORD_TO` turns on record mode: every raw message to
+ * that JSONL file.
+ */
+export const gameShardConfig = z
+  .object({
+    ...stage,
+    ...database,
+    ...aws,
+    SHARD_INDEX: intFromEnv(0),
+    SHARD_COUNT: z.coerce.number().int().positive().default(1),
+    MIN_EDGE_BPS: risk.MIN_EDGE_BPS,
+    MIN_ARB_PROFIT_MICROS: intFromEnv(100_000),
+    MIN_ARB_EDGE_BPS: intFromEnv(10),
+    PRICE_STALE_AFTER_MS: risk.PRICE_STALE_AFTER_MS,
+    KALSHI_WS_URL: z.string().url().default('wss://api.elections.kalshi.com/trade-api/ws/v2'),
+    KALSHI_REST_URL: z.string().url().default('https://api.elections.kalshi.com/trade-api/v2'),
+    /** Kalshi's API key id and the Secrets Manager secret with its RSA private key (PEM); both or neither. */
+    KALSHI_API_KEY_ID: z.string().min(1).optional(),
+    KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
+    POLYMARKET_WS_URL: z.string().url().default('wss://ws-subscriptions-clob.polymarket.com/ws/market'),
+    POLYMARKET_GAMMA_URL: z.string().url().default('https://gamma-api.polymarket.com'),
+    ESPN_BASE_URL: z.string().url().default('https://site.api.espn.com/apis/site/v2/sports'),
+    ESPN_LEAGUES: sportList.default(['nba']),
+    HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    RECORD_TO: z.string().min(1).optional(),
+    REDIS_URL: optionalUrl,
+    REDIS_AUTH_TOKEN: z.string().min(1).optional(),
+    CANDIDATES_QUEUE_URL: optionalUrl,
+    EGRESS_PROXY_URL: optionalUrl,
+    /** The log level; the name Powertools' logger reads itself (ECS tasks get `compute.logLevel` from CDK). */
+    POWERTOOLS_LOG_LEVEL: z
+      .string()
+      .transform((level) => level.toUpperCase())
+      .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']))
+      .default('INFO'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.SHARD_INDEX >= config.SHARD_COUNT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_INDEX'],
+        message: `must be below SHARD_COUNT (${config.SHARD_COUNT})`,
+      });
+    }
+    if (Boolean(config.KALSHI_API_KEY_ID) !== Boolean(config.KALSHI_PRIVATE_KEY_SECRET_ARN)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KALSHI_API_KEY_ID'],
+        message: 'KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_SECRET_ARN go together',
+      });
+    }
+  });
 
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
 export const localStackConfig = z.object({

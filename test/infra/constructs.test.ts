@@ -14,7 +14,7 @@ import { envConfigs } from '../../infra/config/envs.ts';
 import type { EnvConfig } from '../../infra/config/types.ts';
 import { BrowserWorker } from '../../infra/constructs/browser-worker.ts';
 import { Egress } from '../../infra/constructs/egress.ts';
-import { GameShards } from '../../infra/constructs/game-shards.ts';
+import { GAME_SHARD_HEALTH_PORT, GameShards } from '../../infra/constructs/game-shards.ts';
 import { SharplineLogGroup } from '../../infra/constructs/log-group.ts';
 import { QueueWithDlq } from '../../infra/constructs/queue-with-dlq.ts';
 import { controlTower } from '../../infra/lib/control-tower.ts';
@@ -69,6 +69,7 @@ type Container = {
   Memory?: number;
   MountPoints?: unknown[];
   Environment?: { Name: string; Value: unknown }[];
+  HealthCheck?: { Command: string[]; Interval?: number; Retries?: number; StartPeriod?: number; Timeout?: number };
 };
 
 function tasks(template: Template) {
@@ -131,6 +132,16 @@ describe('GameShards alone in a bare stack', () => {
 
   it('hardens every shard container and gives it the ECS log level, not the Lambdas', () => {
     expectHardened(t, 'game-shard', config.compute.shard.memoryMiB);
+  });
+
+  it('has ECS check each shard task on GET /health at its HEALTH_PORT', () => {
+    const shards = tasks(t).flatMap((task) => task.containers);
+    expect(shards).toHaveLength(3);
+    for (const shard of shards) {
+      expect(envOf(shard).HEALTH_PORT).toBe(String(GAME_SHARD_HEALTH_PORT));
+      expect(shard.HealthCheck).toMatchObject({ Interval: 15, Retries: 3, StartPeriod: 60, Timeout: 5 });
+      expect(shard.HealthCheck?.Command.join(' ')).toContain(`127.0.0.1:${GAME_SHARD_HEALTH_PORT}/health`);
+    }
   });
 
   it('logs into encrypted log groups under a key of the same stack', () => {

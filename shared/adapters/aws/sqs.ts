@@ -1,25 +1,21 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type BatchResultErrorEntry, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export const SQS_BATCH_LIMIT = 10;
 
-/**
- * One SendMessageBatch of up to ten JSON bodies, keyed by the caller's ids (alphanumeric, `-`, `_`; at most 80
- * characters): returns the ids SQS rejected with its reason, so the caller can keep the rest.
- */
-export async function sendJsonBatch(
-  client: SQSClient,
-  queueUrl: string,
-  entries: ReadonlyArray<{ id: string; body: unknown }>,
-): Promise<Map<string, string>> {
-  if (entries.length === 0) return new Map();
-  const out = await client.send(
-    new SendMessageBatchCommand({
-      QueueUrl: queueUrl,
-      Entries: entries.map((entry) => ({ Id: entry.id, MessageBody: JSON.stringify(entry.body) })),
-    }),
-  );
-  return new Map((out.Failed ?? []).map((f) => [f.Id ?? '', `${f.Code ?? 'Unknown'}: ${f.Message ?? ''}`]));
+/** One message: `id` is the caller's key (alphanumeric, `-`, `_`; at most 80 characters; unique in one call). */
+export interface SqsEntry {
+  id: string;
+  body: string;
+}
+
+/** An entry SQS did not take after its last try, and why. */
+export interface UnsentEntry {
+  id: string;
+  code: string;
+  message: string;
+  /** SQS called it the sender's fault (malformed): sending it again would fail the same way. */
+  senderFault: boolean;
 }
 
 export interface SendOptions {
@@ -27,26 +23,83 @@ export interface SendOptions {
   attempts?: number;
   /** Wait before the first retry; doubled before each next one. */
   retryDelayMs?: number;
+  /** Told before each retry of a batch's failed entries (metrics). */
+  onRetry?: (entries: readonly UnsentEntry[], attempt: number) => void;
+}
+
+/**
+ * THE SQS batch sender: sends entries ten to a SendMessageBatch. Entries SQS failed on its side (throttling, internal
+ * errors) and whole batches whose call threw (network) are sent again with backoff, up to `attempts` tries; entries
+ * it refused as malformed are not, since they fail the same way each time. Returns what is still unsent, in the
+ * caller's order; never throws for an SQS failure. A retried entry may arrive twice (a call that threw may have been
+ * taken): receivers are idempotent on the message's own id.
+ */
+export async function sendBatches(
+  client: SQSClient,
+  queueUrl: string,
+  entries: readonly SqsEntry[],
+  opts: SendOptions = {},
+): Promise<UnsentEntry[]> {
+  const attempts = opts.attempts ?? 3;
+  const retryDelayMs = opts.retryDelayMs ?? 50;
+  const unsent: UnsentEntry[] = [];
+  for (let start = 0; start < entries.length; start += SQS_BATCH_LIMIT) {
+    let pending = entries.slice(start, start + SQS_BATCH_LIMIT);
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      const failed = await sendOneBatch(client, queueUrl, pending);
+      unsent.push(...failed.filter((f) => f.senderFault));
+      const retryable = failed.filter((f) => !f.senderFault);
+      if (attempt >= attempts) {
+        unsent.push(...retryable);
+        break;
+      }
+      const retry = new Set(retryable.map((f) => f.id));
+      pending = pending.filter((entry) => retry.has(entry.id));
+      if (pending.length === 0) break;
+      opts.onRetry?.(retryable, attempt);
+      await delay(retryDelayMs * 2 ** (attempt - 1));
+    }
+  }
+  const order = new Map(entries.map((entry, index) => [entry.id, index]));
+  return unsent.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+async function sendOneBatch(client: SQSClient, queueUrl: string, batch: readonly SqsEntry[]): Promise<UnsentEntry[]> {
+  try {
+    const out = await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((entry) => ({ Id: entry.id, MessageBody: entry.body })),
+      }),
+    );
+    return (out.Failed ?? []).map((f) => ({
+      id: f.Id ?? '',
+      code: f.Code ?? 'unknown',
+      message: f.Message ?? '',
+      senderFault: f.SenderFault === true,
+    }));
+  } catch (error) {
+    const code = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    return batch.map((entry) => ({ id: entry.id, code, message, senderFault: false }));
+  }
 }
 
 /** Messages SQS did not take: `unsent` holds each one's position in the caller's list and why. */
 export class SqsSendError extends Error {
-  constructor(
-    queueUrl: string,
-    total: number,
-    readonly unsent: readonly { index: number; code: string; message: string }[],
-  ) {
+  readonly unsent: readonly { index: number; code: string; message: string }[];
+
+  constructor(queueUrl: string, total: number, unsent: readonly { index: number; code: string; message: string }[]) {
     const named = unsent.map((u) => `#${u.index} ${u.code}${u.message ? ` (${u.message})` : ''}`).join(', ');
     super(`SQS did not accept ${unsent.length} of ${total} messages for ${queueUrl}: ${named}`);
     this.name = 'SqsSendError';
+    this.unsent = unsent;
   }
 }
 
 /**
- * Sends message bodies in batches of ten. Entries SQS failed on its side are sent again (with backoff); entries it
- * refused as malformed (a sender fault) are not, since they fail the same way each time. Whatever is still unsent
- * at the end throws an `SqsSendError` naming it, so the caller's work fails and is retried (receivers are
- * idempotent on the message's own id).
+ * `sendBatches` of bodies keyed by their position, for callers whose work must fail when a message is not sent:
+ * whatever is still unsent at the end throws an `SqsSendError` naming it, so the caller's work is retried.
  */
 export async function sendMessages(
   client: SQSClient,
@@ -54,33 +107,17 @@ export async function sendMessages(
   bodies: readonly string[],
   opts: SendOptions = {},
 ): Promise<void> {
-  const attempts = opts.attempts ?? 3;
-  const retryDelayMs = opts.retryDelayMs ?? 50;
-  const unsent: BatchResultErrorEntry[] = [];
-  for (let start = 0; start < bodies.length; start += SQS_BATCH_LIMIT) {
-    let pending = bodies.slice(start, start + SQS_BATCH_LIMIT).map((_, i) => start + i);
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const out = await client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: pending.map((index) => ({ Id: String(index), MessageBody: bodies[index] })),
-        }),
-      );
-      const failed = out.Failed ?? [];
-      const retryable = failed.filter((f) => !f.SenderFault);
-      unsent.push(...failed.filter((f) => f.SenderFault));
-      if (retryable.length > 0 && attempt >= attempts) unsent.push(...retryable);
-      pending = attempt >= attempts ? [] : retryable.map((f) => Number(f.Id));
-      if (pending.length > 0) await delay(retryDelayMs * 2 ** (attempt - 1));
-    }
-  }
+  const unsent = await sendBatches(
+    client,
+    queueUrl,
+    bodies.map((body, index) => ({ id: String(index), body })),
+    opts,
+  );
   if (unsent.length > 0) {
     throw new SqsSendError(
       queueUrl,
       bodies.length,
-      unsent
-        .map((f) => ({ index: Number(f.Id), code: f.Code ?? 'unknown', message: f.Message ?? '' }))
-        .sort((a, b) => a.index - b.index),
+      unsent.map((u) => ({ index: Number(u.id), code: u.code, message: u.message })),
     );
   }
 }

@@ -29,6 +29,8 @@ export async function upsertTeam(db: Queryable, team: TeamInput): Promise<string
 }
 
 export interface GameInput {
+  /** The row id to insert with (the shard's derived `gameIdFor`); unset: a random one. An existing row keeps its id. */
+  id?: string;
   sport: Sport;
   homeTeamId: string;
   awayTeamId: string;
@@ -38,16 +40,18 @@ export interface GameInput {
 
 export async function upsertGame(db: Queryable, game: GameInput): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO games (sport, home_team_id, away_team_id, starts_at, espn_event_id)
-     VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5)
+    `INSERT INTO games (id, sport, home_team_id, away_team_id, starts_at, espn_event_id)
+     VALUES (COALESCE($6::uuid, gen_random_uuid()), $1, $2, $3, to_timestamp($4 / 1000.0), $5)
      ON CONFLICT (espn_event_id) DO UPDATE SET starts_at = EXCLUDED.starts_at
      RETURNING id`,
-    [game.sport, game.homeTeamId, game.awayTeamId, game.startsAtMs, game.espnEventId],
+    [game.sport, game.homeTeamId, game.awayTeamId, game.startsAtMs, game.espnEventId, game.id ?? null],
   );
   return singleRow(rows, 'game').id;
 }
 
 export interface MarketInput {
+  /** The row id to insert with (the shard's derived `marketIdFor`); unset: a random one. An existing row keeps its id. */
+  id?: string;
   venue: Venue;
   venueMarketId: string;
   gameId: string;
@@ -68,10 +72,10 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
   if (m.fee.venue !== m.venue) throw new RangeError(`market ${m.venueMarketId}: fee schedule is for ${m.fee.venue}`);
   const fee = feeParameters(m.fee);
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO markets (venue, venue_market_id, game_id, outcome_team_id, yes_meaning, title, resolution_rule,
+    `INSERT INTO markets (id, venue, venue_market_id, game_id, outcome_team_id, yes_meaning, title, resolution_rule,
                           resolution_key, tick_size_micros, taker_fee_rate_ppm, fee_multiplier_ppm, fee_exponent,
                           tie_yes_payout_micros, cancel_yes_payout_micros, postpone_window_hours)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+     VALUES (COALESCE($16::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (venue, venue_market_id) DO UPDATE SET
        game_id = EXCLUDED.game_id, outcome_team_id = EXCLUDED.outcome_team_id, yes_meaning = EXCLUDED.yes_meaning,
        title = EXCLUDED.title, resolution_rule = EXCLUDED.resolution_rule, resolution_key = EXCLUDED.resolution_key,
@@ -97,6 +101,7 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
       m.settlement.tieYesPayoutMicros,
       m.settlement.cancelYesPayoutMicros,
       m.settlement.postponeWindowHours,
+      m.id ?? null,
     ],
   );
   return singleRow(rows, 'market').id;
