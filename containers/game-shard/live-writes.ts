@@ -1,7 +1,8 @@
 import { upsertMarketPrices } from '#adapters/pg/market-prices';
 import { recordGameState } from '#adapters/pg/reference-data';
 import type { Queryable } from '#adapters/pg/rows';
-import type { GameStateRow, TopOfBookRow } from '../../shared/domain/shard/tick.ts';
+import type { TopOfBook } from '#domain/prices';
+import type { GameStateRow } from '../../shared/domain/shard/tick.ts';
 import type { PriceCache } from '../../shared/ports/price-cache.ts';
 import type { DependencyStatus } from './health.ts';
 
@@ -9,7 +10,7 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 export interface CacheWriter {
   /** Hands the latest tops to the cache and returns at once: a decision never waits on the cache. */
-  put(prices: readonly TopOfBookRow[]): void;
+  put(prices: readonly TopOfBook[]): void;
   status(): DependencyStatus;
   /** Waits for the writes in flight. */
   drain(): Promise<void>;
@@ -46,7 +47,7 @@ export function createCacheWriter(cache: PriceCache): CacheWriter {
 }
 
 export interface PgSampler {
-  prices(prices: readonly TopOfBookRow[]): void;
+  prices(prices: readonly TopOfBook[]): void;
   gameState(state: GameStateRow): void;
   /** Writes what is buffered: prices in one upsert, then the states. Failures are counted, the rows dropped. */
   flush(): Promise<void>;
@@ -64,11 +65,11 @@ export function createPgSampler(db: Queryable, opts: { sampleMs?: number } = {})
   const sampleMs = opts.sampleMs ?? 1_000;
   const state: DependencyStatus = { up: true, errors: 0 };
   const lastWindow = new Map<string, number>();
-  let prices: TopOfBookRow[] = [];
+  let prices: TopOfBook[] = [];
   let states: GameStateRow[] = [];
   let flushing: Promise<void> = Promise.resolve();
 
-  const write = async (batch: TopOfBookRow[], rows: GameStateRow[]) => {
+  const write = async (batch: TopOfBook[], rows: GameStateRow[]) => {
     try {
       if (batch.length > 0) await upsertMarketPrices(db, batch);
       for (const row of rows) await recordGameState(db, row);

@@ -5,8 +5,9 @@ import type { GameShardConfig } from '#config/env';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { FeedLine, FeedSource } from '#domain/feed/events';
 import type { Venue } from '#domain/names';
+import type { TopOfBook } from '#domain/prices';
 import { ownsGame } from '../../shared/domain/shard/assignment.ts';
-import type { GameStateRow, TopOfBookRow } from '../../shared/domain/shard/tick.ts';
+import type { GameStateRow } from '../../shared/domain/shard/tick.ts';
 import type { PriceCache } from '../../shared/ports/price-cache.ts';
 import {
   type HealthServer,
@@ -39,7 +40,7 @@ export interface DiscoveredGame {
 export interface ShardOutputs {
   /** The engine's candidate record (`CandidateRecord`); the process sends its `candidate`. */
   candidate(record: { candidate: SignalCandidate }): void;
-  prices(prices: readonly TopOfBookRow[]): void;
+  prices(prices: readonly TopOfBook[]): void;
   gameState(state: GameStateRow): void;
   discovered(games: readonly DiscoveredGame[]): void;
   /** The engine lost a book's sequence: the venue client fetches fresh snapshots of these instruments. */

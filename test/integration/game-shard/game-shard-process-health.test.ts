@@ -3,10 +3,10 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { createRedisPriceCache } from '#adapters/price-cache/redis';
+import type { TopOfBook } from '#domain/prices';
 import { type HealthAnswer, healthOf, parseFailuresPer1000 } from '../../../containers/game-shard/health.ts';
 import { type FeedCallbacks, type LiveShard, startLiveShard } from '../../../containers/game-shard/live.ts';
 import { createQueues, type LocalQueue, startSqsEmulator } from '../../../local/emulators/sqs.ts';
-import type { TopOfBookRow } from '../../../shared/domain/shard/tick.ts';
 
 /** A loopback port nothing listens on: a Redis that is down. */
 async function closedPort(): Promise<number> {
@@ -33,7 +33,7 @@ describe('game shard /health and /metrics', () => {
   let queue: LocalQueue;
   let shard: LiveShard;
   const feeds: Record<string, FeedCallbacks> = {};
-  const top: TopOfBookRow = {
+  const top: TopOfBook = {
     observedAtMs: 1_700_000_000_000,
     marketId: '7d3f0c9e-2b1a-4c5d-8e6f-0a1b2c3d4e5f',
     venue: 'kalshi',
