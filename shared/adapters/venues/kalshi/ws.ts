@@ -50,6 +50,15 @@ interface Subscription {
 const CONTROL_FRAME = /"type"\s*:\s*"(?:subscribed|unsubscribed|ok|error)"/;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
+/** Full jitter: uniform in [0, min(maxMs, initialMs * 2^attempt)), so reconnecting clients spread out. */
+export function reconnectDelayMs(
+  backoff: { initialMs: number; maxMs: number },
+  attempt: number,
+  random: () => number,
+): number {
+  return Math.floor(random() * Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt));
+}
+
 export function createKalshiWsClient(options: KalshiWsOptions): KalshiWsClient {
   const Impl = options.WebSocket ?? WebSocket;
   const channels = [...(options.channels ?? defaultKalshiChannels)];
@@ -122,9 +131,8 @@ export function createKalshiWsClient(options: KalshiWsOptions): KalshiWsClient {
   }
 
   function scheduleReconnect(): void {
-    const ceilingMs = Math.min(options.backoff.maxMs, options.backoff.initialMs * 2 ** attempt);
+    reconnectTimer = setTimeout(connect, reconnectDelayMs(options.backoff, attempt, random));
     attempt += 1;
-    reconnectTimer = setTimeout(connect, Math.floor(random() * ceilingMs));
   }
 
   function send(command: { cmd: string; params: Record<string, unknown> }): number {
