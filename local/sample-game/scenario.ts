@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type EspnGameState, parseEspnScoreboard } from '#adapters/venues/espn';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
-import { parsePolymarketBook, parsePolymarketFeeSchedule } from '#adapters/venues/polymarket';
+import { parsePolymarketBook, parsePolymarketFeeSchedule } from '#adapters/venues/polymarket/wire';
 import type { FeeSchedule } from '#contracts/signal-candidate';
 import { type OrderBook, parseHundredths } from '#domain';
 
