@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseEspnScoreboard } from '#adapters/venues/espn';
+import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
 import { parsePolymarketBook } from '#adapters/venues/polymarket';
 
