@@ -70,9 +70,11 @@ export interface MatchInput<S extends League = League> {
 }
 
 export interface MatchResult<S extends League = League> {
-  /** Every input game, in input order, with the markets matched to it (possibly none). */
+  /** Every input game whose teams the alias table knows, in input order, with its markets (possibly none). */
   games: MatchedGame<S>[];
   unmatched: UnmatchedMarket[];
+  /** Games left out because a team is not in the alias table (an exhibition, a new franchise). */
+  unknownGames: { espnEventId: string; detail: string }[];
 }
 
 class Refused extends Error {
@@ -230,13 +232,17 @@ export function matchMarkets<S extends League>(
   lookup: TeamAliasLookup = teamAliases,
 ): MatchResult<S> {
   const unmatched: UnmatchedMarket[] = [];
-  const entries: GameEntry<S>[] = input.games.map((g) => {
+  const unknownGames: MatchResult<S>['unknownGames'] = [];
+  const entries: GameEntry<S>[] = [];
+  for (const g of input.games) {
     const league = lookup.league(g.sport);
     const home = league.byEspn(g.home);
     const away = league.byEspn(g.away);
-    if (!home || !away)
-      throw new RangeError(`game ${g.espnEventId}: ${home ? g.away : g.home} is not a ${g.sport} team`);
-    return {
+    if (!home || !away) {
+      unknownGames.push({ espnEventId: g.espnEventId, detail: `${home ? g.away : g.home} is not a ${g.sport} team` });
+      continue;
+    }
+    entries.push({
       input: g,
       lookup: league,
       home,
@@ -244,8 +250,8 @@ export function matchMarkets<S extends League>(
       easternDate: easternDateOf(g.startsAtMs),
       utcDate: utcDateOf(g.startsAtMs),
       markets: [],
-    };
-  });
+    });
+  }
   const byLeague = (league: League) => entries.filter((e) => e.input.sport === league);
   const attempt = (venue: Venue, id: string, match: () => void) => {
     try {
@@ -299,6 +305,7 @@ export function matchMarkets<S extends League>(
       };
     }),
     unmatched,
+    unknownGames,
   };
 }
 
