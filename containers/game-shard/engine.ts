@@ -4,6 +4,7 @@ import type { FeedLine, FeedSource } from '#domain/feed/events';
 import type { Venue } from '#domain/names';
 import { type RecordLeg, type ShardCounters, type ShardGameSpec, ShardState } from '../../shared/domain/shard/state.ts';
 import type { GameStateRow, TopOfBookRow } from '../../shared/domain/shard/tick.ts';
+import { createDiscovery, type DiscoveredGames } from './engine-discovery.ts';
 import { createParseFailures, type WarnLog } from './parse-failures.ts';
 import { instrumentsIn, route } from './router.ts';
 
@@ -33,6 +34,8 @@ export interface EngineOutputs {
   gameState?(row: GameStateRow): void;
   /** Books became invalid: the venue client fetches fresh snapshots (a no-op in replay). */
   resync?(venue: Venue, instrumentIds: string[]): void;
+  /** Games matched across ESPN and the venues (owned ones, each time discovery adds to them), and what did not match. */
+  discovered?(games: DiscoveredGames['games'], unmatched: DiscoveredGames['unmatched']): void;
 }
 
 export interface EngineLog extends WarnLog {
@@ -92,6 +95,13 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
     ...(outputs.gameState ? { gameState: outputs.gameState } : {}),
   });
 
+  const discovery = createDiscovery();
+  const registerDiscovered = (found: DiscoveredGames) => {
+    const games = found.games.filter((g) => owns(g.gameId));
+    for (const g of games) state.registerGame(g);
+    if (games.length > 0 || found.unmatched.length > 0) outputs.discovered?.(games, found.unmatched);
+  };
+
   return {
     handle(line, lineNo) {
       lines++;
@@ -120,12 +130,15 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
             state.applyPolymarket(routed.events, line.t);
             break;
           case 'espn':
+            registerDiscovered(discovery.espn(routed.events));
             state.applyGameStates(routed.events, line.t);
             break;
-          // Discovery bodies are parsed (and counted when they do not); pairing them into games is the matcher's
-          // (shared/domain/matching), which this branch does not have yet: games come in through `register`.
           case 'kalshi_markets':
+            registerDiscovered(discovery.kalshi(routed.markets));
+            break;
           case 'gamma_markets':
+            registerDiscovered(discovery.polymarket(routed.markets));
+            break;
           case 'ignored':
             break;
         }

@@ -34,7 +34,13 @@ function feedLine(text: string): FeedLine | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const { t, source, raw, path } = value as Record<string, unknown>;
-  if (!Number.isSafeInteger(t) || typeof source !== 'string' || !sources.has(source) || typeof raw !== 'string') {
+  if (
+    typeof t !== 'number' ||
+    !Number.isFinite(t) ||
+    typeof source !== 'string' ||
+    !sources.has(source) ||
+    typeof raw !== 'string'
+  ) {
     return null;
   }
   if (path !== undefined && typeof path !== 'string') return null;

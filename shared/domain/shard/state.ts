@@ -267,11 +267,11 @@ export class ShardState {
     for (const id of instrumentIds) {
       const book = this.books.get(bookKey(venue, id));
       if (!book) continue;
-      if (book.valid) {
-        book.invalidate();
-        this.counters.booksInvalidated++;
-        this.changed(book);
-      }
+      // A book already invalid has its resync asked for: asking again on every bad frame would hammer the venue.
+      if (!book.valid) continue;
+      book.invalidate();
+      this.counters.booksInvalidated++;
+      this.changed(book);
       lost.push(id);
     }
     if (lost.length > 0) this.requestResync(venue, lost);
