@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseEspnScoreboard } from '#adapters/venues/espn';
-import { parsePolymarketBook } from '#adapters/venues/polymarket';
+import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
+import { parsePolymarketBook } from '#adapters/venues/polymarket/wire';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/venues/${name}`, import.meta.url), 'utf8'));
