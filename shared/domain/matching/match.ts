@@ -92,11 +92,12 @@ const refuse = (reason: UnmatchedReason, detail: string): never => {
 
 /** Words that make a market something other than the full game's winner, however close its title. */
 const PART_OR_LINE =
-  /\b(?:(?:1st|first|2nd|second|3rd|third|4th|fourth)[ -](?:half|quarter|period|inning|five|5)|half-?time|[1-4](?:h|q|p)|quarters?|spreads?|handicap|over\/under|o\/u|totals?|wins? by|margin|points? or more|runs? or more|goals? or more|f5|nrfi)\b/i;
+  /\b(?:(?:1st|first|2nd|second|3rd|third|4th|fourth)[ -](?:half|quarter|period|inning|five|5)|half-?time|[1-4](?:h|q|p)|quarters?|spreads?|handicap|over\/under|o\/u|totals?|wins? by|by more than|by at least|margin|points? or more|runs? or more|goals? or more|f5|nrfi)\b/i;
 /** Rule text that leaves overtime out: such a market settles on a different event than the full game. */
 const REGULATION_ONLY =
   /\b(?:regulation(?: time)? only|in regulation|end of regulation|excluding (?:overtime|extra innings)|(?:does not|doesn't|will not) (?:include|count) (?:overtime|extra)|60[- ]minute|three-way|3-way)\b/i;
-const TIE_SENTENCE = /[^.\n]*\b(?:tie|tied|ties|draw)\b[^.\n]*/gi;
+/** A sentence naming a tie; a dot inside a number (`$0.50`) does not end it. */
+const TIE_SENTENCE = /(?:[^.\n]|\.(?=\d))*\b(?:tie|tied|ties|draw)\b(?:[^.\n]|\.(?=\d))*/gi;
 const HALF_PAYOUT = /50-50|\$?0?\.50?\b|fifty|half/i;
 const TERMINAL_KALSHI = new Set(['closed', 'determined', 'disputed', 'amended', 'finalized', 'settled']);
 
@@ -117,6 +118,16 @@ function checkFullGame(texts: string[]): void {
     const regulation = REGULATION_ONLY.exec(text);
     if (regulation) refuse('not_full_game', `settles without overtime: "${regulation[0]}"`);
   }
+}
+
+/** The team the longest run of leading words names: "Kansas City professional football" -> KC. */
+function namedAtStart(lookup: LeagueLookup, text: string): TeamAlias | undefined {
+  const words = text.trim().split(/\s+/);
+  for (let n = words.length; n > 0; n -= 1) {
+    const team = lookup.byName(words.slice(0, n).join(' '));
+    if (team) return team;
+  }
+  return undefined;
 }
 
 interface GameEntry<S extends League> {
@@ -172,8 +183,8 @@ function kalshiSpec(market: KalshiMarketInfo, parsed: KalshiGameTicker, game: Ga
   if (lookup.byName(wins[1]!) !== parsed.team) {
     refuse('orientation_mismatch', `rules_primary pays on "${wins[1]}", the ticker on ${parsed.team.espn}`);
   }
-  const matchup = /\bwins? the (.+?) (?:at|@) (.+?) (?:\w+ )*?game\b/i.exec(market.rulesPrimary);
-  if (matchup && (lookup.byName(matchup[1]!) !== game.away || lookup.byName(matchup[2]!) !== game.home)) {
+  const matchup = /\bwins? the (.+?) (?:at|@) (.+?) game\b/i.exec(market.rulesPrimary);
+  if (matchup && (namedAtStart(lookup, matchup[1]!) !== game.away || namedAtStart(lookup, matchup[2]!) !== game.home)) {
     refuse('orientation_mismatch', `rules_primary describes "${matchup[1]} at ${matchup[2]}"`);
   }
   const steps = market.priceRanges.map((r) => r.stepMicros);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   easternDateOf,
@@ -186,5 +187,32 @@ describe('US-Eastern dates', () => {
     expect(easternTimeOf(Date.parse('2026-11-15T02:00:00Z'))).toBe('21:00');
     expect(easternDateOf(Date.parse('2026-09-15T00:15:00Z'))).toBe('2026-09-14');
     expect(easternDateOf(Date.parse('2026-09-15T04:00:00Z'))).toBe('2026-09-15');
+  });
+});
+
+describe('identifier parsers on arbitrary input', () => {
+  it('answer with a reason, never throw', () => {
+    const tickerish = fc.oneof(
+      fc.string(),
+      fc
+        .tuple(fc.constantFrom('KXNBAGAME', 'KXNFLGAME', 'KXMLBGAME', 'KXNHLGAME'), fc.string({ maxLength: 20 }))
+        .map(([s, rest]) => `${s}-${rest.toUpperCase()}`),
+    );
+    fc.assert(
+      fc.property(tickerish, (ticker) => {
+        expect(typeof parseKalshiGameTicker(ticker).ok).toBe('boolean');
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `nba-${s}`),
+        ),
+        (slug) => {
+          expect(typeof parsePolymarketSlug(slug).ok).toBe('boolean');
+        },
+      ),
+    );
   });
 });
