@@ -2,8 +2,9 @@ import { FeedParseError } from '#adapters/venues/feed-parse-error';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { FeedLine, FeedSource } from '#domain/feed/events';
 import type { Venue } from '#domain/names';
+import type { TopOfBook } from '#domain/prices';
 import { type RecordLeg, type ShardCounters, type ShardGameSpec, ShardState } from '../../shared/domain/shard/state.ts';
-import type { GameStateRow, TopOfBookRow } from '../../shared/domain/shard/tick.ts';
+import type { GameStateRow } from '../../shared/domain/shard/tick.ts';
 import { createDiscovery, type DiscoveredGames } from './engine-discovery.ts';
 import { createParseFailures, type WarnLog } from './parse-failures.ts';
 import { instrumentsIn, route } from './router.ts';
@@ -30,7 +31,7 @@ export interface EngineSettings {
 
 export interface EngineOutputs {
   candidate(rec: CandidateRecord): void;
-  prices?(rows: TopOfBookRow[]): void;
+  prices?(rows: TopOfBook[]): void;
   gameState?(row: GameStateRow): void;
   /** Books became invalid: the venue client fetches fresh snapshots (a no-op in replay). */
   resync?(venue: Venue, instrumentIds: string[]): void;

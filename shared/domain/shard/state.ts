@@ -3,13 +3,14 @@ import type { FeeSchedule, SignalCandidate } from '#contracts/signal-candidate';
 import type { GameStateEvent, KalshiWsEvent, PolymarketWsEvent } from '../feed/events.ts';
 import type { Side, Venue } from '../names.ts';
 import type { PriceLevel } from '../order-book.ts';
+import type { TopOfBook } from '../prices.ts';
 import { finalWinner } from '../settlement/index.ts';
 import { type Sport, winProbability } from '../win-probability.ts';
 import { MarketBook } from './book.ts';
 import { Hysteresis } from './hysteresis.ts';
 import { type OutcomePair, pregameConsensus } from './pregame.ts';
 import { type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
-import type { GameStateRow, TopOfBookRow, WatchedMarket } from './tick.ts';
+import type { GameStateRow, WatchedMarket } from './tick.ts';
 
 /**
  * The game shard's state, pure and synchronous: live books per venue market, the latest state per game, and on every
@@ -50,7 +51,7 @@ export interface ShardSink {
   candidate(published: PublishedCandidate): void;
   /** Books that became invalid: ask the venue for fresh snapshots. */
   resync(venue: Venue, instrumentIds: string[]): void;
-  prices?(rows: TopOfBookRow[]): void;
+  prices?(rows: TopOfBook[]): void;
   gameState?(row: GameStateRow): void;
 }
 
@@ -341,8 +342,8 @@ export class ShardState {
     this.touched.length = 0;
   }
 
-  private priceRows(): TopOfBookRow[] {
-    const rows: TopOfBookRow[] = [];
+  private priceRows(): TopOfBook[] {
+    const rows: TopOfBook[] = [];
     for (const book of this.changedBooks) {
       if (!book.valid) continue;
       for (const game of this.gamesOfBook.get(book) ?? []) {
