@@ -515,13 +515,14 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   };
 
   const choosePair = (kind: PlantKind): { pair: Pair; drop: Leg; other: Leg } | undefined => {
+    // Fees eat a one-tick edge only where they are large, near even money; other plants need room under $1.
+    const [low, high] = kind.startsWith('fees_eat_edge') ? [250_000, 750_000] : [60_000, 940_000];
     const candidates = pairs.filter((pair) => {
       if (kind === 'first_half_market' ? !pair.polymarket.book.firstHalf : pair.polymarket.book.firstHalf) return false;
       if (!pair.kalshi.book.active || !pair.polymarket.book.active) return false;
       const k = legBestAsk(pair.kalshi);
       const p = legBestAsk(pair.polymarket);
-      // Mid-range prices, where fees are largest and a drop of a few cents stays on the price grid.
-      return k !== undefined && p !== undefined && p > 250_000 && p < 750_000 && k > 250_000 && k < 750_000;
+      return k !== undefined && p !== undefined && p > low && p < high && k > low && k < high;
     });
     if (candidates.length === 0) return undefined;
     const pair = rng.pick(candidates);
@@ -565,12 +566,30 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     silentUntil.set(pFull.book, plant.openT + 60_000);
   };
 
+  /** Tries again a little later when no pair fits now (prices too extreme, a book silent). */
+  const retryPlant = (plant: Plant, t: number) => {
+    const retryT = t + rng.int(15_000, 40_000);
+    const deadline = plant.kind === 'first_half_market' ? timeline.halftimeT - 60_000 : timeline.endT - 60_000;
+    if (retryT > deadline) return;
+    protectedWindows.push([retryT - 20_000, retryT + 40_000]);
+    if (plant.kind === 'stale_book') silentUntil.set(pFull.book, retryT + 60_000);
+    queue.push(retryT, { kind: 'plant_open', plant });
+  };
+
   const openPlant = (plant: Plant, t: number) => {
-    const chosen = choosePair(plant.kind);
-    if (!chosen || activePlant) return;
+    const chosen = activePlant ? undefined : choosePair(plant.kind);
+    const sized = chosen && sizeDrop(plant.kind, chosen.pair, chosen.drop, chosen.other);
+    const usableLegs =
+      chosen &&
+      chosen.pair.kalshi.book.active &&
+      chosen.pair.polymarket.book.active &&
+      !isSilent(chosen.drop.book, t) &&
+      (plant.kind === 'stale_book' || !isSilent(chosen.other.book, t));
+    if (!chosen || !sized || !usableLegs) {
+      retryPlant(plant, t);
+      return;
+    }
     const { pair, drop, other } = chosen;
-    const sized = sizeDrop(plant.kind, pair, drop, other);
-    if (!sized) return;
     plant.pair = pair;
     plant.drop = drop;
     activePlant = plant;
@@ -722,7 +741,9 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
 
   const liveFrom = timeline.startT + 180_000;
   const liveTo = timeline.endT - 240_000;
-  const plants = [...opts.plants].sort((a, b) => Number(b === 'first_half_market') - Number(a === 'first_half_market'));
+  // Decoys first (the first-half one before halftime): early prices sit nearer even money, where fees are largest.
+  const rank = (kind: PlantKind) => (kind === 'first_half_market' ? 0 : kind === 'arbitrage' ? 2 : 1);
+  const plants = [...opts.plants].sort((a, b) => rank(a) - rank(b));
   plants.forEach((kind, i) => {
     const span = (liveTo - liveFrom) / plants.length;
     let openT = Math.round(liveFrom + span * (i + 0.3 + rng.uniform(0, 0.4)));
