@@ -6,7 +6,7 @@
  * crosses appear only inside planted windows, sized with the domain's `optimalArbitrage`.
  */
 import type { FeedLine } from '#domain/feed/events';
-import { type PolymarketFeeSchedule, type VenueFeeSchedule } from '#domain/fees';
+import type { PolymarketFeeSchedule, VenueFeeSchedule } from '#domain/fees';
 import { optimalArbitrage } from '#domain/optimal-arbitrage';
 import { CONTRACT_PAYOUT_MICROS } from '#domain/units';
 import { SPORT_MODELS, winProbability } from '#domain/win-probability';
@@ -238,7 +238,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     let maxBid = CONTRACT_PAYOUT_MICROS;
     let minAsk = 0;
     for (const pair of pairs) {
-      const mine = pair.kalshi.book === book ? pair.kalshi : pair.polymarket.book === book ? pair.polymarket : undefined;
+      const mine =
+        pair.kalshi.book === book ? pair.kalshi : pair.polymarket.book === book ? pair.polymarket : undefined;
       if (!mine) continue;
       const theirs = mine === pair.kalshi ? pair.polymarket : pair.kalshi;
       if (!theirs.book.active || pairAllowedToCross(pair)) continue;
@@ -339,7 +340,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     for (const side of ['bid', 'ask'] as const) {
       const map = side === 'bid' ? book.bids : book.asks;
       const wanted = new Set(side === 'bid' ? target.bids : target.asks);
-      for (const price of map.keys()) if (!wanted.has(price)) changes.push({ book: side, priceMicros: price, sizeHundredths: 0 });
+      for (const price of map.keys())
+        if (!wanted.has(price)) changes.push({ book: side, priceMicros: price, sizeHundredths: 0 });
       for (const price of wanted) {
         if (!map.has(price)) changes.push({ book: side, priceMicros: price, sizeHundredths: randomSize(book) });
       }
@@ -385,7 +387,11 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   };
 
   const polymarketSnapshot = (state: PolymarketState, t: number) => {
-    emit(t, 'polymarket_ws', polymarketBooks(state.ref, state.book, t - rng.int(20, 120), [hash(), hash()], state.lastTrade));
+    emit(
+      t,
+      'polymarket_ws',
+      polymarketBooks(state.ref, state.book, t - rng.int(20, 120), [hash(), hash()], state.lastTrade),
+    );
     state.book.lastChangeT = lastT;
   };
 
@@ -422,7 +428,11 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       const token = buyPrimary ? state.ref.primaryToken : state.ref.otherToken;
       const paid = buyPrimary ? price : CONTRACT_PAYOUT_MICROS - price;
       const feeBps = Math.round(game.polymarket.feeRate * 10_000);
-      emit(t, 'polymarket_ws', polymarketLastTrade(state.ref, token, paid, size, feeBps, t - rng.int(20, 90), `0x${rng.hex(64)}`));
+      emit(
+        t,
+        'polymarket_ws',
+        polymarketLastTrade(state.ref, token, paid, size, feeBps, t - rng.int(20, 90), `0x${rng.hex(64)}`),
+      );
     }
     apply(state, [{ book: buyPrimary ? 'ask' : 'bid', priceMicros: price, sizeHundredths: available - size }], t + 1);
     if (state.kind === 'kalshi' && rng.chance(0.5)) tickerOf(state, t + 2);
@@ -484,8 +494,10 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     const book = leg.book;
     const changes: LevelChange[] = [];
     if (!leg.opposite) {
-      for (const [p] of book.asks) if (p < priceMicros) changes.push({ book: 'ask', priceMicros: p, sizeHundredths: 0 });
-      for (const [p] of book.bids) if (p >= priceMicros) changes.push({ book: 'bid', priceMicros: p, sizeHundredths: 0 });
+      for (const [p] of book.asks)
+        if (p < priceMicros) changes.push({ book: 'ask', priceMicros: p, sizeHundredths: 0 });
+      for (const [p] of book.bids)
+        if (p >= priceMicros) changes.push({ book: 'bid', priceMicros: p, sizeHundredths: 0 });
       changes.push({ book: 'ask', priceMicros, sizeHundredths: quantity });
     } else {
       const bid = CONTRACT_PAYOUT_MICROS - priceMicros;
@@ -538,7 +550,9 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     const classify = (count: number, profit: number) => {
       if (count === 0) return 'fees_eat_edge';
       const bps = (profit * 10_000) / (count * CONTRACT_PAYOUT_MICROS);
-      return profit >= opts.thresholds.minProfitMicros && bps >= opts.thresholds.minEdgeBps ? 'arbitrage' : 'below_threshold';
+      return profit >= opts.thresholds.minProfitMicros && bps >= opts.thresholds.minEdgeBps
+        ? 'arbitrage'
+        : 'below_threshold';
     };
     const wanted = kind === 'fees_eat_edge_one_contract' ? 'fees_eat_edge' : kind;
     const attempts =
@@ -556,7 +570,11 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       const arb = withChanges(drop.book, changes, () => arbitrageOf(pair));
       const klass = classify(arb.count, arb.profitMicros);
       chosen = { changes, arb, klass };
-      if (klass === (wanted === 'stale_book' || wanted === 'invalid_book' || wanted === 'first_half_market' ? 'arbitrage' : wanted)) break;
+      if (
+        klass ===
+        (wanted === 'stale_book' || wanted === 'invalid_book' || wanted === 'first_half_market' ? 'arbitrage' : wanted)
+      )
+        break;
     }
     return chosen;
   };
@@ -706,13 +724,23 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       emit(
         t,
         source,
-        JSON.stringify({ type: 'ticker', sid: String(state.tickerSid), msg: { market_ticker: state.ids.ticker, price_dollars: 0.5 } }),
+        JSON.stringify({
+          type: 'ticker',
+          sid: String(state.tickerSid),
+          msg: { market_ticker: state.ids.ticker, price_dollars: 0.5 },
+        }),
       );
     } else {
       emit(
         t,
         source,
-        JSON.stringify({ event_type: 'last_trade_price', market: state.ref.conditionId, asset_id: Number(7), price: 0.5, size: null }),
+        JSON.stringify({
+          event_type: 'last_trade_price',
+          market: state.ref.conditionId,
+          asset_id: Number(7),
+          price: 0.5,
+          size: null,
+        }),
       );
     }
   };
@@ -729,8 +757,16 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   }
   kalshiSubscribe(kHome, subscribeT, true);
   kalshiSubscribe(kAway, subscribeT + 5, true);
-  emit(subscribeT + 300, 'polymarket_ws', polymarketBooks(pFull.ref, pFull.book, subscribeT + 250, [hash(), hash()], 0));
-  emit(subscribeT + 300, 'polymarket_ws', polymarketBooks(pHalf.ref, pHalf.book, subscribeT + 250, [hash(), hash()], 0));
+  emit(
+    subscribeT + 300,
+    'polymarket_ws',
+    polymarketBooks(pFull.ref, pFull.book, subscribeT + 250, [hash(), hash()], 0),
+  );
+  emit(
+    subscribeT + 300,
+    'polymarket_ws',
+    polymarketBooks(pHalf.ref, pHalf.book, subscribeT + 250, [hash(), hash()], 0),
+  );
 
   const { timeline } = game;
   timeline.marks.forEach((mark, index) => {
@@ -758,7 +794,7 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   const durationS = (endT - opts.feedStartT) / 1000;
   // About 1.7 messages per noise event (measured); the game's marks add their own requotes.
   const meanGapMs = Math.max(5, (durationS * 1000 * 1.7) / Math.max(1, opts.targetMessages));
-  queue.push(subscribeT + rng.exponential(meanGapMs), { kind: 'noise' });
+  queue.push(subscribeT + Math.round(rng.exponential(meanGapMs)), { kind: 'noise' });
   queue.push(subscribeT + rng.int(60_000, 600_000), { kind: 'disruption' });
 
   for (;;) {
