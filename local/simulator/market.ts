@@ -598,8 +598,7 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     const chosen = activePlant ? undefined : choosePair(plant.kind);
     const sized = chosen && sizeDrop(plant.kind, chosen.pair, chosen.drop, chosen.other);
     const usableLegs =
-      chosen &&
-      chosen.pair.kalshi.book.active &&
+      chosen?.pair.kalshi.book.active &&
       chosen.pair.polymarket.book.active &&
       !isSilent(chosen.drop.book, t) &&
       (plant.kind === 'stale_book' || !isSilent(chosen.other.book, t));
@@ -792,8 +791,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   });
 
   const durationS = (endT - opts.feedStartT) / 1000;
-  // About 1.7 messages per noise event (measured); the game's marks add their own requotes.
-  const meanGapMs = Math.max(5, (durationS * 1000 * 1.7) / Math.max(1, opts.targetMessages));
+  // About 1.2 messages per noise event (measured over seeds); the game's marks add their own requotes.
+  const meanGapMs = Math.max(5, (durationS * 1000 * 1.2) / Math.max(1, opts.targetMessages));
   queue.push(subscribeT + Math.round(rng.exponential(meanGapMs)), { kind: 'noise' });
   queue.push(subscribeT + rng.int(60_000, 600_000), { kind: 'disruption' });
 
