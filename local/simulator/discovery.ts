@@ -170,7 +170,10 @@ export function gammaMarketsBody(games: readonly PlannedGame[], now: number): st
   return JSON.stringify(
     games.flatMap((game) => {
       const away = Math.round((1 - game.pregameHomeWinProbability) * 1000) * 1000;
-      return [gammaMarket(game, game.polymarket.full, away, now), gammaMarket(game, game.polymarket.firstHalf, away, now)];
+      return [
+        gammaMarket(game, game.polymarket.full, away, now),
+        gammaMarket(game, game.polymarket.firstHalf, away, now),
+      ];
     }),
   );
 }

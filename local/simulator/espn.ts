@@ -54,7 +54,10 @@ function status(mark: GameMark, clockSeconds: number) {
   });
   switch (mark.phase) {
     case 'pre':
-      return { ...base('1', 'STATUS_SCHEDULED', 'pre', 'Scheduled', 'Sat, November 14th', '11/14 - Scheduled'), clock: 0 };
+      return {
+        ...base('1', 'STATUS_SCHEDULED', 'pre', 'Scheduled', 'Sat, November 14th', '11/14 - Scheduled'),
+        clock: 0,
+      };
     case 'halftime':
       return base('23', 'STATUS_HALFTIME', 'in', 'Halftime', 'Halftime', 'Halftime');
     case 'end_period':
@@ -76,7 +79,10 @@ const linescoreCache = new WeakMap<PlannedGame, Map<string, { value: number }[]>
 /** Points per completed or current period, from the marks up to this one. */
 function linescores(game: PlannedGame, upTo: number, side: 'home' | 'away'): { value: number }[] {
   let cache = linescoreCache.get(game);
-  if (!cache) linescoreCache.set(game, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    linescoreCache.set(game, cache);
+  }
   const key = `${side}${upTo}`;
   const cached = cache.get(key);
   if (cached) return cached;
@@ -101,7 +107,14 @@ function computeLinescores(game: PlannedGame, upTo: number, side: 'home' | 'away
   return ends.map((total, i) => ({ value: total - (i === 0 ? 0 : ends[i - 1]!) }));
 }
 
-function competitor(sport: Sport, team: Team, homeAway: 'home' | 'away', order: number, score: number, lines: object[]) {
+function competitor(
+  sport: Sport,
+  team: Team,
+  homeAway: 'home' | 'away',
+  order: number,
+  score: number,
+  lines: object[],
+) {
   const league = sport === 'nba' ? 's:40~l:46' : 's:20~l:28';
   return {
     id: team.espnId,
@@ -199,5 +212,10 @@ export function espnScoreboard(sport: Sport, games: readonly PlannedGame[], t: n
     return event;
   });
   const calendar = sport === 'nba' ? { day: { date: easternDate(games[0]?.startT ?? t) } } : { week: { number: 10 } };
-  return JSON.stringify({ leagues: [LEAGUE[sport]], season: { type: 2, year: sport === 'nba' ? 2027 : 2026 }, ...calendar, events });
+  return JSON.stringify({
+    leagues: [LEAGUE[sport]],
+    season: { type: 2, year: sport === 'nba' ? 2027 : 2026 },
+    ...calendar,
+    events,
+  });
 }

@@ -92,15 +92,20 @@ export function simulateEvening(opts: EveningOptions): Evening {
 function* lines(opts: EveningOptions, plan: PlannedGame[], truth: Truth): Generator<FeedLine> {
   const feedStartT = Math.min(...plan.map((g) => g.startT)) - 10 * 60_000;
   const sports = [...new Set(plan.map((g) => g.sport))];
-  for (const sport of sports) {
+  for (const [i, sport] of sports.entries()) {
     const games = plan.filter((g) => g.sport === sport);
     yield {
-      t: feedStartT,
+      t: feedStartT + i * 300,
       source: 'kalshi_rest',
       path: kalshiMarketsPath(sport, KALSHI_SERIES[sport]),
       raw: kalshiMarketsBody(games, feedStartT),
     };
-    yield { t: feedStartT + 150, source: 'polymarket_gamma', path: gammaMarketsPath(sport), raw: gammaMarketsBody(games, feedStartT) };
+    yield {
+      t: feedStartT + i * 300 + 150,
+      source: 'polymarket_gamma',
+      path: gammaMarketsPath(sport),
+      raw: gammaMarketsBody(games, feedStartT),
+    };
   }
   const plants = plantsFor(plan.length);
   const found: Dislocation[] = [];

@@ -6,7 +6,7 @@
  * crosses appear only inside planted windows, sized with the domain's `optimalArbitrage`.
  */
 import type { FeedLine } from '#domain/feed/events';
-import { type PolymarketFeeSchedule, type VenueFeeSchedule } from '#domain/fees';
+import type { PolymarketFeeSchedule, VenueFeeSchedule } from '#domain/fees';
 import { optimalArbitrage } from '#domain/optimal-arbitrage';
 import { CONTRACT_PAYOUT_MICROS } from '#domain/units';
 import { SPORT_MODELS, winProbability } from '#domain/win-probability';
@@ -238,7 +238,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     let maxBid = CONTRACT_PAYOUT_MICROS;
     let minAsk = 0;
     for (const pair of pairs) {
-      const mine = pair.kalshi.book === book ? pair.kalshi : pair.polymarket.book === book ? pair.polymarket : undefined;
+      const mine =
+        pair.kalshi.book === book ? pair.kalshi : pair.polymarket.book === book ? pair.polymarket : undefined;
       if (!mine) continue;
       const theirs = mine === pair.kalshi ? pair.polymarket : pair.kalshi;
       if (!theirs.book.active || pairAllowedToCross(pair)) continue;
@@ -339,7 +340,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     for (const side of ['bid', 'ask'] as const) {
       const map = side === 'bid' ? book.bids : book.asks;
       const wanted = new Set(side === 'bid' ? target.bids : target.asks);
-      for (const price of map.keys()) if (!wanted.has(price)) changes.push({ book: side, priceMicros: price, sizeHundredths: 0 });
+      for (const price of map.keys())
+        if (!wanted.has(price)) changes.push({ book: side, priceMicros: price, sizeHundredths: 0 });
       for (const price of wanted) {
         if (!map.has(price)) changes.push({ book: side, priceMicros: price, sizeHundredths: randomSize(book) });
       }
@@ -385,7 +387,11 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   };
 
   const polymarketSnapshot = (state: PolymarketState, t: number) => {
-    emit(t, 'polymarket_ws', polymarketBooks(state.ref, state.book, t - rng.int(20, 120), [hash(), hash()], state.lastTrade));
+    emit(
+      t,
+      'polymarket_ws',
+      polymarketBooks(state.ref, state.book, t - rng.int(20, 120), [hash(), hash()], state.lastTrade),
+    );
     state.book.lastChangeT = lastT;
   };
 
@@ -422,7 +428,11 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       const token = buyPrimary ? state.ref.primaryToken : state.ref.otherToken;
       const paid = buyPrimary ? price : CONTRACT_PAYOUT_MICROS - price;
       const feeBps = Math.round(game.polymarket.feeRate * 10_000);
-      emit(t, 'polymarket_ws', polymarketLastTrade(state.ref, token, paid, size, feeBps, t - rng.int(20, 90), `0x${rng.hex(64)}`));
+      emit(
+        t,
+        'polymarket_ws',
+        polymarketLastTrade(state.ref, token, paid, size, feeBps, t - rng.int(20, 90), `0x${rng.hex(64)}`),
+      );
     }
     apply(state, [{ book: buyPrimary ? 'ask' : 'bid', priceMicros: price, sizeHundredths: available - size }], t + 1);
     if (state.kind === 'kalshi' && rng.chance(0.5)) tickerOf(state, t + 2);
@@ -484,8 +494,10 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     const book = leg.book;
     const changes: LevelChange[] = [];
     if (!leg.opposite) {
-      for (const [p] of book.asks) if (p < priceMicros) changes.push({ book: 'ask', priceMicros: p, sizeHundredths: 0 });
-      for (const [p] of book.bids) if (p >= priceMicros) changes.push({ book: 'bid', priceMicros: p, sizeHundredths: 0 });
+      for (const [p] of book.asks)
+        if (p < priceMicros) changes.push({ book: 'ask', priceMicros: p, sizeHundredths: 0 });
+      for (const [p] of book.bids)
+        if (p >= priceMicros) changes.push({ book: 'bid', priceMicros: p, sizeHundredths: 0 });
       changes.push({ book: 'ask', priceMicros, sizeHundredths: quantity });
     } else {
       const bid = CONTRACT_PAYOUT_MICROS - priceMicros;
@@ -515,13 +527,14 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   };
 
   const choosePair = (kind: PlantKind): { pair: Pair; drop: Leg; other: Leg } | undefined => {
+    // Fees eat a one-tick edge only where they are large, near even money; other plants need room under $1.
+    const [low, high] = kind.startsWith('fees_eat_edge') ? [250_000, 750_000] : [60_000, 940_000];
     const candidates = pairs.filter((pair) => {
       if (kind === 'first_half_market' ? !pair.polymarket.book.firstHalf : pair.polymarket.book.firstHalf) return false;
       if (!pair.kalshi.book.active || !pair.polymarket.book.active) return false;
       const k = legBestAsk(pair.kalshi);
       const p = legBestAsk(pair.polymarket);
-      // Mid-range prices, where fees are largest and a drop of a few cents stays on the price grid.
-      return k !== undefined && p !== undefined && p > 250_000 && p < 750_000 && k > 250_000 && k < 750_000;
+      return k !== undefined && p !== undefined && p > low && p < high && k > low && k < high;
     });
     if (candidates.length === 0) return undefined;
     const pair = rng.pick(candidates);
@@ -537,7 +550,9 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     const classify = (count: number, profit: number) => {
       if (count === 0) return 'fees_eat_edge';
       const bps = (profit * 10_000) / (count * CONTRACT_PAYOUT_MICROS);
-      return profit >= opts.thresholds.minProfitMicros && bps >= opts.thresholds.minEdgeBps ? 'arbitrage' : 'below_threshold';
+      return profit >= opts.thresholds.minProfitMicros && bps >= opts.thresholds.minEdgeBps
+        ? 'arbitrage'
+        : 'below_threshold';
     };
     const wanted = kind === 'fees_eat_edge_one_contract' ? 'fees_eat_edge' : kind;
     const attempts =
@@ -555,7 +570,11 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       const arb = withChanges(drop.book, changes, () => arbitrageOf(pair));
       const klass = classify(arb.count, arb.profitMicros);
       chosen = { changes, arb, klass };
-      if (klass === (wanted === 'stale_book' || wanted === 'invalid_book' || wanted === 'first_half_market' ? 'arbitrage' : wanted)) break;
+      if (
+        klass ===
+        (wanted === 'stale_book' || wanted === 'invalid_book' || wanted === 'first_half_market' ? 'arbitrage' : wanted)
+      )
+        break;
     }
     return chosen;
   };
@@ -565,12 +584,29 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     silentUntil.set(pFull.book, plant.openT + 60_000);
   };
 
+  /** Tries again a little later when no pair fits now (prices too extreme, a book silent). */
+  const retryPlant = (plant: Plant, t: number) => {
+    const retryT = t + rng.int(15_000, 40_000);
+    const deadline = plant.kind === 'first_half_market' ? timeline.halftimeT - 60_000 : timeline.endT - 60_000;
+    if (retryT > deadline) return;
+    protectedWindows.push([retryT - 20_000, retryT + 40_000]);
+    if (plant.kind === 'stale_book') silentUntil.set(pFull.book, retryT + 60_000);
+    queue.push(retryT, { kind: 'plant_open', plant });
+  };
+
   const openPlant = (plant: Plant, t: number) => {
-    const chosen = choosePair(plant.kind);
-    if (!chosen || activePlant) return;
+    const chosen = activePlant ? undefined : choosePair(plant.kind);
+    const sized = chosen && sizeDrop(plant.kind, chosen.pair, chosen.drop, chosen.other);
+    const usableLegs =
+      chosen?.pair.kalshi.book.active &&
+      chosen.pair.polymarket.book.active &&
+      !isSilent(chosen.drop.book, t) &&
+      (plant.kind === 'stale_book' || !isSilent(chosen.other.book, t));
+    if (!chosen || !sized || !usableLegs) {
+      retryPlant(plant, t);
+      return;
+    }
     const { pair, drop, other } = chosen;
-    const sized = sizeDrop(plant.kind, pair, drop, other);
-    if (!sized) return;
     plant.pair = pair;
     plant.drop = drop;
     activePlant = plant;
@@ -687,13 +723,23 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       emit(
         t,
         source,
-        JSON.stringify({ type: 'ticker', sid: String(state.tickerSid), msg: { market_ticker: state.ids.ticker, price_dollars: 0.5 } }),
+        JSON.stringify({
+          type: 'ticker',
+          sid: String(state.tickerSid),
+          msg: { market_ticker: state.ids.ticker, price_dollars: 0.5 },
+        }),
       );
     } else {
       emit(
         t,
         source,
-        JSON.stringify({ event_type: 'last_trade_price', market: state.ref.conditionId, asset_id: Number(7), price: 0.5, size: null }),
+        JSON.stringify({
+          event_type: 'last_trade_price',
+          market: state.ref.conditionId,
+          asset_id: Number(7),
+          price: 0.5,
+          size: null,
+        }),
       );
     }
   };
@@ -710,8 +756,16 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   }
   kalshiSubscribe(kHome, subscribeT, true);
   kalshiSubscribe(kAway, subscribeT + 5, true);
-  emit(subscribeT + 300, 'polymarket_ws', polymarketBooks(pFull.ref, pFull.book, subscribeT + 250, [hash(), hash()], 0));
-  emit(subscribeT + 300, 'polymarket_ws', polymarketBooks(pHalf.ref, pHalf.book, subscribeT + 250, [hash(), hash()], 0));
+  emit(
+    subscribeT + 300,
+    'polymarket_ws',
+    polymarketBooks(pFull.ref, pFull.book, subscribeT + 250, [hash(), hash()], 0),
+  );
+  emit(
+    subscribeT + 300,
+    'polymarket_ws',
+    polymarketBooks(pHalf.ref, pHalf.book, subscribeT + 250, [hash(), hash()], 0),
+  );
 
   const { timeline } = game;
   timeline.marks.forEach((mark, index) => {
@@ -722,7 +776,9 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
 
   const liveFrom = timeline.startT + 180_000;
   const liveTo = timeline.endT - 240_000;
-  const plants = [...opts.plants].sort((a, b) => Number(b === 'first_half_market') - Number(a === 'first_half_market'));
+  // Decoys first (the first-half one before halftime): early prices sit nearer even money, where fees are largest.
+  const rank = (kind: PlantKind) => (kind === 'first_half_market' ? 0 : kind === 'arbitrage' ? 2 : 1);
+  const plants = [...opts.plants].sort((a, b) => rank(a) - rank(b));
   plants.forEach((kind, i) => {
     const span = (liveTo - liveFrom) / plants.length;
     let openT = Math.round(liveFrom + span * (i + 0.3 + rng.uniform(0, 0.4)));
@@ -735,9 +791,9 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
   });
 
   const durationS = (endT - opts.feedStartT) / 1000;
-  // About 1.7 messages per noise event (measured); the game's marks add their own requotes.
-  const meanGapMs = Math.max(5, (durationS * 1000 * 1.7) / Math.max(1, opts.targetMessages));
-  queue.push(subscribeT + rng.exponential(meanGapMs), { kind: 'noise' });
+  // About 1.2 messages per noise event (measured over seeds); the game's marks add their own requotes.
+  const meanGapMs = Math.max(5, (durationS * 1000 * 1.2) / Math.max(1, opts.targetMessages));
+  queue.push(subscribeT + Math.round(rng.exponential(meanGapMs)), { kind: 'noise' });
   queue.push(subscribeT + rng.int(60_000, 600_000), { kind: 'disruption' });
 
   for (;;) {

@@ -100,7 +100,8 @@ export function planEvening(seed: number, games: number, sports: readonly Sport[
     const pickTeam = () => pool[used[sport]++]!;
     const away = pickTeam();
     const home = pickTeam();
-    const startT = EVENING_FIRST_START_MS + Math.floor(index / 2) * START_SPACING_MS * 2 + (index % 2) * START_SPACING_MS;
+    const startT =
+      EVENING_FIRST_START_MS + Math.floor(index / 2) * START_SPACING_MS * 2 + (index % 2) * START_SPACING_MS;
     const pregame = Math.round(rng.uniform(0.25, 0.78) * 1000) / 1000;
     const eventTicker = `${KALSHI_SERIES[sport]}-${kalshiDate(startT)}${away.kalshi}${home.kalshi}`;
     const date = easternDate(startT);

@@ -156,7 +156,11 @@ export function simulateGame(sport: Sport, rng: Rng, startT: number, pregameHome
 }
 
 /** The state at feed time `t`: the last mark at or before it, its clock run down toward the next mark's. */
-export function stateAt(timeline: Timeline, t: number, hint = 0): { mark: GameMark; index: number; clockSeconds: number } {
+export function stateAt(
+  timeline: Timeline,
+  t: number,
+  hint = 0,
+): { mark: GameMark; index: number; clockSeconds: number } {
   const { marks } = timeline;
   let index = Math.min(Math.max(hint, 0), marks.length - 1);
   while (index > 0 && marks[index]!.t > t) index--;

@@ -261,7 +261,12 @@ export function polymarketPriceChange(
       ...otherBest,
     },
   ]);
-  return JSON.stringify({ event_type: 'price_change', market: ref.conditionId, price_changes, timestamp: String(tsMs) });
+  return JSON.stringify({
+    event_type: 'price_change',
+    market: ref.conditionId,
+    price_changes,
+    timestamp: String(tsMs),
+  });
 }
 
 export function polymarketLastTrade(
