@@ -22,11 +22,15 @@ const CENT_TICK_MICROS = 10_000;
  */
 export function sampleGameSpec(scenario: Scenario): GameSpec {
   const first = scenario.ticks[0]!.game;
-  const team = (t: typeof first.home) => ({ abbreviation: t.abbreviation, name: t.name, espnTeamId: t.id });
+  const team = (t: typeof first.home) => ({
+    abbreviation: t.abbreviation,
+    name: t.displayName,
+    espnTeamId: t.espnTeamId,
+  });
   return {
     sport: scenario.sport,
     espnEventId: first.espnEventId,
-    startsAtMs: Date.parse(first.startsAt),
+    startsAtMs: first.startsAtMs,
     home: team(first.home),
     away: team(first.away),
     pregameHomeWinProbability: scenario.pregameHomeWinProbability,

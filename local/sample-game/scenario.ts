@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type EspnGameState, parseEspnScoreboard } from '#adapters/venues/espn';
+import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
-import { parsePolymarketBook, parsePolymarketFeeSchedule } from '#adapters/venues/polymarket';
+import { parsePolymarketBook, parsePolymarketFeeSchedule } from '#adapters/venues/polymarket/wire';
 import type { FeeSchedule } from '#contracts/signal-candidate';
 import { type OrderBook, parseHundredths } from '#domain';
+import type { GameStateEvent } from '#domain/feed/events';
 
 /** The sample game `npm start` replays: venue messages in their wire formats, one tick at a time. */
 const scenarioSchema = z.object({
@@ -41,7 +42,7 @@ const scenarioSchema = z.object({
 
 export interface ScenarioTick {
   atMs: number;
-  game: EspnGameState;
+  game: GameStateEvent;
   /** Books per team abbreviation's YES ("DEN wins") and NO; absent once the venues stop quoting. */
   kalshi?: { yes: OrderBook; no: OrderBook };
   /** Polymarket books per outcome team abbreviation. */

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { askPriceMicrosSchema, epochMsSchema, quantitySchema, sideSchema, venueSchema } from './common.ts';
+import { nameBasedUuid } from './ids.ts';
 
 /** One ask level the producer saw: buying up to `quantity` hundredths at `priceMicros`. */
 export const depthLevelSchema = z.object({ priceMicros: askPriceMicrosSchema, quantity: quantitySchema });
@@ -97,9 +97,5 @@ export function candidateId(input: CandidateIdInput): string {
     input.bookVersion,
     input.stateVersion,
   ];
-  const bytes = createHash('sha256').update(JSON.stringify(name)).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(name);
 }

@@ -90,6 +90,9 @@ export interface TickInput {
   bookVersion: number;
   stateVersion: number;
   minEdgeBps: number;
+  /** Arbitrage thresholds at the optimal size; default MIN_ARB_PROFIT_MICROS and MIN_ARB_EDGE_BPS. */
+  minArbProfitMicros?: number;
+  minArbEdgeBps?: number;
   nowMs: number;
 }
 
@@ -205,6 +208,8 @@ export function planTick(input: TickInput): TickPlan {
             input.books,
           ),
           minEdgeBps: input.minEdgeBps,
+          ...(input.minArbProfitMicros === undefined ? {} : { minArbProfitMicros: input.minArbProfitMicros }),
+          ...(input.minArbEdgeBps === undefined ? {} : { minArbEdgeBps: input.minArbEdgeBps }),
           bookVersion: input.bookVersion,
           stateVersion: input.stateVersion,
           nowMs: input.nowMs,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
-import { winProbability } from '#domain';
+import { optimalArbitrage, winProbability } from '#domain';
 import { sampleBooks, sampleGameSpec } from '../../../local/sample-game/feed.ts';
 import { loadScenario, type Scenario, type ScenarioTick } from '../../../local/sample-game/scenario.ts';
 import { findCandidates, type MarketSide, type ScanInput } from '../../../shared/domain/scanner/find-candidates.ts';
@@ -66,15 +66,18 @@ describe('findCandidates on the sample game', () => {
     expect(kalshi.edgeBps).toBe(Math.floor((p * 1e6 - 710_000 - 14_500) / 100));
   });
 
-  it('pairs Kalshi DEN YES with Polymarket Celtics for arbitrage, with the top-of-book edge net of both fees', () => {
+  it('pairs Kalshi DEN YES with Polymarket Celtics for arbitrage, its edge that of the optimal size net of both fees', () => {
     const arb = scan(arbTick).find((c) => c.kind === 'arbitrage');
     expect(arb?.kind).toBe('arbitrage');
     if (arb?.kind !== 'arbitrage') return;
     expect(arb.leg).toMatchObject({ venue: 'kalshi', side: 'yes', askMicros: 620_000 });
     expect(arb.hedge).toMatchObject({ venue: 'polymarket', askMicros: 330_000 });
-    // 190 contracts at the top: Kalshi fee ceil-to-cent(0.07 x 190 x 0.62 x 0.38) = $3.14, Polymarket
-    // 190 x 0.03 x 0.33 x 0.67 = $1.26027; profit 190 x (1 - 0.95) - 4.40027 = $5.09973 -> 268 bps a contract.
-    expect(arb.edgeBps).toBe(268);
+    // Sized over the depth the candidate carries: more than the 190 contracts at the top (268 bps each there)
+    // pays more in all at a thinner edge per contract.
+    const best = optimalArbitrage(arb.leg.depth, arb.hedge.depth, { yes: arb.leg.fee, no: arb.hedge.fee });
+    expect(best.count).toBeGreaterThan(190);
+    expect(arb.edgeBps).toBe(Math.floor((best.profitMicros * 10_000) / (best.count * 1_000_000)));
+    expect(arb.edgeBps).toBe(176);
   });
 
   it('dates a candidate by its stalest leg, so a stalled venue feed cannot pass as fresh', () => {

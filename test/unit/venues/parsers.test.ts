@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseEspnScoreboard } from '#adapters/venues/espn';
+import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
 import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
-import { parsePolymarketBook } from '#adapters/venues/polymarket';
+import { parsePolymarketBook } from '#adapters/venues/polymarket/wire';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/venues/${name}`, import.meta.url), 'utf8'));

@@ -1,0 +1,104 @@
+import type { Side, Venue } from '../names.ts';
+import type { PriceLevel } from '../order-book.ts';
+import { Ladder } from './ladder.ts';
+
+/**
+ * The live book of one venue market, mutable: a Kalshi market holds the bids of YES and of NO (each side's asks are
+ * the other side's bids mirrored); a Polymarket outcome token holds its own bids and asks and has only YES to buy.
+ * A book is INVALID from creation, after a sequence gap, a frame that did not parse or a disconnect, until a snapshot
+ * arrives: nothing is priced from an invalid book.
+ */
+export class MarketBook {
+  /** Kalshi: the YES bids. Polymarket: the token's bids. */
+  readonly bids = new Ladder('highest');
+  /** Kalshi: the NO bids (the YES asks, mirrored). Polymarket: the token's asks. */
+  readonly other: Ladder;
+  valid = false;
+  /** Feed time of the last snapshot or change. */
+  observedAtMs = 0;
+  /** Counts every change, so a caller can tell a book that moved from one that did not. */
+  version = 0;
+
+  constructor(
+    readonly venue: Venue,
+    readonly venueMarketId: string,
+  ) {
+    this.other = new Ladder(venue === 'kalshi' ? 'highest' : 'lowest');
+  }
+
+  private touched(atMs: number): void {
+    this.observedAtMs = atMs;
+    this.version++;
+  }
+
+  /** Kalshi `orderbook_snapshot`: both sides' bids. */
+  snapshotKalshi(yesBids: readonly PriceLevel[], noBids: readonly PriceLevel[], atMs: number): void {
+    this.bids.replace(yesBids);
+    this.other.replace(noBids);
+    this.valid = true;
+    this.touched(atMs);
+  }
+
+  /** Kalshi `orderbook_delta` on a valid book; a level driven below zero invalidates the book. */
+  applyKalshiDelta(side: Side, priceMicros: number, deltaHundredths: number, atMs: number): boolean {
+    if (!this.valid) return false;
+    const ok = (side === 'yes' ? this.bids : this.other).add(priceMicros, deltaHundredths);
+    if (!ok) this.valid = false;
+    this.touched(atMs);
+    return ok;
+  }
+
+  /** Polymarket `book`: the token's whole book. */
+  snapshotPolymarket(bids: readonly PriceLevel[], asks: readonly PriceLevel[], atMs: number): void {
+    this.bids.replace(bids);
+    this.other.replace(asks);
+    this.valid = true;
+    this.touched(atMs);
+  }
+
+  /** Polymarket `price_change`: a level's new aggregate size; 0 removes it. */
+  setPolymarketLevel(book: 'bid' | 'ask', priceMicros: number, sizeHundredths: number, atMs: number): void {
+    if (!this.valid) return;
+    (book === 'bid' ? this.bids : this.other).set(priceMicros, sizeHundredths);
+    this.touched(atMs);
+  }
+
+  invalidate(): void {
+    this.valid = false;
+  }
+
+  /** The ladder a buyer of `side` takes from, and whether its prices read mirrored. */
+  private askLadder(side: Side): [Ladder, boolean] {
+    if (this.venue === 'polymarket') return [this.other, false];
+    return side === 'yes' ? [this.other, true] : [this.bids, true];
+  }
+
+  private bidLadder(side: Side): Ladder {
+    return this.venue === 'polymarket' || side === 'yes' ? this.bids : this.other;
+  }
+
+  /** Best ask of `side` in micros, -1 when nobody sells. */
+  bestAsk(side: Side): number {
+    const [ladder, mirrored] = this.askLadder(side);
+    return ladder.bestPrice(mirrored);
+  }
+
+  bestAskSize(side: Side): number {
+    return this.askLadder(side)[0].bestSize();
+  }
+
+  /** Ask levels of `side`, best first. */
+  askDepth(side: Side, maxLevels: number): PriceLevel[] {
+    const [ladder, mirrored] = this.askLadder(side);
+    return ladder.levels(maxLevels, mirrored);
+  }
+
+  /** Best bid of `side` in micros, -1 when nobody buys. */
+  bestBid(side: Side): number {
+    return this.bidLadder(side).bestPrice();
+  }
+
+  bestBidSize(side: Side): number {
+    return this.bidLadder(side).bestSize();
+  }
+}

@@ -1,0 +1,34 @@
+import type { Finding } from './scan.ts';
+
+export type Verdict = 'publish' | 'stale' | 'repeat';
+
+interface Held {
+  signature: string;
+  /** Whether this signature was published (or only seen stale). */
+  published: boolean;
+}
+
+/**
+ * Publishes an opportunity once: again for the same market side or pair only when its prices or size changed, or
+ * when it had gone in between (a scan that did not find it). A stale finding is never published; it is counted once
+ * per signature, and the same prices found fresh later are published then. One instance per game: each `decide`
+ * takes that game's whole scan.
+ */
+export class Hysteresis {
+  private held = new Map<string, Held>();
+
+  decide(findings: readonly Finding[]): Verdict[] {
+    const next = new Map<string, Held>();
+    const verdicts = findings.map((f): Verdict => {
+      const prior = this.held.get(f.key);
+      const same = prior !== undefined && prior.signature === f.signature;
+      const published = (same && prior.published) || !f.stale;
+      next.set(f.key, { signature: f.signature, published });
+      if (same && prior.published) return 'repeat';
+      if (f.stale) return same ? 'repeat' : 'stale';
+      return 'publish';
+    });
+    this.held = next;
+    return verdicts;
+  }
+}

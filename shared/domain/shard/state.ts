@@ -1,0 +1,464 @@
+import { marketIdFor } from '#contracts/ids';
+import type { FeeSchedule, SignalCandidate } from '#contracts/signal-candidate';
+import type { GameStateEvent, KalshiWsEvent, PolymarketWsEvent } from '../feed/events.ts';
+import type { Side, Venue } from '../names.ts';
+import type { PriceLevel } from '../order-book.ts';
+import { finalWinner } from '../settlement/index.ts';
+import { type Sport, winProbability } from '../win-probability.ts';
+import { MarketBook } from './book.ts';
+import { Hysteresis } from './hysteresis.ts';
+import { type OutcomePair, pregameConsensus } from './pregame.ts';
+import { type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
+import type { GameStateRow, TopOfBookRow, WatchedMarket } from './tick.ts';
+
+/**
+ * The game shard's state, pure and synchronous: live books per venue market, the latest state per game, and on every
+ * change the scan of the games it touches, through hysteresis, to the sink. Time is each event's feed time.
+ */
+
+export interface ShardSettings extends ScanThresholds {
+  priceStaleAfterMs: number;
+  maxDepthLevels?: number;
+}
+
+/** A game to hold, with its venue markets (as the matcher pairs them). */
+export interface ShardGameSpec {
+  gameId: string;
+  sport: Sport;
+  espnEventId: string;
+  startsAtMs: number;
+  home: { abbreviation: string; teamId?: string };
+  away: { abbreviation: string; teamId?: string };
+  markets: readonly WatchedMarket[];
+}
+
+export interface RecordLeg {
+  venue: Venue;
+  instrument: string;
+  side: Side;
+  priceMicros: number;
+}
+
+/** A candidate as published, with the legs and sizing of the candidate record. */
+export interface PublishedCandidate {
+  candidate: SignalCandidate;
+  legs: RecordLeg[];
+  sizing: { quantity: number; netProfitMicros?: number };
+}
+
+export interface ShardSink {
+  candidate(published: PublishedCandidate): void;
+  /** Books that became invalid: ask the venue for fresh snapshots. */
+  resync(venue: Venue, instrumentIds: string[]): void;
+  prices?(rows: TopOfBookRow[]): void;
+  gameState?(row: GameStateRow): void;
+}
+
+export interface ShardCounters {
+  sequenceGaps: number;
+  booksInvalidated: number;
+  resyncs: number;
+  candidates: { model_edge: number; arbitrage: number };
+  suppressedStale: number;
+}
+
+/** One buyable side of a held game, reading its book live. */
+class LiveSide implements ScanSide {
+  readonly marketId: string;
+
+  constructor(
+    readonly book: MarketBook,
+    readonly side: Side,
+    readonly paysOnTeam: string,
+    readonly fee: FeeSchedule,
+    readonly minOrderQuantity: number,
+    readonly resolutionKey: string,
+  ) {
+    this.marketId = marketIdFor(book.venue, book.venueMarketId);
+  }
+
+  get venue(): Venue {
+    return this.book.venue;
+  }
+  get venueMarketId(): string {
+    return this.book.venueMarketId;
+  }
+  get bestAskMicros(): number {
+    return this.book.bestAsk(this.side);
+  }
+  get bestAskQuantity(): number {
+    return this.book.bestAskSize(this.side);
+  }
+  askDepth(maxLevels: number): PriceLevel[] {
+    return this.book.askDepth(this.side, maxLevels);
+  }
+  get observedAtMs(): number {
+    return this.book.observedAtMs;
+  }
+  get valid(): boolean {
+    return this.book.valid;
+  }
+}
+
+interface HeldGame {
+  spec: ShardGameSpec;
+  sides: LiveSide[];
+  state: GameStateEvent | null;
+  stateVersion: number;
+  bookVersion: number;
+  pregameHomeWinProbability: number | null;
+  model: { stateVersion: number; homeWins: number | null };
+  hysteresis: Hysteresis;
+}
+
+const bookKey = (venue: Venue, id: string) => `${venue}|${id}`;
+const OVER = new Set(['final', 'postponed', 'cancelled']);
+
+function sameState(a: GameStateEvent, b: GameStateEvent): boolean {
+  return (
+    a.status === b.status &&
+    a.period === b.period &&
+    a.clockSeconds === b.clockSeconds &&
+    a.secondsRemaining === b.secondsRemaining &&
+    a.home.score === b.home.score &&
+    a.away.score === b.away.score
+  );
+}
+
+export class ShardState {
+  readonly counters: ShardCounters = {
+    sequenceGaps: 0,
+    booksInvalidated: 0,
+    resyncs: 0,
+    candidates: { model_edge: 0, arbitrage: 0 },
+    suppressedStale: 0,
+  };
+  private readonly books = new Map<string, MarketBook>();
+  private readonly gamesOfBook = new Map<MarketBook, HeldGame[]>();
+  private readonly games = new Map<string, HeldGame>();
+  private readonly gameByEvent = new Map<string, HeldGame>();
+  /** Kalshi subscriptions: the last seq of each sid and the tickers it carried. */
+  private readonly sids = new Map<number, { seq: number; tickers: Set<string> }>();
+  private readonly touched: HeldGame[] = [];
+  private readonly changedBooks: MarketBook[] = [];
+
+  constructor(
+    private readonly settings: ShardSettings,
+    private readonly sink: ShardSink,
+  ) {}
+
+  /** Games held, by id. */
+  gameIds(): string[] {
+    return [...this.games.keys()];
+  }
+
+  /** The stored pregame prior of a game (null until both outcomes were quoted before the start). */
+  pregameHomeWinProbability(gameId: string): number | null {
+    return this.games.get(gameId)?.pregameHomeWinProbability ?? null;
+  }
+
+  private book(venue: Venue, id: string): MarketBook {
+    const key = bookKey(venue, id);
+    let book = this.books.get(key);
+    if (!book) {
+      book = new MarketBook(venue, id);
+      this.books.set(key, book);
+    }
+    return book;
+  }
+
+  /** Holds a game and its markets; registering it again adds markets it did not have. */
+  registerGame(spec: ShardGameSpec): void {
+    let game = this.games.get(spec.gameId);
+    if (!game) {
+      game = {
+        spec,
+        sides: [],
+        state: null,
+        stateVersion: 0,
+        bookVersion: 0,
+        pregameHomeWinProbability: null,
+        model: { stateVersion: -1, homeWins: null },
+        hysteresis: new Hysteresis(),
+      };
+      this.games.set(spec.gameId, game);
+      this.gameByEvent.set(`${spec.sport}|${spec.espnEventId}`, game);
+    }
+    const teams = [spec.home.abbreviation, spec.away.abbreviation];
+    for (const m of spec.markets) {
+      if (!teams.includes(m.yesTeam)) continue;
+      const book = this.book(m.venue, m.venueMarketId);
+      const games = this.gamesOfBook.get(book) ?? [];
+      if (games.includes(game)) continue;
+      games.push(game);
+      this.gamesOfBook.set(book, games);
+      const otherTeam = m.yesTeam === spec.home.abbreviation ? spec.away.abbreviation : spec.home.abbreviation;
+      for (const side of m.buy) {
+        const paysOn = side === 'yes' ? m.yesTeam : otherTeam;
+        game.sides.push(new LiveSide(book, side, paysOn, m.fee, m.minOrderQuantity, m.resolutionKey));
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Venue events
+
+  applyKalshi(events: readonly KalshiWsEvent[], atMs: number): void {
+    for (const ev of events) {
+      if (ev.type === 'kalshi_snapshot') {
+        this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, true);
+        const book = this.book('kalshi', ev.ticker);
+        book.snapshotKalshi(ev.yesBids, ev.noBids, atMs);
+        this.changed(book);
+      } else if (ev.type === 'kalshi_delta') {
+        if (!this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, false)) continue;
+        const book = this.books.get(bookKey('kalshi', ev.ticker));
+        if (!book?.valid) continue;
+        if (book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs)) {
+          this.changed(book);
+        } else {
+          this.counters.booksInvalidated++;
+          this.requestResync('kalshi', [ev.ticker]);
+          this.changed(book);
+        }
+      }
+    }
+    this.flush(atMs);
+  }
+
+  /** False on a gap: every book of the subscription is invalid until its next snapshot. */
+  private checkSeq(sid: number, seq: number, ticker: string, atMs: number, snapshot: boolean): boolean {
+    const held = this.sids.get(sid);
+    if (!held) {
+      this.sids.set(sid, { seq, tickers: new Set([ticker]) });
+      return true;
+    }
+    held.tickers.add(ticker);
+    const expected = held.seq + 1;
+    held.seq = seq;
+    if (seq === expected || (snapshot && seq === 1)) return true;
+    this.counters.sequenceGaps++;
+    const lost = [...held.tickers].filter((t) => !(snapshot && t === ticker));
+    this.invalidate('kalshi', lost, atMs);
+    return false;
+  }
+
+  applyPolymarket(events: readonly PolymarketWsEvent[], atMs: number): void {
+    for (const ev of events) {
+      if (ev.type === 'polymarket_book') {
+        const book = this.book('polymarket', ev.assetId);
+        book.snapshotPolymarket(ev.bids, ev.asks, atMs);
+        this.changed(book);
+      } else if (ev.type === 'polymarket_price_change') {
+        for (const c of ev.changes) {
+          const book = this.books.get(bookKey('polymarket', c.assetId));
+          if (!book?.valid) continue;
+          book.setPolymarketLevel(c.book, c.priceMicros, c.sizeHundredths, atMs);
+          this.changed(book);
+        }
+      }
+    }
+    this.flush(atMs);
+  }
+
+  /** Marks books invalid (a bad frame, a gap, a disconnect) and asks for their snapshots. */
+  invalidate(venue: Venue, instrumentIds: readonly string[], atMs: number): void {
+    const lost: string[] = [];
+    for (const id of instrumentIds) {
+      const book = this.books.get(bookKey(venue, id));
+      if (!book) continue;
+      if (book.valid) {
+        book.invalidate();
+        this.counters.booksInvalidated++;
+        this.changed(book);
+      }
+      lost.push(id);
+    }
+    if (lost.length > 0) this.requestResync(venue, lost);
+    this.flush(atMs);
+  }
+
+  /** The venue's connection dropped: none of its books can be trusted until each is snapshotted again. */
+  venueDisconnected(venue: Venue, atMs: number): void {
+    const ids = [...this.books.values()].filter((b) => b.venue === venue).map((b) => b.venueMarketId);
+    this.invalidate(venue, ids, atMs);
+  }
+
+  private requestResync(venue: Venue, ids: string[]): void {
+    this.counters.resyncs++;
+    this.sink.resync(venue, ids);
+  }
+
+  private changed(book: MarketBook): void {
+    if (!this.changedBooks.includes(book)) this.changedBooks.push(book);
+    const games = this.gamesOfBook.get(book);
+    if (!games) return;
+    for (const game of games) {
+      game.bookVersion++;
+      if (!this.touched.includes(game)) this.touched.push(game);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Game state
+
+  applyGameStates(events: readonly GameStateEvent[], atMs: number): void {
+    for (const ev of events) {
+      const game = this.gameByEvent.get(`${ev.sport}|${ev.espnEventId}`);
+      if (!game) continue;
+      if (game.state && sameState(game.state, ev)) continue;
+      game.state = ev;
+      game.stateVersion++;
+      if (this.sink.gameState) this.sink.gameState(this.stateRow(game, atMs));
+      if (!this.touched.includes(game)) this.touched.push(game);
+    }
+    this.flush(atMs);
+  }
+
+  private stateRow(game: HeldGame, atMs: number): GameStateRow {
+    const s = game.state as GameStateEvent;
+    const winner = finalWinner({ status: s.status, homeScore: s.home.score, awayScore: s.away.score });
+    const team = winner === null ? undefined : game.spec[winner].teamId;
+    return {
+      gameId: game.spec.gameId,
+      observedAtMs: atMs,
+      status: s.status,
+      period: s.period,
+      clockRemainingSeconds: Math.round(s.clockSeconds),
+      homeScore: s.home.score,
+      awayScore: s.away.score,
+      winnerTeamId: team ?? null,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Evaluation
+
+  private flush(atMs: number): void {
+    if (this.sink.prices && this.changedBooks.length > 0) this.sink.prices(this.priceRows());
+    this.changedBooks.length = 0;
+    for (const game of this.touched) this.evaluate(game, atMs);
+    this.touched.length = 0;
+  }
+
+  private priceRows(): TopOfBookRow[] {
+    const rows: TopOfBookRow[] = [];
+    for (const book of this.changedBooks) {
+      if (!book.valid) continue;
+      for (const game of this.gamesOfBook.get(book) ?? []) {
+        for (const s of game.sides) {
+          if (s.book !== book) continue;
+          const orNull = (n: number) => (n < 0 ? null : n);
+          const bid = book.bestBid(s.side);
+          const ask = book.bestAsk(s.side);
+          rows.push({
+            observedAtMs: book.observedAtMs,
+            marketId: s.marketId,
+            venue: book.venue,
+            side: s.side,
+            bidMicros: orNull(bid),
+            askMicros: orNull(ask),
+            bidSizeHundredths: bid < 0 ? null : book.bestBidSize(s.side),
+            askSizeHundredths: ask < 0 ? null : book.bestAskSize(s.side),
+          });
+        }
+      }
+    }
+    return rows;
+  }
+
+  private started(game: HeldGame, atMs: number): boolean {
+    const status = game.state?.status ?? 'scheduled';
+    return status !== 'scheduled' || atMs >= game.spec.startsAtMs;
+  }
+
+  private updatePregame(game: HeldGame): void {
+    const home = game.spec.home.abbreviation;
+    const pairs: OutcomePair[] = [];
+    const bySet = new Map<string, { venue: Venue; home: number; away: number }>();
+    for (const s of game.sides) {
+      if (!s.valid) continue;
+      // A Kalshi market's YES and NO, or the outcome tokens of one Polymarket rule, cover the game's two outcomes.
+      const setKey = s.venue === 'kalshi' ? `k|${s.venueMarketId}` : `p|${s.resolutionKey}`;
+      const held = bySet.get(setKey) ?? { venue: s.venue, home: -1, away: -1 };
+      if (s.paysOnTeam === home) held.home = s.bestAskMicros;
+      else held.away = s.bestAskMicros;
+      bySet.set(setKey, held);
+    }
+    for (const set of bySet.values())
+      pairs.push({ venue: set.venue, homeAskMicros: set.home, awayAskMicros: set.away });
+    const consensus = pregameConsensus(pairs);
+    if (consensus !== null) game.pregameHomeWinProbability = consensus;
+  }
+
+  /** P(home wins) for the game's current state, computed once per state version. */
+  private homeWins(game: HeldGame): number | null {
+    if (game.model.stateVersion === game.stateVersion) return game.model.homeWins;
+    const s = game.state;
+    const prior = game.pregameHomeWinProbability;
+    const homeWins =
+      s && s.status === 'in_progress' && prior !== null
+        ? winProbability(game.spec.sport, {
+            homeScore: s.home.score,
+            awayScore: s.away.score,
+            secondsRemaining: s.secondsRemaining,
+            pregameHomeWinProbability: prior,
+          })
+        : null;
+    game.model = { stateVersion: game.stateVersion, homeWins };
+    return homeWins;
+  }
+
+  private evaluate(game: HeldGame, atMs: number): void {
+    if (!this.started(game, atMs)) this.updatePregame(game);
+    const over = game.state !== null && OVER.has(game.state.status);
+    const findings = over
+      ? []
+      : scan({
+          homeTeam: game.spec.home.abbreviation,
+          homeWinProbability: this.homeWins(game),
+          sides: game.sides,
+          thresholds: this.settings,
+          arbitrage: true,
+          nowMs: atMs,
+          staleAfterMs: this.settings.priceStaleAfterMs,
+          ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
+        });
+    const verdicts = game.hysteresis.decide(findings);
+    for (let i = 0; i < findings.length; i++) {
+      const verdict = verdicts[i];
+      if (verdict === 'stale') this.counters.suppressedStale++;
+      if (verdict === 'publish') this.publish(game, findings[i] as Finding, atMs);
+    }
+  }
+
+  private publish(game: HeldGame, finding: Finding, atMs: number): void {
+    const candidate = toCandidate(finding, {
+      gameId: game.spec.gameId,
+      bookVersion: game.bookVersion,
+      stateVersion: game.stateVersion,
+      nowMs: atMs,
+      ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
+    });
+    this.counters.candidates[finding.kind]++;
+    const leg = (s: ScanSide, priceMicros: number): RecordLeg => ({
+      venue: s.venue,
+      instrument: s.venueMarketId,
+      side: s.side,
+      priceMicros,
+    });
+    if (finding.kind === 'arbitrage') {
+      this.sink.candidate({
+        candidate,
+        legs: [leg(finding.leg, finding.legAskMicros), leg(finding.hedge, finding.hedgeAskMicros)],
+        sizing: { quantity: finding.quantity, netProfitMicros: finding.netProfitMicros },
+      });
+    } else {
+      this.sink.candidate({
+        candidate,
+        legs: [leg(finding.leg, finding.askMicros)],
+        sizing: { quantity: finding.quantity },
+      });
+    }
+  }
+}
