@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
-import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
+import { kalshiBooks, parseKalshiOrderbookResponse } from '#adapters/venues/kalshi/wire';
 import { parsePolymarketBook, parsePolymarketFeeSchedule } from '#adapters/venues/polymarket/wire';
 import type { FeeSchedule } from '#contracts/signal-candidate';
 import { type OrderBook, parseHundredths } from '#domain';
@@ -98,7 +98,8 @@ export function loadScenario(path: string): Scenario {
       return {
         atMs: t.atMs,
         game,
-        kalshi: t.kalshiOrderbook === undefined ? undefined : parseKalshiOrderbookResponse(t.kalshiOrderbook),
+        kalshi:
+          t.kalshiOrderbook === undefined ? undefined : kalshiBooks(parseKalshiOrderbookResponse(t.kalshiOrderbook)),
         polymarket: polymarket
           ? Object.fromEntries(polymarket.map((b) => [teamByToken.get(b.assetId) ?? b.assetId, b.book]))
           : undefined,

@@ -1,22 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
-import { parseKalshiOrderbookResponse } from '#adapters/venues/kalshi';
 import { parsePolymarketBook } from '#adapters/venues/polymarket/wire';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/venues/${name}`, import.meta.url), 'utf8'));
-
-describe('Kalshi order book', () => {
-  it('derives YES asks from NO bids (YES ask = 1 - NO bid), best first', () => {
-    const { yes, no } = parseKalshiOrderbookResponse(fixture('kalshi_get_orderbook_response.json'));
-    // Fixture scenario (REFERENCE.md section 4): best YES bid 0.69 x 275, best NO bid 0.29 x 190 -> YES ask 0.71.
-    expect(yes.bids[0]).toEqual({ priceMicros: 690_000, quantity: 27_500 });
-    expect(yes.asks[0]).toEqual({ priceMicros: 710_000, quantity: 19_000 });
-    expect(no.asks[0]).toEqual({ priceMicros: 310_000, quantity: 27_500 });
-    expect(yes.asks.map((l) => l.priceMicros)).toEqual([710_000, 720_000, 730_000, 740_000, 750_000]);
-  });
-});
 
 describe('Polymarket book', () => {
   it('orders bids high to low and asks low to high whatever the wire order', () => {
@@ -49,15 +37,5 @@ describe('ESPN scoreboard', () => {
 
   it('rejects a body that is not a scoreboard', () => {
     expect(() => parseEspnScoreboard('nba', { events: [{ id: 1 }] })).toThrow();
-  });
-});
-
-describe('malformed venue messages', () => {
-  it('rejects prices it cannot represent exactly, or outside $0..$1, instead of rounding them', () => {
-    const book = (price: string) => ({ orderbook_fp: { yes_dollars: [[price, '1.00']] } });
-    expect(() => parseKalshiOrderbookResponse(book('0.1234567'))).toThrow(RangeError);
-    expect(() => parseKalshiOrderbookResponse(book('1.0100'))).toThrow(RangeError);
-    expect(() => parseKalshiOrderbookResponse(book('0.5e2'))).toThrow(RangeError);
-    expect(() => parseKalshiOrderbookResponse({ orderbook: { yes: [[45, 100]] } })).toThrow();
   });
 });
