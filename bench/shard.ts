@@ -8,6 +8,7 @@ import type { FeedLine } from '#domain/feed/events';
 import { parseHundredths } from '#domain/units';
 import { buildFixtureFeed } from './shard-feed.ts';
 import { loadPmxt, type PeerFrames, type PmxtPeer, toPmxtFrames } from './shard-peer.ts';
+import { parserStages } from './shard-stages.ts';
 
 /**
  * `npm run bench -- shard`: the game shard's hot path on one simulated evening of venue messages, against the floor
@@ -18,14 +19,14 @@ import { loadPmxt, type PeerFrames, type PmxtPeer, toPmxtFrames } from './shard-
  * timer's own cost measured and taken off.
  *
  * Environment: BENCH_SHARD_MESSAGES (default 1 000 000), BENCH_SHARD_ROUNDS (default 5), BENCH_SHARD_FEED (a JSONL
- * feed file to use instead of building one), BENCH_SHARD_PATHS (comma list of json,ours,pmxt; default all),
+ * feed file to use instead of building one), BENCH_SHARD_PATHS (comma list of json,parsers,ours,pmxt; default all),
  * BENCH_SHARD_PEER=0 (skip the peer), BENCH_SHARD_REPLAY_LINES (default 330 000).
  */
 
 const MESSAGES = Number(process.env.BENCH_SHARD_MESSAGES ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_SHARD_ROUNDS ?? 5);
 const REPLAY_LINES = Number(process.env.BENCH_SHARD_REPLAY_LINES ?? 330_000);
-const PATHS = new Set((process.env.BENCH_SHARD_PATHS ?? 'json,ours,pmxt').split(','));
+const PATHS = new Set((process.env.BENCH_SHARD_PATHS ?? 'json,parsers,ours,pmxt').split(','));
 
 // A collection between measurements keeps one path's garbage off the next one's clock.
 setFlagsFromString('--expose-gc');
@@ -215,6 +216,16 @@ export async function runShardBench(): Promise<void> {
     timeJsonParse(warm);
     runs.push(async () => timeJsonParse(lines));
   }
+  if (PATHS.has('parsers'))
+    for (const st of parserStages()) {
+      columns.push({ name: st.name, messages: lines.length, seconds: [] });
+      st.run(warm);
+      runs.push(async () => {
+        const t = process.hrtime.bigint();
+        st.run(lines);
+        return Number(process.hrtime.bigint() - t) / 1e9;
+      });
+    }
   let lastSummary: unknown;
   if (typeof ours !== 'string') {
     columns.push({ name: `sharpline ${ours.describe}`, messages: lines.length, seconds: [] });
