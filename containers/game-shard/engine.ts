@@ -1,0 +1,160 @@
+import { FeedParseError } from '#adapters/venues/feed-parse-error';
+import type { SignalCandidate } from '#contracts/signal-candidate';
+import type { FeedLine, FeedSource } from '#domain/feed/events';
+import type { Venue } from '#domain/names';
+import { type RecordLeg, type ShardCounters, type ShardGameSpec, ShardState } from '../../shared/domain/shard/state.ts';
+import type { GameStateRow, TopOfBookRow } from '../../shared/domain/shard/tick.ts';
+import { createParseFailures, type WarnLog } from './parse-failures.ts';
+import { instrumentsIn, route } from './router.ts';
+
+/** One published candidate, as `--candidates-out` writes it (one JSON object per line). */
+export interface CandidateRecord {
+  /** 0-based line of the feed that produced it. */
+  line: number;
+  /** That line's `t`. */
+  t: number;
+  candidate: SignalCandidate;
+  legs: RecordLeg[];
+  /** Arbitrage: the optimal count and its net profit; model edge: the quantity at the ask, up to the reference size. */
+  sizing: { quantity: number; netProfitMicros?: number };
+}
+
+export interface EngineSettings {
+  minEdgeBps: number;
+  minArbProfitMicros: number;
+  minArbEdgeBps: number;
+  priceStaleAfterMs: number;
+  maxDepthLevels?: number;
+}
+
+export interface EngineOutputs {
+  candidate(rec: CandidateRecord): void;
+  prices?(rows: TopOfBookRow[]): void;
+  gameState?(row: GameStateRow): void;
+  /** Books became invalid: the venue client fetches fresh snapshots (a no-op in replay). */
+  resync?(venue: Venue, instrumentIds: string[]): void;
+}
+
+export interface EngineLog extends WarnLog {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+export interface ShardEngineOptions {
+  settings: EngineSettings;
+  /** Whether this shard holds a game (by `gameIdFor`); default all. */
+  owns?: (gameId: string) => boolean;
+  outputs: EngineOutputs;
+  log?: EngineLog;
+}
+
+export interface ShardSummary extends ShardCounters {
+  lines: number;
+  messages: Partial<Record<FeedSource, number>>;
+  parseFailures: Partial<Record<FeedSource, number>>;
+  parseFailuresPer1000: number;
+  /** Lines whose application failed after parsing (a defect, logged): never a crash. */
+  engineErrors: number;
+  games: number;
+  /** Feed time from the first line to the last. */
+  feedDurationMs: number;
+}
+
+export interface ShardEngine {
+  handle(line: FeedLine, lineNo: number): void;
+  venueDisconnected(venue: Venue): void;
+  /** Holds a game without waiting for discovery (games the process registered already). */
+  register(spec: ShardGameSpec): void;
+  summary(): ShardSummary;
+}
+
+const venueOf: Partial<Record<FeedSource, Venue>> = { kalshi_ws: 'kalshi', polymarket_ws: 'polymarket' };
+
+/**
+ * The game shard's engine: each feed line through its parser to the pure shard state (books, game states, scan,
+ * hysteresis), the line's `t` as the clock. A line that does not parse is counted and skipped; a venue frame that
+ * does not parse invalidates the books it names. Used the same way by the replay and the live process.
+ */
+export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
+  const { outputs } = opts;
+  const owns = opts.owns ?? (() => true);
+  const failures = createParseFailures(opts.log);
+  const messages: Partial<Record<FeedSource, number>> = {};
+  let lines = 0;
+  let engineErrors = 0;
+  let current = { line: 0, t: 0 };
+  let firstT: number | undefined;
+  let lastT = 0;
+
+  const state = new ShardState(opts.settings, {
+    candidate: (p) => outputs.candidate({ line: current.line, t: current.t, ...p }),
+    resync: (venue, ids) => outputs.resync?.(venue, ids),
+    ...(outputs.prices ? { prices: outputs.prices } : {}),
+    ...(outputs.gameState ? { gameState: outputs.gameState } : {}),
+  });
+
+  return {
+    handle(line, lineNo) {
+      lines++;
+      current = { line: lineNo, t: line.t };
+      firstT ??= line.t;
+      lastT = line.t;
+      messages[line.source] = (messages[line.source] ?? 0) + 1;
+      failures.message(line.source);
+      let routed: ReturnType<typeof route>;
+      try {
+        routed = route(line);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const preview = error instanceof FeedParseError ? error.preview : line.raw.slice(0, 200);
+        failures.failure(line.source, reason, preview);
+        const venue = venueOf[line.source];
+        if (venue) state.invalidate(venue, instrumentsIn(venue, line.raw), line.t);
+        return;
+      }
+      try {
+        switch (routed.kind) {
+          case 'kalshi':
+            state.applyKalshi(routed.events, line.t);
+            break;
+          case 'polymarket':
+            state.applyPolymarket(routed.events, line.t);
+            break;
+          case 'espn':
+            state.applyGameStates(routed.events, line.t);
+            break;
+          // Discovery bodies are parsed (and counted when they do not); pairing them into games is the matcher's
+          // (shared/domain/matching), which this branch does not have yet: games come in through `register`.
+          case 'kalshi_markets':
+          case 'gamma_markets':
+          case 'ignored':
+            break;
+        }
+      } catch (error) {
+        engineErrors++;
+        opts.log?.error('feed line failed after parsing', {
+          line: lineNo,
+          source: line.source,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    },
+    venueDisconnected(venue) {
+      state.venueDisconnected(venue, lastT);
+    },
+    register(spec) {
+      if (owns(spec.gameId)) state.registerGame(spec);
+    },
+    summary() {
+      return {
+        lines,
+        messages: { ...messages },
+        parseFailures: failures.counts(),
+        parseFailuresPer1000: failures.per1000(),
+        engineErrors,
+        ...structuredClone(state.counters),
+        games: state.gameIds().length,
+        feedDurationMs: firstT === undefined ? 0 : lastT - firstT,
+      };
+    },
+  };
+}

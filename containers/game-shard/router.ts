@@ -1,0 +1,61 @@
+import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
+import { parseKalshiMarketsResponse, parseKalshiWsFrame } from '#adapters/venues/kalshi/wire';
+import { parseGammaMarkets, parsePolymarketWsFrame } from '#adapters/venues/polymarket/wire';
+import type {
+  FeedLine,
+  GameStateEvent,
+  KalshiMarketInfo,
+  KalshiWsEvent,
+  PolymarketMarketInfo,
+  PolymarketWsEvent,
+} from '#domain/feed/events';
+import type { Venue } from '#domain/names';
+import type { Sport } from '#domain/win-probability';
+
+/** A feed line parsed by its source's parser: what the engine applies. */
+export type Routed =
+  | { kind: 'kalshi'; events: KalshiWsEvent[] }
+  | { kind: 'polymarket'; events: PolymarketWsEvent[] }
+  | { kind: 'espn'; events: GameStateEvent[] }
+  | { kind: 'kalshi_markets'; markets: KalshiMarketInfo[] }
+  | { kind: 'gamma_markets'; markets: PolymarketMarketInfo[] }
+  | { kind: 'ignored' };
+
+/** The league in an ESPN scoreboard path (`/apis/site/v2/sports/basketball/nba/scoreboard`). */
+const ESPN_SPORT = /\/sports\/[a-z]+\/(nba|nfl)\//;
+const KALSHI_MARKETS = /^\/(trade-api\/v2\/)?markets(\/[^/?]+)?(\?|$)/;
+
+/**
+ * Routes a line to its source's parser (each throws `FeedParseError` on a message that does not parse). REST lines
+ * other than market discovery (order book fetches) carry nothing the live books take.
+ */
+export function route(line: FeedLine): Routed {
+  switch (line.source) {
+    case 'kalshi_ws':
+      return { kind: 'kalshi', events: parseKalshiWsFrame(line.raw) };
+    case 'polymarket_ws':
+      return { kind: 'polymarket', events: parsePolymarketWsFrame(line.raw) };
+    case 'espn': {
+      const sport = ESPN_SPORT.exec(line.path ?? '')?.[1] as Sport | undefined;
+      if (!sport) throw new RangeError(`espn line without a known league in its path: ${line.path ?? '(none)'}`);
+      return { kind: 'espn', events: parseEspnScoreboard(sport, JSON.parse(line.raw)) };
+    }
+    case 'kalshi_rest':
+      if (!KALSHI_MARKETS.test(line.path ?? '')) return { kind: 'ignored' };
+      return { kind: 'kalshi_markets', markets: parseKalshiMarketsResponse(JSON.parse(line.raw)) };
+    case 'polymarket_gamma':
+      return { kind: 'gamma_markets', markets: parseGammaMarkets(JSON.parse(line.raw)) };
+  }
+}
+
+const KALSHI_TICKER = /"market_ticker"\s*:\s*"([^"]{1,200})"/g;
+const POLYMARKET_ASSET = /"asset_id"\s*:\s*"([^"]{1,200})"/g;
+
+/**
+ * The instruments a venue frame that did not parse was about, read off its raw text: their books may have missed
+ * an update, so they are invalid until their next snapshot.
+ */
+export function instrumentsIn(venue: Venue, raw: string): string[] {
+  const pattern = venue === 'kalshi' ? KALSHI_TICKER : POLYMARKET_ASSET;
+  return [...new Set([...raw.matchAll(pattern)].map((m) => m[1] as string))];
+}
