@@ -48,6 +48,14 @@ const PMXT_POLYMARKET_TYPES = new Set(['book', 'price_change', 'last_trade_price
  * them `price_dollars`/`delta_fp` (REFERENCE.md 1.6), which pmxt takes for the legacy integer-cent shape and turns
  * into NaN. Those frames are renamed for it here, before any timing, so that it does the work it was written to do.
  */
+function parseOrUndefined(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export function toPmxtFrames(lines: readonly FeedLine[]): PeerFrames {
   const frames: PeerFrame[] = [];
   const assetIds = new Set<string>();
@@ -55,7 +63,12 @@ export function toPmxtFrames(lines: readonly FeedLine[]): PeerFrames {
   let notSubscribed = 0;
   for (const line of lines) {
     if (line.source === 'kalshi_ws') {
-      const frame = JSON.parse(line.raw) as { type?: string; msg?: Record<string, unknown> };
+      const frame = parseOrUndefined(line.raw) as { type?: string; msg?: Record<string, unknown> } | undefined;
+      // A frame that is not JSON goes to pmxt as it is: its listener catches the parse error, as on the socket.
+      if (!frame) {
+        frames.push({ venue: 'kalshi', raw: line.raw });
+        continue;
+      }
       if (!PMXT_KALSHI_TYPES.has(frame.type ?? '')) {
         notSubscribed += 1;
         continue;
@@ -70,8 +83,11 @@ export function toPmxtFrames(lines: readonly FeedLine[]): PeerFrames {
       }
       frames.push({ venue: 'kalshi', raw });
     } else if (line.source === 'polymarket_ws') {
-      if (!line.raw.startsWith('{') && !line.raw.startsWith('[')) continue;
-      const parsed = JSON.parse(line.raw) as { event_type?: string } | { event_type?: string }[];
+      const parsed = parseOrUndefined(line.raw) as { event_type?: string } | { event_type?: string }[] | undefined;
+      if (!parsed) {
+        frames.push({ venue: 'polymarket', raw: line.raw });
+        continue;
+      }
       const events = Array.isArray(parsed) ? parsed : [parsed];
       if (!events.some((e) => PMXT_POLYMARKET_TYPES.has(e.event_type ?? ''))) {
         notSubscribed += 1;
@@ -187,8 +203,14 @@ export function loadPmxt(): PmxtPeer | string {
     manager.setupEventHandlers();
     const onMessage = socket.listeners.get('message')!;
     for (const frame of peer.frames) {
-      if (frame.venue === 'kalshi') kalshi.handleMessage(JSON.parse(frame.raw));
-      else await onMessage(frame.raw);
+      if (frame.venue === 'kalshi') {
+        // KalshiWebSocket's own listener: parse, hand over, log what does not parse.
+        try {
+          kalshi.handleMessage(JSON.parse(frame.raw));
+        } catch (error) {
+          console.error('Error parsing Kalshi WebSocket message:', error);
+        }
+      } else await onMessage(frame.raw);
     }
     await polymarket.close();
     return { kalshi: kalshi.orderBooks, polymarket: polymarket.orderBooks };

@@ -1,3 +1,4 @@
+import { FeedParseError } from '#adapters/venues/feed-parse-error';
 import type { FeedLine } from '#domain/feed/events';
 import type { Sport } from '#domain/win-probability';
 import { parseEspnScoreboard } from '../shared/adapters/venues/espn/wire.ts';
@@ -15,6 +16,7 @@ type FrameParser = (raw: string) => unknown[];
 
 export interface ParserStage {
   name: string;
+  /** Resolves to the frames that did not parse. */
   run(lines: readonly FeedLine[]): number;
 }
 
@@ -25,13 +27,19 @@ function stage(name: string, kalshi: FrameParser, polymarket: FrameParser): Pars
   return {
     name,
     run(lines) {
-      let events = 0;
+      let failures = 0;
       for (const line of lines) {
-        if (line.source === 'kalshi_ws') events += kalshi(line.raw).length;
-        else if (line.source === 'polymarket_ws') events += polymarket(line.raw).length;
-        else if (line.source === 'espn') events += parseEspnScoreboard(sportOf(line.path), line.raw).length;
+        // A frame that does not parse is counted and passed over, as the engine does.
+        try {
+          if (line.source === 'kalshi_ws') kalshi(line.raw);
+          else if (line.source === 'polymarket_ws') polymarket(line.raw);
+          else if (line.source === 'espn') parseEspnScoreboard(sportOf(line.path), line.raw);
+        } catch (error) {
+          if (!(error instanceof FeedParseError)) throw error;
+          failures += 1;
+        }
       }
-      return events;
+      return failures;
     },
   };
 }
