@@ -236,7 +236,7 @@ async function timeReplay(): Promise<number> {
     const summary = await replayFeed({ feed: file, settings: engineSettings() });
     const s = (performance.now() - t) / 1000;
     console.log(
-      `replay (replayFeed, speed max) of a ${fmt(written.lines)}-line evening (${(written.bytes / 1e6).toFixed(0)} MB JSONL): ${s.toFixed(1)} s, target < 60 s; ${JSON.stringify(summary).slice(0, 160)}`,
+      `replay (replayFeed, speed max) of a ${fmt(written.lines)}-line evening, asked ${fmt(REPLAY_LINES)} (${(written.bytes / 1e6).toFixed(0)} MB JSONL): ${s.toFixed(1)} s, target < 60 s; ${JSON.stringify(summary).slice(0, 160)}`,
     );
     return s;
   } finally {
