@@ -56,9 +56,3 @@ export async function readRunReport(
     settlement: { positions: settled.rows[0]?.positions ?? 0, realizedPnlMicros: settled.rows[0]?.pnl ?? 0 },
   };
 }
-
-export const dollars = (micros: number) =>
-  `${micros < 0 ? '-' : ''}$${(Math.abs(micros) / 1_000_000).toLocaleString('en-US', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 6,
-  })}`;

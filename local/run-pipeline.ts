@@ -3,7 +3,7 @@ import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { applyBankrollChange, getBankroll } from '#adapters/pg/bankroll';
 import { createPool } from '#adapters/pg/pool';
 import { apiConfig, evaluatorConfig, gameShardConfig, loadConfig, settlementConfig } from '#config/env';
-import { kellyFraction } from '#domain';
+import { contractsOf, formatDollars as dollars, formatCents, kellyFraction } from '#domain';
 import { createSettlementHandler } from '../functions/settlement/settlement.ts';
 import { createSignalEvaluator } from '../functions/signal-evaluator/evaluator.ts';
 import { priceCacheFromConfig } from '../shared/adapters/price-cache/from-config.ts';
@@ -11,7 +11,7 @@ import { startApiServer } from './api/server.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { startLocalOutboxRelay } from './outbox-relay.ts';
 import { startPoller } from './pipeline/poller.ts';
-import { countDecided, dollars, readRunReport } from './report.ts';
+import { countDecided, readRunReport } from './report.ts';
 import { replayScenario, type TickProgress } from './sample-game/replay.ts';
 import { loadScenario } from './sample-game/scenario.ts';
 import { startLocalStack } from './stack.ts';
@@ -89,7 +89,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
     const clock = `Q${game.period} ${Math.floor(game.clockSeconds / 60)}:${String(game.clockSeconds % 60).padStart(2, '0')}`;
     const score = `${game.away.abbreviation} ${game.away.score} @ ${game.home.abbreviation} ${game.home.score}`;
     if (game.status === 'final') return `FINAL ${score}`;
-    const cents = (micros?: number) => (micros === undefined ? '  - ' : `${(micros / 10_000).toFixed(0)}c`);
+    const cents = (micros?: number) => (micros === undefined ? '  - ' : formatCents(micros, 0));
     const kalshi = cents(tick.kalshi?.yes.asks[0]?.priceMicros);
     const poly = cents(tick.polymarket?.[scenario.kalshi.yesTeam]?.asks[0]?.priceMicros);
     const found = candidates.map((c) => `${c.kind === 'arbitrage' ? 'ARB' : 'edge'} ${c.leg.venue} ${c.edgeBps}bp`);
@@ -111,7 +111,7 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
       if (best) {
         const kelly = kellyFraction(best.modelProbability, best.leg.askMicros);
         step(
-          `          full Kelly at ${best.leg.askMicros / 10_000}c: ${(kelly * 100).toFixed(1)}% of bankroll; fractional (${config.KELLY_FRACTION}): ${(kelly * config.KELLY_FRACTION * 100).toFixed(1)}%`,
+          `          full Kelly at ${formatCents(best.leg.askMicros)}: ${(kelly * 100).toFixed(1)}% of bankroll; fractional (${config.KELLY_FRACTION}): ${(kelly * config.KELLY_FRACTION * 100).toFixed(1)}%`,
         );
       }
     },
@@ -137,9 +137,9 @@ export async function runLocalPipeline({ port, speedup, serve }: RunOptions): Pr
   for (const d of report.decisions) say(`  ${d.decision.padEnd(9)} ${String(d.count).padStart(3)}  ${d.reason}`);
   say('paper trades:');
   for (const t of report.trades) {
-    const avg = t.quantityHundredths ? Math.round((t.costMicros * 100) / t.quantityHundredths) : 0;
+    const avg = t.quantityHundredths ? Math.round(t.costMicros / contractsOf(t.quantityHundredths)) : 0;
     say(
-      `  ${t.venue.padEnd(10)} ${t.side.toUpperCase().padEnd(3)} (${t.yesMeaning.padEnd(8)}) ${(t.quantityHundredths / 100).toFixed(2).padStart(9)} contracts  avg ${(avg / 10_000).toFixed(2)}c  cost ${dollars(t.costMicros)}  fees ${dollars(t.feeMicros)}`,
+      `  ${t.venue.padEnd(10)} ${t.side.toUpperCase().padEnd(3)} (${t.yesMeaning.padEnd(8)}) ${contractsOf(t.quantityHundredths).toFixed(2).padStart(9)} contracts  avg ${formatCents(avg, 2)}  cost ${dollars(t.costMicros)}  fees ${dollars(t.feeMicros)}`,
     );
   }
   say(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HUNDREDTHS_PER_CONTRACT } from '#domain/units';
+import { contractsOf } from '#domain/units';
 import { askPriceMicrosSchema, sideSchema, venueSchema } from './common.ts';
 
 /** Live mode: an order for the venue executor. `clientOrderId` is the venue-side idempotency key. */
@@ -41,7 +41,7 @@ export function executionRequestFor(order: ExecutionOrder): ExecutionRequest {
     venue: order.venue,
     venueMarketId: order.venueMarketId,
     side: order.side,
-    count: order.countHundredths / HUNDREDTHS_PER_CONTRACT,
+    count: contractsOf(order.countHundredths),
     limitPriceMicros: order.limitPriceMicros,
   };
 }

@@ -3,7 +3,7 @@
  * contracts, so exactly one leg pays $1 per contract whatever happens.
  */
 import { type KalshiFeeSchedule, orderFeeMicros, type PolymarketFeeSchedule, type VenueFeeSchedule } from './fees.ts';
-import { assertPriceMicros, CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, type Micros } from './units.ts';
+import { assertPriceMicros, CONTRACT_PAYOUT_MICROS, hundredthsOf, type Micros } from './units.ts';
 import { assertSafeInteger } from './validate.ts';
 
 /** One leg: the ask of the side bought there, and that venue's fee schedule (Polymarket defaults to no fee). */
@@ -36,7 +36,7 @@ export function binaryArbitrage(a: ArbitrageLeg, b: ArbitrageLeg, count: number)
   assertPriceMicros('a.askMicros', a.askMicros);
   assertPriceMicros('b.askMicros', b.askMicros);
   assertSafeInteger('count', count, 0, Math.floor(Number.MAX_SAFE_INTEGER / CONTRACT_PAYOUT_MICROS));
-  const quantity = count * HUNDREDTHS_PER_CONTRACT;
+  const quantity = hundredthsOf(count);
   const feesMicros =
     orderFeeMicros(scheduleA, [{ priceMicros: a.askMicros, quantity }]) +
     orderFeeMicros(scheduleB, [{ priceMicros: b.askMicros, quantity }]);

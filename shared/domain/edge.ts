@@ -5,8 +5,9 @@
 import { orderFeeMicros, type VenueFeeSchedule } from './fees.ts';
 import {
   assertPriceMicros,
+  bpsOfPayout,
   CONTRACT_PAYOUT_MICROS,
-  HUNDREDTHS_PER_CONTRACT,
+  hundredthsOf,
   type Micros,
   priceFromProbability,
 } from './units.ts';
@@ -27,7 +28,7 @@ export function edgeAfterFeesMicros(input: EdgeInput): number {
   assertPriceMicros('askMicros', input.askMicros);
   assertSafeInteger('count', count, 1, Math.floor(Number.MAX_SAFE_INTEGER / CONTRACT_PAYOUT_MICROS));
   const feeMicros = orderFeeMicros(input.feeSchedule, [
-    { priceMicros: input.askMicros, quantity: count * HUNDREDTHS_PER_CONTRACT },
+    { priceMicros: input.askMicros, quantity: hundredthsOf(count) },
   ]);
   return Math.floor(input.probability * CONTRACT_PAYOUT_MICROS - input.askMicros - feeMicros / count);
 }
@@ -39,14 +40,10 @@ export function edgeAfterFeesMicros(input: EdgeInput): number {
  */
 export const EDGE_REFERENCE_CONTRACTS = 100;
 
-const MICROS_PER_BP = 100;
-
 /** One contract at `priceMicros` with its share of the fee of a reference-size order, rounded up. */
 export function allInPriceMicros(feeSchedule: VenueFeeSchedule, priceMicros: Micros): Micros {
   assertPriceMicros('priceMicros', priceMicros);
-  const feeMicros = orderFeeMicros(feeSchedule, [
-    { priceMicros, quantity: EDGE_REFERENCE_CONTRACTS * HUNDREDTHS_PER_CONTRACT },
-  ]);
+  const feeMicros = orderFeeMicros(feeSchedule, [{ priceMicros, quantity: hundredthsOf(EDGE_REFERENCE_CONTRACTS) }]);
   return priceMicros + Math.ceil(feeMicros / EDGE_REFERENCE_CONTRACTS);
 }
 
@@ -57,11 +54,11 @@ export interface QuotedSide {
 
 /** Model edge of buying a side at its ask, in basis points of a $1 payout, rounded down. */
 export function modelEdgeBps(probability: number, side: QuotedSide): number {
-  return Math.floor((priceFromProbability(probability) - allInPriceMicros(side.fee, side.askMicros)) / MICROS_PER_BP);
+  return bpsOfPayout(priceFromProbability(probability) - allInPriceMicros(side.fee, side.askMicros));
 }
 
 /** Edge of buying both sides of a pair that pays $1 whatever happens, in basis points, rounded down. */
 export function arbitrageEdgeBps(leg: QuotedSide, hedge: QuotedSide): number {
   const costMicros = allInPriceMicros(leg.fee, leg.askMicros) + allInPriceMicros(hedge.fee, hedge.askMicros);
-  return Math.floor((CONTRACT_PAYOUT_MICROS - costMicros) / MICROS_PER_BP);
+  return bpsOfPayout(CONTRACT_PAYOUT_MICROS - costMicros);
 }

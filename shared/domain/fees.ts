@@ -6,8 +6,8 @@
 import {
   assertPriceMicros,
   assertQuantity,
+  contractsOf,
   contractsToHundredths,
-  HUNDREDTHS_PER_CONTRACT,
   type Hundredths,
   MICROS_PER_DOLLAR,
   type Micros,
@@ -182,7 +182,7 @@ export function unroundedFeeMicros(schedule: VenueFeeSchedule, fills: readonly F
           (1 - price)
       : (price: number) => (schedule.rate ?? 0) * (price * (1 - price)) ** (schedule.exponent ?? 1);
   return fills.reduce((total, fill) => {
-    const contracts = fill.quantity / HUNDREDTHS_PER_CONTRACT;
+    const contracts = contractsOf(fill.quantity);
     return total + contracts * ratePerContract(fill.priceMicros / MICROS_PER_DOLLAR) * MICROS_PER_DOLLAR;
   }, 0);
 }

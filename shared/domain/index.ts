@@ -44,15 +44,22 @@ export { asksFromOppositeBids, type BookWalk, OrderBook, type PriceLevel, walkLe
 export type { MarketSideId, TopOfBook } from './prices.ts';
 export { type Surebet, surebet } from './surebet.ts';
 export {
+  bpsOfPayout,
   CONTRACT_PAYOUT_MICROS,
+  contractsOf,
   contractsToHundredths,
+  costMicros,
+  formatCents,
+  formatDollars,
   HUNDREDTHS_PER_CONTRACT,
   type Hundredths,
+  hundredthsOf,
   MICROS_PER_DOLLAR,
   type Micros,
   parseHundredths,
   parseMicros,
   priceFromProbability,
   toMicros,
+  wholeContracts,
 } from './units.ts';
 export { type GameSituation, SPORT_MODELS, type Sport, type SportModel, winProbability } from './win-probability.ts';

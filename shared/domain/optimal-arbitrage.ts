@@ -9,7 +9,7 @@
  */
 import { type Fill, orderFeeMicros, unroundedFeeMicros, type VenueFeeSchedule } from './fees.ts';
 import { normalizeAsks, type PriceLevel, walkLevels } from './order-book.ts';
-import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, type Micros } from './units.ts';
+import { CONTRACT_PAYOUT_MICROS, contractsOf, hundredthsOf, type Micros, wholeContracts } from './units.ts';
 
 export interface OptimalArbitrage {
   /** Whole contracts bought on each leg; 0 when no count makes money. */
@@ -56,10 +56,10 @@ export function optimalArbitrage(
 
   const yesBoundaries = cumulativeBoundaries(yes);
   const noBoundaries = cumulativeBoundaries(no);
-  const maxCount = Math.floor(Math.min(yesBoundaries.at(-1) ?? 0, noBoundaries.at(-1) ?? 0) / HUNDREDTHS_PER_CONTRACT);
+  const maxCount = wholeContracts(Math.min(yesBoundaries.at(-1) ?? 0, noBoundaries.at(-1) ?? 0));
 
   const evaluate = (count: number): OptimalArbitrage => {
-    const quantity = count * HUNDREDTHS_PER_CONTRACT;
+    const quantity = hundredthsOf(count);
     const yesWalk = walkLevels(yes, quantity, true);
     const noWalk = walkLevels(no, quantity, true);
     const feesMicros = orderFeeMicros(fees.yes, yesWalk.fills) + orderFeeMicros(fees.no, noWalk.fills);
@@ -77,11 +77,11 @@ export function optimalArbitrage(
   };
 
   const unroundedProfit = (count: number): number => {
-    const quantity = count * HUNDREDTHS_PER_CONTRACT;
+    const quantity = hundredthsOf(count);
     const yesFills = walkLevels(yes, quantity, true).fills;
     const noFills = walkLevels(no, quantity, true).fills;
     const cost = [...yesFills, ...noFills].reduce(
-      (total, fill) => total + (fill.priceMicros * fill.quantity) / HUNDREDTHS_PER_CONTRACT,
+      (total, fill) => total + fill.priceMicros * contractsOf(fill.quantity),
       0,
     );
     return (
@@ -95,10 +95,7 @@ export function optimalArbitrage(
   // Counts on either side of every level boundary: between two neighbours the unrounded profit is linear.
   const counts = new Set([0, maxCount]);
   for (const boundary of [...yesBoundaries, ...noBoundaries]) {
-    for (const count of [
-      Math.floor(boundary / HUNDREDTHS_PER_CONTRACT),
-      Math.ceil(boundary / HUNDREDTHS_PER_CONTRACT),
-    ]) {
+    for (const count of [wholeContracts(boundary), wholeContracts(boundary, 'up')]) {
       if (count <= maxCount) counts.add(count);
     }
   }

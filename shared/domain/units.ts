@@ -48,6 +48,90 @@ export function contractsToHundredths(name: string, contracts: number): Hundredt
   return hundredths;
 }
 
+/** A quantity in contracts, exactly (150 hundredths -> 1.5): for display and for rules that take fractions. */
+export function contractsOf(quantity: Hundredths): number {
+  return quantity / HUNDREDTHS_PER_CONTRACT;
+}
+
+/**
+ * Whole contracts in a quantity: rounded down, the most whole contracts it can fill; or up, the fewest whole
+ * contracts that cover it (a venue minimum of 0.5 contracts needs a 1-contract order).
+ */
+export function wholeContracts(quantity: Hundredths, rounding: 'down' | 'up' = 'down'): number {
+  assertSafeInteger('quantity', quantity);
+  const part = quantity % HUNDREDTHS_PER_CONTRACT;
+  // Integer steps only: the remainder and the exact multiple left are both exact in doubles.
+  const whole = (quantity - part) / HUNDREDTHS_PER_CONTRACT;
+  if (part === 0) return whole;
+  return rounding === 'up' ? (part > 0 ? whole + 1 : whole) : part > 0 ? whole : whole - 1;
+}
+
+/** Whole contracts as a quantity in hundredths (3 -> 300). */
+export function hundredthsOf(contracts: number): Hundredths {
+  assertSafeInteger('contracts', contracts, 0, Math.floor(Number.MAX_SAFE_INTEGER / HUNDREDTHS_PER_CONTRACT));
+  return contracts * HUNDREDTHS_PER_CONTRACT;
+}
+
+const HUNDREDTHS_BIG = BigInt(HUNDREDTHS_PER_CONTRACT);
+
+/**
+ * What `quantity` hundredths cost at `priceMicros` a contract: price x quantity / 100, exact, with the part-micro
+ * rounded as asked (up against a buyer, down for a payout). Past 2^53 the product is taken in BigInt; the result
+ * must be a safe integer.
+ */
+export function costMicros(priceMicros: Micros, quantity: Hundredths, rounding: 'up' | 'down'): Micros {
+  assertSafeInteger('priceMicros', priceMicros, 0);
+  assertSafeInteger('quantity', quantity, 0);
+  const product = priceMicros * quantity;
+  if (Number.isSafeInteger(product)) {
+    const part = product % HUNDREDTHS_PER_CONTRACT;
+    const whole = (product - part) / HUNDREDTHS_PER_CONTRACT;
+    return rounding === 'up' && part > 0 ? whole + 1 : whole;
+  }
+  const big = BigInt(priceMicros) * BigInt(quantity);
+  const rounded = rounding === 'up' ? (big + HUNDREDTHS_BIG - 1n) / HUNDREDTHS_BIG : big / HUNDREDTHS_BIG;
+  const micros = Number(rounded);
+  if (!Number.isSafeInteger(micros)) throw new RangeError(`cost of ${quantity} at ${priceMicros} is too large`);
+  return micros;
+}
+
+/** Micros in one basis point of a $1 payout. */
+const MICROS_PER_BP = CONTRACT_PAYOUT_MICROS / 10_000;
+
+/**
+ * Money made on `contracts` contracts as basis points of their $1 payouts, rounded down (a part of a basis point is
+ * not edge): profit x 10_000 / (contracts x 1_000_000).
+ */
+export function bpsOfPayout(profitMicros: Micros, contracts = 1): number {
+  assertSafeInteger('profitMicros', profitMicros);
+  assertSafeInteger('contracts', contracts, 1);
+  return Math.floor(profitMicros / (contracts * MICROS_PER_BP));
+}
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Money for people: 245_060_000 -> "$245.06", -1_234_567_890 -> "-$1,234.56789"; cents always, micros if any. */
+export function formatDollars(micros: Micros): string {
+  assertSafeInteger('micros', micros);
+  const magnitude = Math.abs(micros);
+  const fraction = String(magnitude % MICROS_PER_DOLLAR)
+    .padStart(6, '0')
+    .replace(/0{1,4}$/, '');
+  const whole = groupThousands(String((magnitude - (magnitude % MICROS_PER_DOLLAR)) / MICROS_PER_DOLLAR));
+  return `${micros < 0 ? '-' : ''}$${whole}.${fraction}`;
+}
+
+const MICROS_PER_CENT = MICROS_PER_DOLLAR / 100;
+
+/** A contract price in cents for people: 715_000 -> "71.5c" exactly, or "72c" rounded to `fractionDigits`. */
+export function formatCents(priceMicros: Micros, fractionDigits?: number): string {
+  assertSafeInteger('priceMicros', priceMicros);
+  const cents = priceMicros / MICROS_PER_CENT;
+  return `${fractionDigits === undefined ? cents : cents.toFixed(fractionDigits)}c`;
+}
+
 const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /**

@@ -1,6 +1,6 @@
 import type { Leg, SignalCandidate } from '#contracts/signal-candidate';
 import { kellyFraction } from '#domain/kelly';
-import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, priceFromProbability } from '#domain/units';
+import { CONTRACT_PAYOUT_MICROS, hundredthsOf, priceFromProbability, wholeContracts } from '#domain/units';
 import {
   allInCostMicros,
   contractsBelow,
@@ -98,17 +98,16 @@ export function decide({ candidate, state, limits, nowMs, markets }: DecideInput
     (leg) => limits.maxExposurePerMarketMicros - (state.exposureByMarketMicros.get(marketKey(leg)) ?? 0),
   );
   const contractHeadroom = legs.map(
-    (leg) =>
-      limits.maxContractsPerMarket * HUNDREDTHS_PER_CONTRACT - (state.contractsByMarket.get(marketKey(leg)) ?? 0),
+    (leg) => hundredthsOf(limits.maxContractsPerMarket) - (state.contractsByMarket.get(marketKey(leg)) ?? 0),
   );
   const gameHeadroom = limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(candidate.gameId) ?? 0);
   const totalHeadroom = limits.maxTotalExposureMicros - state.totalExposureMicros;
-  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, contracts * HUNDREDTHS_PER_CONTRACT));
-  const minimumContracts = Math.max(1, ...legs.map((leg) => Math.ceil(leg.minOrderQuantity / HUNDREDTHS_PER_CONTRACT)));
+  const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, hundredthsOf(contracts)));
+  const minimumContracts = Math.max(1, ...legs.map((leg) => wholeContracts(leg.minOrderQuantity, 'up')));
   const orderCap = Math.min(limits.maxContractsPerOrder, ...legs.map(contractsIn));
   if (orderCap < minimumContracts) return reject('size_below_venue_minimum');
   // A limit is reached when what is left of it cannot buy even the venue's smallest order on every leg.
-  if (contractHeadroom.some((h) => h < minimumContracts * HUNDREDTHS_PER_CONTRACT)) {
+  if (contractHeadroom.some((h) => h < hundredthsOf(minimumContracts))) {
     return reject('market_exposure_limit');
   }
   const smallestFills = fillsFor(minimumContracts);
@@ -120,11 +119,7 @@ export function decide({ candidate, state, limits, nowMs, markets }: DecideInput
 
   const { maxContracts, stakeMicros } = sizingBounds(candidate, state.bankrollMicros, limits.kellyFraction);
   const budgetMicros = Math.min(stakeMicros, gameHeadroom, totalHeadroom, state.bankrollMicros);
-  const contractCap = Math.min(
-    maxContracts,
-    orderCap,
-    ...contractHeadroom.map((h) => Math.floor(h / HUNDREDTHS_PER_CONTRACT)),
-  );
+  const contractCap = Math.min(maxContracts, orderCap, ...contractHeadroom.map((h) => wholeContracts(h)));
   const contracts = largestFitting(contractCap, (n) => {
     const fills = fillsFor(n);
     return (

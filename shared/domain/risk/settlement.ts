@@ -1,5 +1,5 @@
 import type { Side } from '../names.ts';
-import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, type Micros } from '../units.ts';
+import { CONTRACT_PAYOUT_MICROS, costMicros, type Micros } from '../units.ts';
 import { assertSafeInteger } from '../validate.ts';
 
 /** An open position as settlement sees it: quantity in hundredths, cost basis (price and fees) in micros. */
@@ -20,8 +20,6 @@ export interface Settled {
  */
 export function settlePosition(position: OpenPosition, perContractMicros: Micros): Settled {
   assertSafeInteger('perContractMicros', perContractMicros, 0, CONTRACT_PAYOUT_MICROS);
-  const gross = position.quantity * perContractMicros;
-  assertSafeInteger('payout before rounding', gross, 0);
-  const payoutMicros = Math.floor(gross / HUNDREDTHS_PER_CONTRACT);
+  const payoutMicros = costMicros(perContractMicros, position.quantity, 'down');
   return { payoutMicros, realizedPnlMicros: payoutMicros - position.costBasisMicros };
 }

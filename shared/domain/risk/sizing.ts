@@ -3,7 +3,7 @@ import { allInPriceMicros, arbitrageEdgeBps, modelEdgeBps } from '../edge.ts';
 import { orderFeeMicros } from '../fees.ts';
 import { optimalArbitrage } from '../optimal-arbitrage.ts';
 import { walkLevels } from '../order-book.ts';
-import { HUNDREDTHS_PER_CONTRACT } from '../units.ts';
+import { wholeContracts } from '../units.ts';
 import type { LegFill } from './types.ts';
 
 /**
@@ -64,12 +64,12 @@ export function contractsBelow(leg: Leg, fairMicros: number): number {
     if (allInPriceMicros(leg.fee, level.priceMicros) >= fairMicros) break;
     quantity += level.quantity;
   }
-  return Math.floor(quantity / HUNDREDTHS_PER_CONTRACT);
+  return wholeContracts(quantity);
 }
 
 /** Whole contracts a leg's depth can fill. */
 export function contractsIn(leg: Leg): number {
-  return Math.floor(leg.depth.reduce((sum, level) => sum + level.quantity, 0) / HUNDREDTHS_PER_CONTRACT);
+  return wholeContracts(leg.depth.reduce((sum, level) => sum + level.quantity, 0));
 }
 
 /** Contracts of an arbitrage pair worth buying: the count with the largest profit after both venues' fees. */

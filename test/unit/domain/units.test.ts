@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseHundredths, parseMicros, priceFromProbability, toMicros } from '#domain';
+import {
+  bpsOfPayout,
+  contractsOf,
+  costMicros,
+  formatCents,
+  formatDollars,
+  hundredthsOf,
+  parseHundredths,
+  parseMicros,
+  priceFromProbability,
+  toMicros,
+  wholeContracts,
+} from '#domain';
 
 describe('toMicros', () => {
   it('rounds dollars to the nearest micro', () => {
@@ -64,5 +76,95 @@ describe('parseMicros / parseHundredths', () => {
         expect(parseMicros(text)).toBe(micros);
       }),
     );
+  });
+});
+
+describe('contracts and hundredths', () => {
+  it('converts between them, rounding whole contracts as asked', () => {
+    expect(contractsOf(150)).toBe(1.5);
+    expect(contractsOf(1000)).toBe(10);
+    expect(hundredthsOf(3)).toBe(300);
+    expect(wholeContracts(150)).toBe(1);
+    expect(wholeContracts(150, 'up')).toBe(2);
+    expect(wholeContracts(300, 'up')).toBe(3);
+    expect(wholeContracts(0, 'up')).toBe(0);
+    // Headroom past a limit is negative: down is still the floor, up the ceiling.
+    expect(wholeContracts(-150)).toBe(-2);
+    expect(wholeContracts(-150, 'up')).toBe(-1);
+  });
+
+  it('refuses what is not a count', () => {
+    expect(() => hundredthsOf(1.5)).toThrow(/contracts/);
+    expect(() => hundredthsOf(-1)).toThrow(/contracts/);
+    expect(() => wholeContracts(Number.NaN)).toThrow(/quantity/);
+  });
+
+  it('agrees with floor and ceil on every safe quantity', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (quantity) => {
+        const exact = BigInt(quantity);
+        const floor = exact >= 0n ? exact / 100n : -((-exact + 99n) / 100n);
+        const ceil = exact >= 0n ? (exact + 99n) / 100n : -(-exact / 100n);
+        expect(wholeContracts(quantity)).toBe(Number(floor));
+        expect(wholeContracts(quantity, 'up')).toBe(Number(ceil));
+      }),
+    );
+  });
+});
+
+describe('costMicros', () => {
+  it('is price x quantity / 100 with the part-micro rounded as asked', () => {
+    // 10 contracts at 53c: $5.30.
+    expect(costMicros(530_000, 1000, 'up')).toBe(5_300_000);
+    // 0.01 contract at 0.123457: 1234.57 micros.
+    expect(costMicros(123_457, 1, 'up')).toBe(1235);
+    expect(costMicros(123_457, 1, 'down')).toBe(1234);
+    expect(costMicros(0, 500, 'up')).toBe(0);
+  });
+
+  it('stays exact where the product passes 2^53', () => {
+    // 900M contracts at $0.999999: the product (9e16) is past 2^53, the cost ($899.9991M) is not.
+    expect(costMicros(999_999, 90_000_000_000, 'down')).toBe(899_999_100_000_000);
+    expect(costMicros(999_999, 90_000_000_001, 'up')).toBe(899_999_100_010_000);
+    expect(() => costMicros(1_000_000, Number.MAX_SAFE_INTEGER, 'down')).toThrow(/too large/);
+  });
+
+  it('matches BigInt arithmetic', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 2 ** 39 }), (price, quantity) => {
+        const product = BigInt(price) * BigInt(quantity);
+        expect(costMicros(price, quantity, 'down')).toBe(Number(product / 100n));
+        expect(costMicros(price, quantity, 'up')).toBe(Number((product + 99n) / 100n));
+      }),
+    );
+  });
+});
+
+describe('bpsOfPayout', () => {
+  it('is profit x 10_000 / (contracts x $1), rounded down', () => {
+    expect(bpsOfPayout(14_500)).toBe(145);
+    expect(bpsOfPayout(-1)).toBe(-1);
+    // The brief's arbitrage edge: $2.51 net on 100 contracts is 251 bps.
+    expect(bpsOfPayout(2_510_000, 100)).toBe(251);
+    expect(bpsOfPayout(99, 1)).toBe(0);
+    expect(() => bpsOfPayout(100, 0)).toThrow(/contracts/);
+  });
+});
+
+describe('formatDollars / formatCents', () => {
+  it('shows money exactly, cents always, micros only when there are any', () => {
+    expect(formatDollars(245_060_000)).toBe('$245.06');
+    expect(formatDollars(10_000_000_000)).toBe('$10,000.00');
+    expect(formatDollars(-1_234_567_890)).toBe('-$1,234.56789');
+    expect(formatDollars(1)).toBe('$0.000001');
+    expect(formatDollars(0)).toBe('$0.00');
+    expect(() => formatDollars(0.5)).toThrow(RangeError);
+  });
+
+  it('shows a price in cents, exactly or to the digits asked', () => {
+    expect(formatCents(710_000)).toBe('71c');
+    expect(formatCents(715_000)).toBe('71.5c');
+    expect(formatCents(715_000, 0)).toBe('72c');
+    expect(formatCents(712_345, 2)).toBe('71.23c');
   });
 });
