@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contractsOf } from '#domain/units';
+import { contractsOf, type PriceMicros, priceMicros, type QuantityHundredths } from '#domain/units';
 import { askPriceMicrosSchema, sideSchema, venueSchema } from './common.ts';
 
 /** Live mode: an order for the venue executor. `clientOrderId` is the venue-side idempotency key. */
@@ -14,7 +14,8 @@ export const executionRequestSchema = z.object({
   side: sideSchema,
   /** Whole contracts: the orders we send are whole unless the market allows fractions. */
   count: z.number().int().positive(),
-  limitPriceMicros: askPriceMicrosSchema,
+  /** Parsed to the domain's price type: the executor must not mistake it for money or a count. */
+  limitPriceMicros: askPriceMicrosSchema.transform((n) => priceMicros(n)),
 });
 export type ExecutionRequest = z.infer<typeof executionRequestSchema>;
 
@@ -26,8 +27,8 @@ export interface ExecutionOrder {
   venueMarketId: string;
   side: ExecutionRequest['side'];
   /** The order's size as stored, in hundredths of a contract. */
-  countHundredths: number;
-  limitPriceMicros: number;
+  countHundredths: QuantityHundredths;
+  limitPriceMicros: PriceMicros;
 }
 
 /** The request for one decided order: the one place its stored hundredths become the venue's contract count. */

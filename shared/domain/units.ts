@@ -1,6 +1,9 @@
 /**
  * Units (DESIGN.md section 4). Money and contract prices are integer micro-dollars; quantities are integer
- * hundredths of a contract. Plain number aliases keep call sites light; the checks below enforce the units.
+ * hundredths of a contract. `PriceMicros`, `MoneyMicros` and `QuantityHundredths` carry their unit in the type (as
+ * nautilus_trader's Price, Money and Quantity): each is built only by its checked constructor, reads as a plain
+ * number, and one cannot be passed where another is expected. `Micros` and `Hundredths` are the plain aliases the
+ * book and fee code still use.
  */
 import { assertFinite, assertProbability, assertSafeInteger } from './validate.ts';
 
@@ -9,25 +12,32 @@ export type Micros = number;
 /** Integer hundredths of a contract ("10.00" -> 1000). */
 export type Hundredths = number;
 
+/** A contract price: integer micros of a $1 payout, in [0, 1_000_000]. */
+export type PriceMicros = number & { readonly __unit: 'priceMicros' };
+/** Money: signed integer micro-dollars, a safe integer. */
+export type MoneyMicros = number & { readonly __unit: 'moneyMicros' };
+/** A quantity: non-negative integer hundredths of a contract. */
+export type QuantityHundredths = number & { readonly __unit: 'quantityHundredths' };
+
 export const MICROS_PER_DOLLAR = 1_000_000;
 /** A binary contract pays $1 when it wins. */
 export const CONTRACT_PAYOUT_MICROS = MICROS_PER_DOLLAR;
 export const HUNDREDTHS_PER_CONTRACT = 100;
 
 /** Dollars to micros, rounded to the nearest micro (half away from zero, so it is symmetric around 0). */
-export function toMicros(dollars: number): Micros {
+export function toMicros(dollars: number): MoneyMicros {
   assertFinite('dollars', dollars);
   const micros = Math.sign(dollars) * Math.round(Math.abs(dollars) * MICROS_PER_DOLLAR);
   if (!Number.isSafeInteger(micros)) {
     throw new RangeError(`dollars is too large to hold in micros, got ${dollars}`);
   }
-  return micros === 0 ? 0 : micros;
+  return (micros === 0 ? 0 : micros) as MoneyMicros;
 }
 
 /** The one place a model probability becomes a contract price: nearest micro. */
-export function priceFromProbability(probability: number): Micros {
+export function priceFromProbability(probability: number): PriceMicros {
   assertProbability('probability', probability);
-  return Math.round(probability * CONTRACT_PAYOUT_MICROS);
+  return Math.round(probability * CONTRACT_PAYOUT_MICROS) as PriceMicros;
 }
 
 export function assertPriceMicros(name: string, value: number): void {
@@ -38,14 +48,28 @@ export function assertQuantity(name: string, value: number): void {
   assertSafeInteger(name, value, 0);
 }
 
-export function contractsToHundredths(name: string, contracts: number): Hundredths {
+export function priceMicros(value: number, name = 'priceMicros'): PriceMicros {
+  assertPriceMicros(name, value);
+  return value as PriceMicros;
+}
+
+export function moneyMicros(value: number, name = 'moneyMicros'): MoneyMicros {
+  assertSafeInteger(name, value);
+  return value as MoneyMicros;
+}
+
+export function quantityHundredths(value: number, name = 'quantity'): QuantityHundredths {
+  assertQuantity(name, value);
+  return value as QuantityHundredths;
+}
+
+export function contractsToHundredths(name: string, contracts: number): QuantityHundredths {
   assertFinite(name, contracts);
   const hundredths = Math.round(contracts * HUNDREDTHS_PER_CONTRACT);
   if (Math.abs(hundredths - contracts * HUNDREDTHS_PER_CONTRACT) > 1e-6 || hundredths < 0) {
     throw new RangeError(`${name} must be a non-negative multiple of 0.01 contracts, got ${contracts}`);
   }
-  assertQuantity(name, hundredths);
-  return hundredths;
+  return quantityHundredths(hundredths, name);
 }
 
 /** A quantity in contracts, exactly (150 hundredths -> 1.5): for display and for rules that take fractions. */
@@ -67,9 +91,9 @@ export function wholeContracts(quantity: Hundredths, rounding: 'down' | 'up' = '
 }
 
 /** Whole contracts as a quantity in hundredths (3 -> 300). */
-export function hundredthsOf(contracts: number): Hundredths {
+export function hundredthsOf(contracts: number): QuantityHundredths {
   assertSafeInteger('contracts', contracts, 0, Math.floor(Number.MAX_SAFE_INTEGER / HUNDREDTHS_PER_CONTRACT));
-  return contracts * HUNDREDTHS_PER_CONTRACT;
+  return (contracts * HUNDREDTHS_PER_CONTRACT) as QuantityHundredths;
 }
 
 const HUNDREDTHS_BIG = BigInt(HUNDREDTHS_PER_CONTRACT);
@@ -79,20 +103,20 @@ const HUNDREDTHS_BIG = BigInt(HUNDREDTHS_PER_CONTRACT);
  * rounded as asked (up against a buyer, down for a payout). Past 2^53 the product is taken in BigInt; the result
  * must be a safe integer.
  */
-export function costMicros(priceMicros: Micros, quantity: Hundredths, rounding: 'up' | 'down'): Micros {
-  assertSafeInteger('priceMicros', priceMicros, 0);
+export function costMicros(price: Micros, quantity: Hundredths, rounding: 'up' | 'down'): MoneyMicros {
+  assertSafeInteger('priceMicros', price, 0);
   assertSafeInteger('quantity', quantity, 0);
-  const product = priceMicros * quantity;
+  const product = price * quantity;
   if (Number.isSafeInteger(product)) {
     const part = product % HUNDREDTHS_PER_CONTRACT;
     const whole = (product - part) / HUNDREDTHS_PER_CONTRACT;
-    return rounding === 'up' && part > 0 ? whole + 1 : whole;
+    return (rounding === 'up' && part > 0 ? whole + 1 : whole) as MoneyMicros;
   }
-  const big = BigInt(priceMicros) * BigInt(quantity);
+  const big = BigInt(price) * BigInt(quantity);
   const rounded = rounding === 'up' ? (big + HUNDREDTHS_BIG - 1n) / HUNDREDTHS_BIG : big / HUNDREDTHS_BIG;
   const micros = Number(rounded);
-  if (!Number.isSafeInteger(micros)) throw new RangeError(`cost of ${quantity} at ${priceMicros} is too large`);
-  return micros;
+  if (!Number.isSafeInteger(micros)) throw new RangeError(`cost of ${quantity} at ${price} is too large`);
+  return micros as MoneyMicros;
 }
 
 /** Micros in one basis point of a $1 payout. */
@@ -126,9 +150,9 @@ export function formatDollars(micros: Micros): string {
 const MICROS_PER_CENT = MICROS_PER_DOLLAR / 100;
 
 /** A contract price in cents for people: 715_000 -> "71.5c" exactly, or "72c" rounded to `fractionDigits`. */
-export function formatCents(priceMicros: Micros, fractionDigits?: number): string {
-  assertSafeInteger('priceMicros', priceMicros);
-  const cents = priceMicros / MICROS_PER_CENT;
+export function formatCents(price: Micros, fractionDigits?: number): string {
+  assertSafeInteger('priceMicros', price);
+  const cents = price / MICROS_PER_CENT;
   return `${fractionDigits === undefined ? cents : cents.toFixed(fractionDigits)}c`;
 }
 
@@ -150,12 +174,12 @@ function parseScaled(name: string, text: string, decimals: number): number {
   return scaled === 0 ? 0 : scaled;
 }
 
-/** "0.5300" -> 530000. */
-export function parseMicros(text: string): Micros {
-  return parseScaled('text', text, 6);
+/** "0.5300" -> 530000: any amount of micros, a price being the money one contract costs. */
+export function parseMicros(text: string): MoneyMicros {
+  return parseScaled('text', text, 6) as MoneyMicros;
 }
 
-/** "10.00" -> 1000 hundredths of a contract. */
+/** "10.00" -> 1000 hundredths of a contract. Signed, as a book's deltas are ("-180.00"), so not a quantity yet. */
 export function parseHundredths(text: string): Hundredths {
   return parseScaled('text', text, 2);
 }

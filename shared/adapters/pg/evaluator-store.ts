@@ -4,6 +4,7 @@ import { type ExecutionRequest, executionRequestFor } from '#contracts/execution
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { sides, type TradingMode, venues } from '#domain/names';
 import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/risk/index';
+import { priceMicros, quantityHundredths } from '#domain/units';
 import type {
   BatchSnapshot,
   DecisionRecord,
@@ -23,6 +24,9 @@ import type {
  * escaped literals: a parameterised query cannot share a round trip with BEGIN or COMMIT.
  */
 const money = z.number().int().refine(Number.isSafeInteger);
+/** Columns read as the domain's unit types; the row's CHECK constraints hold the same ranges. */
+const priceMicrosColumn = money.transform((n) => priceMicros(n));
+const hundredthsColumn = money.transform((n) => quantityHundredths(n));
 
 const snapshotRow = z.object({
   kill: z.boolean().nullable(),
@@ -63,8 +67,8 @@ const snapshotRow = z.object({
           venue: z.enum(venues),
           venue_market_id: z.string(),
           side: z.enum(sides),
-          count_hundredths: money,
-          limit_price_micros: money,
+          count_hundredths: hundredthsColumn,
+          limit_price_micros: priceMicrosColumn,
           status: z.string(),
         }),
       ),

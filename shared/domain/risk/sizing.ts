@@ -3,14 +3,21 @@ import { allInPriceMicros, arbitrageEdgeBps, modelEdgeBps } from '../edge.ts';
 import { orderFeeMicros } from '../fees.ts';
 import { optimalArbitrage } from '../optimal-arbitrage.ts';
 import { walkLevels } from '../order-book.ts';
-import { wholeContracts } from '../units.ts';
+import {
+  type MoneyMicros,
+  moneyMicros,
+  type PriceMicros,
+  priceMicros,
+  type QuantityHundredths,
+  wholeContracts,
+} from '../units.ts';
 import type { LegFill } from './types.ts';
 
 /**
  * Buy `quantity` hundredths of a leg through the depth it carried, with the venue's fee. A paper fill never invents
  * liquidity: a leg whose depth cannot fill the quantity is an error, not a smaller fill.
  */
-export function fillLeg(leg: Leg, quantity: number): LegFill {
+export function fillLeg(leg: Leg, quantity: QuantityHundredths): LegFill {
   const walk = walkLevels(leg.depth, quantity, true);
   if (!walk.complete) throw new RangeError(`depth holds less than ${quantity} hundredths`);
   return {
@@ -18,15 +25,15 @@ export function fillLeg(leg: Leg, quantity: number): LegFill {
     venueMarketId: leg.venueMarketId,
     side: leg.side,
     quantity,
-    costMicros: walk.notionalMicros,
-    feeMicros: orderFeeMicros(leg.fee, walk.fills),
-    averagePriceMicros: walk.averagePriceMicros,
-    limitPriceMicros: walk.fills.at(-1)!.priceMicros,
+    costMicros: moneyMicros(walk.notionalMicros),
+    feeMicros: moneyMicros(orderFeeMicros(leg.fee, walk.fills)),
+    averagePriceMicros: priceMicros(walk.averagePriceMicros),
+    limitPriceMicros: priceMicros(walk.fills.at(-1)!.priceMicros),
   };
 }
 
-export function allInCostMicros(fills: readonly LegFill[]): number {
-  return fills.reduce((sum, f) => sum + f.costMicros + f.feeMicros, 0);
+export function allInCostMicros(fills: readonly LegFill[]): MoneyMicros {
+  return moneyMicros(fills.reduce((sum, f) => sum + f.costMicros + f.feeMicros, 0));
 }
 
 /** A leg's best ask with its fee, at the reference order size every edge is judged at. */
@@ -58,7 +65,7 @@ export function largestFitting(maxContracts: number, fits: (contracts: number) =
  * Contracts of a leg's depth whose all-in price is below `fairMicros`, from the best level down to the first that is
  * not: deeper levels would be bought at no edge.
  */
-export function contractsBelow(leg: Leg, fairMicros: number): number {
+export function contractsBelow(leg: Leg, fairMicros: PriceMicros): number {
   let quantity = 0;
   for (const level of leg.depth) {
     if (allInPriceMicros(leg.fee, level.priceMicros) >= fairMicros) break;

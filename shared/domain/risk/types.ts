@@ -1,4 +1,5 @@
 import type { Side, Venue } from '#contracts/common';
+import type { MoneyMicros, PriceMicros, QuantityHundredths } from '../units.ts';
 
 /** Why a candidate was turned down, in the order the evaluator checks. */
 export const rejectionReasons = [
@@ -77,15 +78,15 @@ export interface LegFill {
   venue: Venue;
   venueMarketId: string;
   side: Side;
-  quantity: number;
-  costMicros: number;
-  feeMicros: number;
+  quantity: QuantityHundredths;
+  costMicros: MoneyMicros;
+  feeMicros: MoneyMicros;
   /** Volume-weighted price in micros, rounded up: never better than the book. */
-  averagePriceMicros: number;
+  averagePriceMicros: PriceMicros;
   /** The worst level touched: the limit price of the order. */
-  limitPriceMicros: number;
+  limitPriceMicros: PriceMicros;
 }
 
 export type Decision =
-  | { status: 'accepted'; edgeBps: number; fills: LegFill[]; totalCostMicros: number }
+  | { status: 'accepted'; edgeBps: number; fills: LegFill[]; totalCostMicros: MoneyMicros }
   | { status: 'rejected'; edgeBps: number; reason: RejectionReason };

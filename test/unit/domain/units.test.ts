@@ -7,9 +7,14 @@ import {
   formatCents,
   formatDollars,
   hundredthsOf,
+  type MoneyMicros,
+  moneyMicros,
   parseHundredths,
   parseMicros,
   priceFromProbability,
+  priceMicros,
+  type QuantityHundredths,
+  quantityHundredths,
   toMicros,
   wholeContracts,
 } from '#domain';
@@ -166,5 +171,32 @@ describe('formatDollars / formatCents', () => {
     expect(formatCents(715_000)).toBe('71.5c');
     expect(formatCents(715_000, 0)).toBe('72c');
     expect(formatCents(712_345, 2)).toBe('71.23c');
+  });
+});
+
+describe('unit types', () => {
+  it('are built only by their checked constructors', () => {
+    expect(priceMicros(530_000)).toBe(530_000);
+    expect(moneyMicros(-2_500_000)).toBe(-2_500_000);
+    expect(quantityHundredths(1000)).toBe(1000);
+    expect(() => priceMicros(1_000_001)).toThrow(/priceMicros/);
+    expect(() => priceMicros(0.5)).toThrow(RangeError);
+    expect(() => moneyMicros(2 ** 53)).toThrow(/moneyMicros/);
+    expect(() => quantityHundredths(-1, 'minOrderQuantity')).toThrow(/minOrderQuantity/);
+  });
+
+  it('keep prices, money and quantities apart at compile time, and read as numbers', () => {
+    const price = priceMicros(530_000);
+    const size = quantityHundredths(1000);
+    const spend = (money: MoneyMicros) => money;
+    const buy = (quantity: QuantityHundredths) => quantity;
+    // @ts-expect-error a price is not money
+    spend(price);
+    // @ts-expect-error a price is not a quantity
+    buy(price);
+    // @ts-expect-error a bare number must go through its constructor
+    buy(1000);
+    expect(spend(costMicros(price, size, 'up'))).toBe(5_300_000);
+    expect(price + 1).toBe(530_001);
   });
 });

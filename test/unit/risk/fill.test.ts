@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { walkLevels } from '#domain';
+import { quantityHundredths, walkLevels } from '#domain';
 import { fillLeg, settlePosition } from '#domain/risk/index';
 import { kalshiLeg } from '../../support/sample-candidates.ts';
 
@@ -33,7 +33,7 @@ describe('walkLevels as a paper fill', () => {
 
   it('refuses to fill more than the depth holds', () => {
     const leg = kalshiLeg({ askMicros: 500_000, depth: [{ priceMicros: 500_000, quantity: 100 }] });
-    expect(() => fillLeg(leg, 101)).toThrow(RangeError);
+    expect(() => fillLeg(leg, quantityHundredths(101))).toThrow(RangeError);
   });
 });
 
