@@ -16,9 +16,24 @@ export const defaultLimits: RiskLimits = {
   maxContractsPerMarket: 20_000,
 };
 
-/** A clean risk state: $1,000 bankroll, no exposure, no history. */
-export function riskState(overrides: Partial<RiskState> = {}): RiskState {
-  return {
+/** A risk state as tests write it, in plain numbers. */
+export interface RiskStateInput {
+  killSwitchEngaged: boolean;
+  bankrollMicros: number;
+  exposureByMarketMicros: Map<string, number>;
+  contractsByMarket: Map<string, number>;
+  exposureByGameMicros: Map<string, number>;
+  totalExposureMicros: number;
+  realizedPnlTodayMicros: number;
+  lastAcceptedAtMs: Map<string, number>;
+}
+
+/**
+ * A clean risk state: $1,000 bankroll, no exposure, no history. Typed as loaded without being checked: tests hand
+ * the domain states a store would never build (a NaN bankroll) on purpose.
+ */
+export function riskState(overrides: Partial<RiskStateInput> = {}): RiskState {
+  const state: RiskStateInput = {
     killSwitchEngaged: false,
     bankrollMicros: 1_000_000_000,
     exposureByMarketMicros: new Map(),
@@ -29,6 +44,7 @@ export function riskState(overrides: Partial<RiskState> = {}): RiskState {
     lastAcceptedAtMs: new Map(),
     ...overrides,
   };
+  return state as RiskState;
 }
 
 /** Our record of an open market of a live game on the cent grid, paying on DEN, with Kalshi's settlement rule. */

@@ -4,7 +4,7 @@ import { type ExecutionRequest, executionRequestFor } from '#contracts/execution
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import { sides, type TradingMode, venues } from '#domain/names';
 import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/risk/index';
-import { priceMicros, quantityHundredths } from '#domain/units';
+import { moneyMicros, priceMicros, quantityHundredths } from '#domain/units';
 import type {
   BatchSnapshot,
   DecisionRecord,
@@ -25,12 +25,13 @@ import type {
  */
 const money = z.number().int().refine(Number.isSafeInteger);
 /** Columns read as the domain's unit types; the row's CHECK constraints hold the same ranges. */
+const moneyMicrosColumn = money.transform((n) => moneyMicros(n));
 const priceMicrosColumn = money.transform((n) => priceMicros(n));
 const hundredthsColumn = money.transform((n) => quantityHundredths(n));
 
 const snapshotRow = z.object({
   kill: z.boolean().nullable(),
-  bankroll: z.object({ balance: money, version: money }),
+  bankroll: z.object({ balance: moneyMicrosColumn, version: money }),
   markets: z.array(
     z.object({
       id: z.string(),
@@ -48,11 +49,16 @@ const snapshotRow = z.object({
     }),
   ),
   market_exposure: z.array(
-    z.object({ venue: z.string(), venue_market_id: z.string(), micros: money, hundredths: money }),
+    z.object({
+      venue: z.string(),
+      venue_market_id: z.string(),
+      micros: moneyMicrosColumn,
+      hundredths: hundredthsColumn,
+    }),
   ),
-  game_exposure: z.array(z.object({ game_id: z.string(), micros: money })),
-  total_exposure: money,
-  realized_today: money,
+  game_exposure: z.array(z.object({ game_id: z.string(), micros: moneyMicrosColumn })),
+  total_exposure: moneyMicrosColumn,
+  realized_today: moneyMicrosColumn,
   last_accepted: z.array(z.object({ venue: z.string(), venue_market_id: z.string(), side: z.string(), at_ms: money })),
   existing: z.array(
     z.object({

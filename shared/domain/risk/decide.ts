@@ -1,6 +1,14 @@
 import type { Leg, SignalCandidate } from '#contracts/signal-candidate';
 import { kellyFraction } from '#domain/kelly';
-import { CONTRACT_PAYOUT_MICROS, hundredthsOf, priceFromProbability, wholeContracts } from '#domain/units';
+import {
+  CONTRACT_PAYOUT_MICROS,
+  hundredthsOf,
+  type MoneyMicros,
+  moneyMicros,
+  priceFromProbability,
+  quantityHundredths,
+  wholeContracts,
+} from '#domain/units';
 import {
   allInCostMicros,
   contractsBelow,
@@ -175,25 +183,26 @@ export function applyAccepted(
 ): RiskState {
   const exposureByMarketMicros = new Map(state.exposureByMarketMicros);
   const contractsByMarket = new Map(state.contractsByMarket);
+  const plus = (a: MoneyMicros | undefined, b: number) => moneyMicros((a ?? 0) + b);
   const lastAcceptedAtMs = new Map(state.lastAcceptedAtMs);
   let added = 0;
   for (const fill of fills) {
     const market = marketKey(fill);
     const cost = fill.costMicros + fill.feeMicros;
-    exposureByMarketMicros.set(market, (exposureByMarketMicros.get(market) ?? 0) + cost);
-    contractsByMarket.set(market, (contractsByMarket.get(market) ?? 0) + fill.quantity);
+    exposureByMarketMicros.set(market, plus(exposureByMarketMicros.get(market), cost));
+    contractsByMarket.set(market, quantityHundredths((contractsByMarket.get(market) ?? 0) + fill.quantity));
     lastAcceptedAtMs.set(marketSideKey(fill), nowMs);
     added += cost;
   }
   const exposureByGameMicros = new Map(state.exposureByGameMicros);
-  exposureByGameMicros.set(candidate.gameId, (exposureByGameMicros.get(candidate.gameId) ?? 0) + added);
+  exposureByGameMicros.set(candidate.gameId, plus(exposureByGameMicros.get(candidate.gameId), added));
   return {
     ...state,
-    bankrollMicros: state.bankrollMicros - added,
+    bankrollMicros: moneyMicros(state.bankrollMicros - added),
     exposureByMarketMicros,
     contractsByMarket,
     exposureByGameMicros,
-    totalExposureMicros: state.totalExposureMicros + added,
+    totalExposureMicros: plus(state.totalExposureMicros, added),
     lastAcceptedAtMs,
   };
 }

@@ -1,5 +1,5 @@
 import type { Side } from '../names.ts';
-import { CONTRACT_PAYOUT_MICROS, costMicros, type Micros } from '../units.ts';
+import { CONTRACT_PAYOUT_MICROS, costMicros, type Micros, type MoneyMicros, moneyMicros } from '../units.ts';
 import { assertSafeInteger } from '../validate.ts';
 
 /** An open position as settlement sees it: quantity in hundredths, cost basis (price and fees) in micros. */
@@ -10,8 +10,8 @@ export interface OpenPosition {
 }
 
 export interface Settled {
-  payoutMicros: number;
-  realizedPnlMicros: number;
+  payoutMicros: MoneyMicros;
+  realizedPnlMicros: MoneyMicros;
 }
 
 /**
@@ -21,5 +21,5 @@ export interface Settled {
 export function settlePosition(position: OpenPosition, perContractMicros: Micros): Settled {
   assertSafeInteger('perContractMicros', perContractMicros, 0, CONTRACT_PAYOUT_MICROS);
   const payoutMicros = costMicros(perContractMicros, position.quantity, 'down');
-  return { payoutMicros, realizedPnlMicros: payoutMicros - position.costBasisMicros };
+  return { payoutMicros, realizedPnlMicros: moneyMicros(payoutMicros - position.costBasisMicros) };
 }

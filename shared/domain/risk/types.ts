@@ -60,15 +60,15 @@ export function marketKey(k: Omit<MarketSideKey, 'side'>): string {
 /** What risk needs to know, loaded once per batch and updated in memory as the batch accepts signals. */
 export interface RiskState {
   killSwitchEngaged: boolean;
-  bankrollMicros: number;
+  bankrollMicros: MoneyMicros;
   /** Open cost basis (price and fees) per market (`marketKey`). */
-  exposureByMarketMicros: Map<string, number>;
+  exposureByMarketMicros: Map<string, MoneyMicros>;
   /** Open contracts per market (`marketKey`), in hundredths, both sides and unfilled live orders included. */
-  contractsByMarket: Map<string, number>;
-  exposureByGameMicros: Map<string, number>;
-  totalExposureMicros: number;
+  contractsByMarket: Map<string, QuantityHundredths>;
+  exposureByGameMicros: Map<string, MoneyMicros>;
+  totalExposureMicros: MoneyMicros;
   /** Realized P&L since the start of the current UTC day (negative = loss). */
-  realizedPnlTodayMicros: number;
+  realizedPnlTodayMicros: MoneyMicros;
   /** When a signal on the market side was last accepted. */
   lastAcceptedAtMs: Map<string, number>;
 }

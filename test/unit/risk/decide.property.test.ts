@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { orderFeeMicros, walkLevels } from '#domain';
 import { applyAccepted, decide, marketKey, type RiskLimits, type RiskState } from '#domain/risk/index';
-import { defaultLimits, marketFacts } from '../../support/risk.ts';
+import { defaultLimits, marketFacts, riskState } from '../../support/risk.ts';
 import { arbitrageCandidate, kalshiLeg, modelEdgeCandidate, polymarketLeg } from '../../support/sample-candidates.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
@@ -24,7 +24,7 @@ describe('decide (properties)', () => {
             ? arbitrageCandidate({ nowMs: NOW })
             : modelEdgeCandidate({ nowMs: NOW, modelProbability: probability });
           const limits: RiskLimits = { ...defaultLimits, kellyFraction };
-          const state: RiskState = {
+          const state = riskState({
             killSwitchEngaged: false,
             bankrollMicros: bankroll,
             exposureByMarketMicros: new Map([[marketKey(candidate.leg), marketUsed]]),
@@ -33,7 +33,7 @@ describe('decide (properties)', () => {
             totalExposureMicros: totalUsed,
             realizedPnlTodayMicros: 0,
             lastAcceptedAtMs: new Map(),
-          };
+          });
           const d = decide({ candidate, state, limits, nowMs: NOW });
           if (d.status !== 'accepted') return;
           expect(d.totalCostMicros).toBeLessThanOrEqual(bankroll);
@@ -111,7 +111,7 @@ const generated = fc
     const candidate = g.arb
       ? arbitrageCandidate({ ...stamp, ...legs, edgeBps: 10_000 })
       : modelEdgeCandidate({ ...stamp, leg: legs.leg, edgeBps: 10_000 });
-    const state: RiskState = {
+    const state = riskState({
       killSwitchEngaged: false,
       bankrollMicros: g.bankroll,
       exposureByMarketMicros: new Map([[marketKey(candidate.leg), g.marketUsed]]),
@@ -120,7 +120,7 @@ const generated = fc
       totalExposureMicros: g.totalUsed,
       realizedPnlTodayMicros: 0,
       lastAcceptedAtMs: new Map(),
-    };
+    });
     return { candidate, state };
   });
 
@@ -209,7 +209,7 @@ describe('decide over generated candidates (properties)', () => {
 });
 
 function riskStateFor(bankrollMicros: number): RiskState {
-  return {
+  return riskState({
     killSwitchEngaged: false,
     bankrollMicros,
     exposureByMarketMicros: new Map(),
@@ -218,5 +218,5 @@ function riskStateFor(bankrollMicros: number): RiskState {
     totalExposureMicros: 0,
     realizedPnlTodayMicros: 0,
     lastAcceptedAtMs: new Map(),
-  };
+  });
 }
