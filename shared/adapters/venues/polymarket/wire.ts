@@ -40,15 +40,31 @@ const DIGITS = /^\d{1,15}$/;
 /** ".71" -> "0.71". */
 const withLeadingZero = (text: string): string => (text.charCodeAt(0) === 46 /* . */ ? `0${text}` : text);
 
+/**
+ * The same few price and size strings come in frame after frame, and the decimal parse costs more than the map
+ * look-up, so results are remembered; the cache starts over past `limit` entries to stay bounded.
+ */
+function remembered(parse: (text: string) => number, limit: number): (text: string) => number {
+  let cache = new Map<string, number>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+    const value = parse(text);
+    if (cache.size >= limit) cache = new Map();
+    cache.set(text, value);
+    return value;
+  };
+}
+
 /** "0.71" or ".71" -> 710000; a contract price is in [0, $1]. */
-export function polymarketPriceMicros(text: string): number {
+export const polymarketPriceMicros = remembered((text) => {
   const micros = parseMicros(withLeadingZero(text));
   if (micros < 0 || micros > CONTRACT_PAYOUT_MICROS) throw new RangeError(`price out of [0, 1]: ${text}`);
   return micros;
-}
+}, 8192);
 
 /** "640.55" -> 64055; "12.345678" -> 1234 (floored: never more depth than the venue holds). */
-export function polymarketSizeHundredths(wire: string): number {
+export const polymarketSizeHundredths = remembered((wire) => {
   const text = withLeadingZero(wire);
   const dot = text.indexOf('.');
   if (dot >= 0 && text.length - dot > 3) {
@@ -58,7 +74,7 @@ export function polymarketSizeHundredths(wire: string): number {
   const hundredths = parseHundredths(text);
   if (hundredths < 0) throw new RangeError(`size must not be negative, got ${text}`);
   return hundredths;
-}
+}, 65536);
 
 function timestampMs(text: string): number {
   if (!DIGITS.test(text)) throw new RangeError(`timestamp must be epoch ms digits, got ${JSON.stringify(text)}`);
@@ -176,16 +192,17 @@ function bookEvent(wire: WireBook): PolymarketBookSnapshot {
   const bids = wire.bids ?? wire.buys;
   const asks = wire.asks ?? wire.sells;
   if (bids === undefined || asks === undefined) throw new RangeError('book needs bids (or buys) and asks (or sells)');
-  return {
+  const event: PolymarketBookSnapshot = {
     type: 'polymarket_book',
     conditionId: wire.market,
     assetId: wire.asset_id,
     timestampMs: timestampMs(wire.timestamp),
-    ...(wire.hash === undefined ? {} : { hash: wire.hash }),
     bids: toLevels(bids),
     asks: toLevels(asks),
-    ...(wire.tick_size === undefined ? {} : { tickSizeMicros: polymarketPriceMicros(wire.tick_size) }),
   };
+  if (wire.hash !== undefined) event.hash = wire.hash;
+  if (wire.tick_size !== undefined) event.tickSizeMicros = polymarketPriceMicros(wire.tick_size);
+  return event;
 }
 
 function priceChangeEvent(wire: z.infer<typeof wirePriceChangeSchema>): PolymarketPriceChange {
@@ -375,8 +392,10 @@ function fastEvent(item: unknown): PolymarketWsEvent | undefined {
   return coldEvent(eventType, item);
 }
 
+const wireEventType = z.object({ event_type: z.string() });
+
 function zodEvent(item: unknown): PolymarketWsEvent | undefined {
-  const { event_type: eventType } = z.object({ event_type: z.string() }).parse(item);
+  const { event_type: eventType } = wireEventType.parse(item);
   if (eventType === 'price_change') {
     return (item as Fields).price_changes !== undefined
       ? priceChangeEvent(wirePriceChangeSchema.parse(item))
