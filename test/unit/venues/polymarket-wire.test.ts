@@ -197,6 +197,7 @@ describe('parsePolymarketWsFrame on other shapes', () => {
     rejects(book({ bids: [{ price: 0.5, size: '1' }], asks: [] }));
     rejects(book({ bids: [], asks: [], timestamp: 'yesterday' }));
     rejects(book({ bids: [], asks: [], hash: null }));
+    rejects(book({ bids: [{ price: 'abc', size: '0' }], asks: [] }));
     rejects(change({ side: 'buy' }));
     rejects(change({ price: '1.5' }));
     rejects(change({ price: '0.1234567' }));

@@ -97,8 +97,9 @@ interface WireLevel {
 function toLevels(levels: readonly WireLevel[]): PriceLevel[] {
   const out: PriceLevel[] = [];
   for (const level of levels) {
+    const priceMicros = polymarketPriceMicros(level.price);
     const quantity = polymarketSizeHundredths(level.size);
-    if (quantity > 0) out.push({ priceMicros: polymarketPriceMicros(level.price), quantity });
+    if (quantity > 0) out.push({ priceMicros, quantity });
   }
   return out;
 }
@@ -115,7 +116,7 @@ const wireLevels = z.array(wireLevel);
 const wireSide = z.enum(['BUY', 'SELL']);
 
 /** `book` (WS) and CLOB `GET /book`; old docs named the sides `buys`/`sells`. */
-export const wireBookSchema = z.object({
+const wireBookSchema = z.object({
   market: id,
   asset_id: id,
   timestamp: wireTimestamp,
@@ -129,7 +130,7 @@ export const wireBookSchema = z.object({
 type WireBook = z.infer<typeof wireBookSchema>;
 
 /** `price_change` since Sep 2025: one message may touch both tokens of the market. */
-export const wirePriceChangeSchema = z.object({
+const wirePriceChangeSchema = z.object({
   market: id,
   timestamp: wireTimestamp,
   price_changes: z.array(
@@ -146,7 +147,7 @@ export const wirePriceChangeSchema = z.object({
 });
 
 /** `price_change` before Sep 2025: one token, its changes in `changes`. */
-export const wireLegacyPriceChangeSchema = z.object({
+const wireLegacyPriceChangeSchema = z.object({
   market: id,
   asset_id: id,
   timestamp: wireTimestamp,
@@ -154,7 +155,7 @@ export const wireLegacyPriceChangeSchema = z.object({
   changes: z.array(z.object({ price: z.string(), size: z.string(), side: wireSide })),
 });
 
-export const wireTickSizeChangeSchema = z.object({
+const wireTickSizeChangeSchema = z.object({
   market: id,
   asset_id: id,
   new_tick_size: z.string(),
@@ -162,7 +163,7 @@ export const wireTickSizeChangeSchema = z.object({
   timestamp: wireTimestamp,
 });
 
-export const wireLastTradePriceSchema = z.object({
+const wireLastTradePriceSchema = z.object({
   market: id,
   asset_id: id,
   price: z.string(),
@@ -171,7 +172,7 @@ export const wireLastTradePriceSchema = z.object({
   timestamp: wireTimestamp,
 });
 
-export const wireBestBidAskSchema = z.object({
+const wireBestBidAskSchema = z.object({
   market: id,
   asset_id: id,
   best_bid: z.string().optional(),
@@ -179,7 +180,7 @@ export const wireBestBidAskSchema = z.object({
   timestamp: wireTimestamp,
 });
 
-export const wireMarketResolvedSchema = z.object({
+const wireMarketResolvedSchema = z.object({
   market: id,
   winning_asset_id: z.string().optional(),
   timestamp: wireTimestamp,
@@ -493,7 +494,7 @@ export function parsePolymarketBook(body: unknown): { assetId: string; observedA
 // Gamma markets (REFERENCE.md 2.4)
 
 /** Gamma market `feeSchedule`: takers pay shares x rate x (p(1-p))^exponent (REFERENCE.md 2). */
-export const polymarketFeeScheduleSchema = z.object({
+const polymarketFeeScheduleSchema = z.object({
   rate: z.number().min(0).max(1),
   exponent: z.number().int().min(0).max(8),
 });
@@ -531,7 +532,7 @@ function gameStartMs(text: string): number {
   return ms;
 }
 
-export const gammaMarketSchema = z.object({
+const gammaMarketSchema = z.object({
   id: id,
   conditionId: id,
   slug: z.string(),
