@@ -1,6 +1,6 @@
 import { FeedParseError } from '#adapters/venues/feed-parse-error';
 import type { SignalCandidate } from '#contracts/signal-candidate';
-import type { FeedLine, FeedSource } from '#domain/feed/events';
+import type { FeedLine, FeedSource, ObservedCompetitor } from '#domain/feed/events';
 import type { Venue } from '#domain/names';
 import type { TopOfBook } from '#domain/prices';
 import { type RecordLeg, type ShardCounters, type ShardGameSpec, ShardState } from '../../shared/domain/shard/state.ts';
@@ -29,6 +29,11 @@ export interface EngineSettings {
   maxDepthLevels?: number;
 }
 
+/** A matched game with what ESPN said of its teams (their ESPN ids and names: what registration stores). */
+export type DiscoveredGame = DiscoveredGames['games'][number] & {
+  competitors: { home: ObservedCompetitor; away: ObservedCompetitor };
+};
+
 export interface EngineOutputs {
   candidate(rec: CandidateRecord): void;
   prices?(rows: TopOfBook[]): void;
@@ -36,7 +41,7 @@ export interface EngineOutputs {
   /** Books became invalid: the venue client fetches fresh snapshots (a no-op in replay). */
   resync?(venue: Venue, instrumentIds: string[]): void;
   /** Games matched across ESPN and the venues (owned ones, each time discovery adds to them), and what did not match. */
-  discovered?(games: DiscoveredGames['games'], unmatched: DiscoveredGames['unmatched']): void;
+  discovered?(games: DiscoveredGame[], unmatched: DiscoveredGames['unmatched']): void;
 }
 
 export interface EngineLog extends WarnLog {
@@ -61,6 +66,8 @@ export interface ShardSummary extends ShardCounters {
   games: number;
   /** Feed time from the first line to the last. */
   feedDurationMs: number;
+  /** Books invalid now (lost and not snapshotted since); `booksInvalidated` counts the losses. */
+  booksInvalid: number;
 }
 
 export interface ShardEngine {
@@ -89,16 +96,27 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   let firstT: number | undefined;
   let lastT = 0;
 
+  /** `venue|instrument` of the books lost since their last snapshot: every loss asks for a resync. */
+  const invalid = new Set<string>();
   const state = new ShardState(opts.settings, {
     candidate: (p) => outputs.candidate({ line: current.line, t: current.t, ...p }),
-    resync: (venue, ids) => outputs.resync?.(venue, ids),
+    resync: (venue, ids) => {
+      for (const id of ids) invalid.add(`${venue}|${id}`);
+      outputs.resync?.(venue, ids);
+    },
     ...(outputs.prices ? { prices: outputs.prices } : {}),
     ...(outputs.gameState ? { gameState: outputs.gameState } : {}),
   });
 
   const discovery = createDiscovery();
+  /** ESPN's latest word on each game's teams, by `sport|espnEventId`. */
+  const competitors = new Map<string, DiscoveredGame['competitors']>();
   const registerDiscovered = (found: DiscoveredGames) => {
-    const games = found.games.filter((g) => owns(g.gameId));
+    const games: DiscoveredGame[] = [];
+    for (const g of found.games) {
+      const teams = competitors.get(`${g.sport}|${g.espnEventId}`);
+      if (teams && owns(g.gameId)) games.push({ ...g, competitors: teams });
+    }
     for (const g of games) state.registerGame(g);
     if (games.length > 0 || found.unmatched.length > 0) outputs.discovered?.(games, found.unmatched);
   };
@@ -125,12 +143,18 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
       try {
         switch (routed.kind) {
           case 'kalshi':
+            // A snapshot makes its book whole; a loss later in the same frame asks for a resync again.
+            for (const ev of routed.events) if (ev.type === 'kalshi_snapshot') invalid.delete(`kalshi|${ev.ticker}`);
             state.applyKalshi(routed.events, line.t);
             break;
           case 'polymarket':
+            for (const ev of routed.events)
+              if (ev.type === 'polymarket_book') invalid.delete(`polymarket|${ev.assetId}`);
             state.applyPolymarket(routed.events, line.t);
             break;
           case 'espn':
+            for (const ev of routed.events)
+              competitors.set(`${ev.sport}|${ev.espnEventId}`, { home: ev.home, away: ev.away });
             registerDiscovered(discovery.espn(routed.events));
             state.applyGameStates(routed.events, line.t);
             break;
@@ -168,6 +192,7 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
         ...structuredClone(state.counters),
         games: state.gameIds().length,
         feedDurationMs: firstT === undefined ? 0 : lastT - firstT,
+        booksInvalid: invalid.size,
       };
     },
   };

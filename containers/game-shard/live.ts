@@ -2,13 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Queryable } from '#adapters/pg/rows';
 import type { GameShardConfig } from '#config/env';
-import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { FeedLine, FeedSource } from '#domain/feed/events';
 import type { Venue } from '#domain/names';
-import type { TopOfBook } from '#domain/prices';
+import type { UnmatchedMarket } from '../../shared/domain/matching/match.ts';
 import { ownsGame } from '../../shared/domain/shard/assignment.ts';
-import type { GameStateRow } from '../../shared/domain/shard/tick.ts';
 import type { PriceCache } from '../../shared/ports/price-cache.ts';
+import { createShardEngine, type DiscoveredGame } from './engine.ts';
 import {
   type HealthServer,
   parseFailuresPer1000,
@@ -18,79 +17,39 @@ import {
 } from './health.ts';
 import { createCacheWriter, createPgSampler } from './live-writes.ts';
 import type { Recorder } from './recorder.ts';
-import { type GameSpec, registerGame } from './register-game.ts';
+import { gameRowsOf, writeGameRows } from './register-game.ts';
 import { createSqsBatcher } from './sqs-batcher.ts';
 
-/** The thresholds the engine decides with, from the config. */
-export interface ShardSettings {
-  minEdgeBps: number;
-  minArbProfitMicros: number;
-  minArbEdgeBps: number;
-  priceStaleAfterMs: number;
-}
-
-/** A game the engine matched across ESPN and the venues: its rows (with derived ids) and what to subscribe. */
-export interface DiscoveredGame {
-  spec: GameSpec & { gameId: string };
-  kalshiTickers: readonly string[];
-  polymarketTokenIds: readonly string[];
-}
-
-/** Where the engine's decisions and observations go (live: SQS, cache, Postgres, the venue clients). */
-export interface ShardOutputs {
-  /** The engine's candidate record (`CandidateRecord`); the process sends its `candidate`. */
-  candidate(record: { candidate: SignalCandidate }): void;
-  prices(prices: readonly TopOfBook[]): void;
-  gameState(state: GameStateRow): void;
-  discovered(games: readonly DiscoveredGame[]): void;
-  /** The engine lost a book's sequence: the venue client fetches fresh snapshots of these instruments. */
-  resync(venue: Venue, instrumentIds: readonly string[]): void;
-}
-
-/** What the engine counts that the process reports (its `summary()` may hold more). */
-export interface ShardEngineCounts {
-  parseFailures: Partial<Record<FeedSource, number>>;
-  booksInvalidated: number;
-}
-
-/** The engine as the live process drives it (containers/game-shard/engine.ts). */
-export interface ShardEngine {
-  handle(line: FeedLine, lineNo: number): void;
-  venueDisconnected(venue: Venue): void;
-  summary(): ShardEngineCounts;
-}
-
-export type CreateShardEngine = (args: {
-  settings: ShardSettings;
-  owns: (gameId: string) => boolean;
-  outputs: ShardOutputs;
-}) => ShardEngine;
+/** Where the venue clients and pollers hand every message, as received (the shard parses it; record mode keeps it). */
+export type RawSink = (source: FeedSource, raw: string, receivedAtMs: number, path?: string) => void;
 
 export interface FeedCallbacks {
-  onRaw(source: FeedSource, raw: string, receivedAtMs: number, path?: string): void;
+  onRaw: RawSink;
   onConnected(): void;
+  /** The connection that was open is gone: the shard marks the venue's books invalid. */
   onDisconnected(): void;
 }
 
-/** A venue WebSocket client (shared/adapters/venues/{kalshi,polymarket}/ws.ts) as the process uses it. */
+/** A venue WebSocket client as the shard drives it (Kalshi's `setTickers`, Polymarket's `setAssets`). */
 export interface VenueFeed {
   start(): void;
-  /** Adds instruments to the subscription (resubscribed on every reconnect). */
-  subscribe(instrumentIds: readonly string[]): void;
-  resync(instrumentIds: readonly string[]): void;
+  /** The instruments to hold subscribed (the client subscribes them again on every reconnect). */
+  setInstruments(instrumentIds: string[]): void;
+  /** Fresh snapshots of these books. */
+  resync(instrumentIds: string[]): void;
   close(): Promise<void>;
 }
 
 export type VenueFeedFactory = (callbacks: FeedCallbacks) => VenueFeed;
 
-/** A REST source polled on a timer: discovery (Kalshi markets, Gamma) and ESPN scoreboards. */
-export interface PolledSource {
-  source: FeedSource;
-  /** Absolute URL; `path` is what the record line keeps. */
-  url: string;
-  path: string;
-  everyMs: number;
+/** A REST source on its own schedule (market discovery, ESPN scoreboards), each answer's body to `onRaw`. */
+export interface PolledFeed {
+  start(): void;
+  /** Stops polling; resolves once a request in flight has settled. */
+  close(): Promise<void>;
 }
+
+export type PolledFeedFactory = (onRaw: RawSink) => PolledFeed;
 
 export interface LiveShardDeps {
   config: Pick<
@@ -103,19 +62,15 @@ export interface LiveShardDeps {
     | 'PRICE_STALE_AFTER_MS'
     | 'HEALTH_PORT'
   >;
-  createEngine: CreateShardEngine;
-  feeds: { kalshi: VenueFeedFactory; polymarket: VenueFeedFactory };
-  polled: readonly PolledSource[];
-  /** GETs a URL and resolves to its body (throws on a non-2xx answer). */
-  fetchText(url: string): Promise<string>;
+  feeds: Record<Venue, VenueFeedFactory>;
+  polled: readonly PolledFeedFactory[];
   sqs: SQSClient;
   candidatesQueueUrl: string;
   priceCache: PriceCache;
   /** The shard's database role; unset: no reference rows or samples are written. */
   db?: Queryable;
   recorder?: Recorder;
-  log: Pick<Logger, 'info' | 'warn'>;
-  now?: () => number;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   healthHost?: string;
   /** How often sampled rows go to Postgres. */
   flushEveryMs?: number;
@@ -133,14 +88,22 @@ export interface LiveShard {
 
 const venueSource = { kalshi: 'kalshi_ws', polymarket: 'polymarket_ws' } as const;
 
+/** Unmatched markets by reason, for one log line per discovery change. */
+function reasonsOf(unmatched: readonly UnmatchedMarket[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const u of unmatched) counts[u.reason] = (counts[u.reason] ?? 0) + 1;
+  return counts;
+}
+
 /**
- * The live game shard: REST discovery and ESPN polls and the venues' WebSockets feed raw messages (recorded in
- * record mode) to the engine; its candidates go to SQS in batches, its tops of book to the cache, sampled prices and
- * states to Postgres, its matched games to registration and to the venue clients' subscriptions, its resync
- * requests to the venue client that holds the book.
+ * The live game shard over the engine the replay runs (`createShardEngine`): every raw message of the pollers and
+ * the venue WebSockets goes to `engine.handle` as a feed line (and to the recorder in record mode), so a recorded
+ * session replays to the same decisions. The engine's candidates go to SQS in batches, its tops of book to the
+ * cache, sampled prices and states to Postgres, its resync requests to the venue client holding the book; the
+ * games its discovery matches (those this shard owns) are registered with their derived ids and their instruments
+ * subscribed.
  */
 export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
-  const now = deps.now ?? Date.now;
   const { config, log } = deps;
   const status: ShardStatus = {
     engine: 'starting',
@@ -156,22 +119,12 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
   });
   const cache = createCacheWriter(deps.priceCache);
   const sampler = deps.db ? createPgSampler(deps.db) : undefined;
-  const registered = new Set<string>();
+  const subscribed: Record<Venue, Set<string>> = { kalshi: new Set(), polymarket: new Set() };
+  /** Registrations in order: a game found again with more markets registers after its first registration. */
+  let registering: Promise<void> = Promise.resolve();
   let lineNo = 0;
 
-  const outputs: ShardOutputs = {
-    candidate: (record) => batcher.enqueue(record.candidate),
-    prices: (prices) => {
-      cache.put(prices);
-      sampler?.prices(prices);
-    },
-    gameState: (state) => sampler?.gameState(state),
-    discovered: (games) => {
-      for (const game of games) void onDiscovered(game);
-    },
-    resync: (venue, ids) => feeds[venue].resync(ids),
-  };
-  const engine = deps.createEngine({
+  const engine = createShardEngine({
     settings: {
       minEdgeBps: config.MIN_EDGE_BPS,
       minArbProfitMicros: config.MIN_ARB_PROFIT_MICROS,
@@ -179,10 +132,26 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
       priceStaleAfterMs: config.PRICE_STALE_AFTER_MS,
     },
     owns: (gameId) => ownsGame(gameId, config.SHARD_INDEX, config.SHARD_COUNT),
-    outputs,
+    outputs: {
+      candidate: (record) => batcher.enqueue(record.candidate),
+      prices: (prices) => {
+        cache.put(prices);
+        sampler?.prices(prices);
+      },
+      gameState: (state) => sampler?.gameState(state),
+      resync: (venue, ids) => feeds[venue].resync(ids),
+      discovered: (games, unmatched) => {
+        if (unmatched.length > 0) log.info('markets not matched', { reasons: reasonsOf(unmatched) });
+        for (const game of games) onDiscovered(game);
+      },
+    },
+    log: {
+      warn: (message, details) => log.warn(message, { details }),
+      error: (message, details) => log.error(message, { details }),
+    },
   });
 
-  const onRaw = (source: FeedSource, raw: string, receivedAtMs: number, path?: string) => {
+  const onRaw: RawSink = (source, raw, receivedAtMs, path) => {
     if (status.engine !== 'running') return;
     messages[source] = (messages[source] ?? 0) + 1;
     const line: FeedLine =
@@ -202,41 +171,33 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
       },
     });
   const feeds: Record<Venue, VenueFeed> = { kalshi: feedOf('kalshi'), polymarket: feedOf('polymarket') };
+  const polled = deps.polled.map((factory) => factory(onRaw));
 
-  async function onDiscovered(game: DiscoveredGame): Promise<void> {
-    if (registered.has(game.spec.gameId)) return;
-    registered.add(game.spec.gameId);
-    if (deps.db) {
-      try {
-        await registerGame(deps.db, game.spec);
-      } catch (error) {
-        // The candidates carry derived ids, so trading goes on; the evaluator rejects what it cannot find.
-        log.warn('game registration failed', { gameId: game.spec.gameId, error: String(error) });
+  /**
+   * A matched game with markets not yet subscribed: its rows first (so the evaluator finds the ids its candidates
+   * carry), then the subscriptions. A failed registration still subscribes: the candidates carry derived ids, and
+   * the evaluator rejects what it cannot find.
+   */
+  function onDiscovered(game: DiscoveredGame): void {
+    const fresh = game.markets.filter((m) => !subscribed[m.venue].has(m.venueMarketId));
+    if (fresh.length === 0) return;
+    for (const m of fresh) subscribed[m.venue].add(m.venueMarketId);
+    const rows = gameRowsOf(game);
+    registering = registering.then(async () => {
+      if (deps.db) {
+        try {
+          await writeGameRows(deps.db, rows);
+        } catch (error) {
+          log.warn('game registration failed', { gameId: rows.gameId, error: String(error) });
+        }
       }
-    }
-    feeds.kalshi.subscribe(game.kalshiTickers);
-    feeds.polymarket.subscribe(game.polymarketTokenIds);
+      if (status.engine !== 'running') return;
+      log.info('game registered', { gameId: rows.gameId, espnEventId: rows.espnEventId, markets: fresh.length });
+      for (const venue of ['kalshi', 'polymarket'] as const) {
+        if (fresh.some((m) => m.venue === venue)) feeds[venue].setInstruments([...subscribed[venue]]);
+      }
+    });
   }
-
-  const polls = new Map<PolledSource, NodeJS.Timeout>();
-  const inPolls = new Set<Promise<void>>();
-  const poll = (source: PolledSource) => {
-    const run: Promise<void> = deps
-      .fetchText(source.url)
-      .then((body) => onRaw(source.source, body, now(), source.path))
-      .catch((error: unknown) =>
-        log.warn('poll failed', { source: source.source, path: source.path, error: String(error) }),
-      )
-      .finally(() => {
-        inPolls.delete(run);
-        if (status.engine === 'running')
-          polls.set(
-            source,
-            setTimeout(() => poll(source), source.everyMs),
-          );
-      });
-    inPolls.add(run);
-  };
 
   let sampleTimer: NodeJS.Timeout | undefined;
   const scheduleFlush = () => {
@@ -262,7 +223,7 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
       candidatesRetried: sent.retried,
       candidatesDropped: sent.dropped,
       queueDepth: sent.queued + sent.inFlight,
-      booksInvalid: counts.booksInvalidated,
+      booksInvalid: counts.booksInvalid,
       cacheWriteErrors: cache.status().errors,
       databaseWriteErrors: sampler?.status().errors ?? 0,
       ...(deps.recorder ? { recordedLines: deps.recorder.lines() } : {}),
@@ -279,17 +240,17 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
   status.engine = 'running';
   feeds.kalshi.start();
   feeds.polymarket.start();
-  for (const source of deps.polled) poll(source);
+  for (const source of polled) source.start();
   if (sampler) scheduleFlush();
   log.info('game shard running', { shardIndex: config.SHARD_INDEX, shardCount: config.SHARD_COUNT, port: health.port });
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     status.engine = 'draining';
-    for (const timer of polls.values()) clearTimeout(timer);
     if (sampleTimer) clearTimeout(sampleTimer);
     status.feeds = { kalshi_ws: 'closed', polymarket_ws: 'closed' };
-    await Promise.allSettled([feeds.kalshi.close(), feeds.polymarket.close(), ...inPolls]);
+    await Promise.allSettled([feeds.kalshi.close(), feeds.polymarket.close(), ...polled.map((p) => p.close())]);
+    await registering;
     await Promise.all([batcher.drain(), cache.drain(), sampler?.flush(), deps.recorder?.drain()]);
     await deps.priceCache.close();
     status.engine = 'stopped';

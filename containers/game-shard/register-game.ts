@@ -1,8 +1,10 @@
 import { upsertGame, upsertMarket, upsertTeam } from '#adapters/pg/reference-data';
 import type { Queryable } from '#adapters/pg/rows';
+import { marketIdFor } from '#contracts/ids';
 import type { Sport } from '#domain';
-import type { SettlementRule } from '#domain/settlement/index';
+import { type SettlementRule, venueSettlementRules } from '#domain/settlement/index';
 import { type ShardGame, sidesOf, type WatchedMarket } from '../../shared/domain/shard/tick.ts';
+import type { DiscoveredGame } from './engine.ts';
 
 export interface TeamSpec {
   abbreviation: string;
@@ -20,7 +22,8 @@ export interface MarketSpec extends WatchedMarket {
   settlement: SettlementRule;
 }
 
-export interface GameSpec {
+/** A game's reference rows: its teams, the game and its venue markets. */
+export interface GameRows {
   /** Our row id when the caller derives it (`gameIdFor(sport, espnEventId)`): the id the shard's candidates carry. */
   gameId?: string;
   sport: Sport;
@@ -28,8 +31,36 @@ export interface GameSpec {
   startsAtMs: number;
   home: TeamSpec;
   away: TeamSpec;
-  pregameHomeWinProbability: number;
   markets: readonly MarketSpec[];
+}
+
+export interface GameSpec extends GameRows {
+  pregameHomeWinProbability: number;
+}
+
+/**
+ * The rows of a game the engine's discovery matched, with the derived ids its candidates carry (`gameIdFor`,
+ * `marketIdFor`), ESPN's team ids and names, and each venue's settlement terms.
+ */
+export function gameRowsOf(game: DiscoveredGame): GameRows & { gameId: string } {
+  const team = (c: DiscoveredGame['competitors']['home']): TeamSpec => ({
+    abbreviation: c.abbreviation,
+    name: c.displayName,
+    espnTeamId: c.espnTeamId,
+  });
+  return {
+    gameId: game.gameId,
+    sport: game.sport,
+    espnEventId: game.espnEventId,
+    startsAtMs: game.startsAtMs,
+    home: team(game.competitors.home),
+    away: team(game.competitors.away),
+    markets: game.matched.markets.map((m) => ({
+      ...m,
+      marketId: marketIdFor(m.venue, m.venueMarketId),
+      settlement: venueSettlementRules[m.venue],
+    })),
+  };
 }
 
 /**
@@ -38,6 +69,12 @@ export interface GameSpec {
  * without a database, as in replay, published candidates with the ids the evaluator finds), else the stored ones.
  */
 export async function registerGame(db: Queryable, spec: GameSpec): Promise<ShardGame> {
+  const { gameId, home, away, sides } = await writeGameRows(db, spec);
+  return { gameId, sport: spec.sport, home, away, pregameHomeWinProbability: spec.pregameHomeWinProbability, sides };
+}
+
+/** `registerGame`'s writes: the rows and the ids they have (the derived ones, where the spec names them). */
+export async function writeGameRows(db: Queryable, spec: GameRows) {
   const team = async (t: TeamSpec) => ({
     abbreviation: t.abbreviation,
     teamId: await upsertTeam(db, { sport: spec.sport, ...t }),
@@ -72,5 +109,5 @@ export async function registerGame(db: Queryable, spec: GameSpec): Promise<Shard
     });
     sides.push(...watched.map((side) => ({ ...side, marketId })));
   }
-  return { gameId, sport: spec.sport, home, away, pregameHomeWinProbability: spec.pregameHomeWinProbability, sides };
+  return { gameId, home, away, sides };
 }

@@ -169,7 +169,8 @@ export const gameShardConfig = z
     KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
     POLYMARKET_WS_URL: z.string().url().default('wss://ws-subscriptions-clob.polymarket.com/ws/market'),
     POLYMARKET_GAMMA_URL: z.string().url().default('https://gamma-api.polymarket.com'),
-    ESPN_BASE_URL: z.string().url().default('https://site.api.espn.com/apis/site/v2/sports'),
+    /** ESPN's origin; the poller adds the scoreboard paths (`/apis/site/v2/sports/...`). */
+    ESPN_BASE_URL: z.string().url().default('https://site.api.espn.com'),
     ESPN_LEAGUES: sportList.default(['nba']),
     HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     RECORD_TO: z.string().min(1).optional(),

@@ -3,10 +3,10 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSqsClient } from '#adapters/aws/clients';
 import { createRedisPriceCache } from '#adapters/price-cache/redis';
-import type { TopOfBook } from '#domain/prices';
 import { type HealthAnswer, healthOf, parseFailuresPer1000 } from '../../../containers/game-shard/health.ts';
 import { type FeedCallbacks, type LiveShard, startLiveShard } from '../../../containers/game-shard/live.ts';
 import { createQueues, type LocalQueue, startSqsEmulator } from '../../../local/emulators/sqs.ts';
+import { discoveryBodies, kalshiSnapshot, TICKER } from '../../support/game-shard-process-venues.ts';
 
 /** A loopback port nothing listens on: a Redis that is down. */
 async function closedPort(): Promise<number> {
@@ -33,16 +33,7 @@ describe('game shard /health and /metrics', () => {
   let queue: LocalQueue;
   let shard: LiveShard;
   const feeds: Record<string, FeedCallbacks> = {};
-  const top: TopOfBook = {
-    observedAtMs: 1_700_000_000_000,
-    marketId: '7d3f0c9e-2b1a-4c5d-8e6f-0a1b2c3d4e5f',
-    venue: 'kalshi',
-    side: 'yes',
-    bidMicros: 480_000,
-    askMicros: 500_000,
-    bidSizeHundredths: 100,
-    askSizeHundredths: 100,
-  };
+  const T = 1_794_712_890_000;
 
   beforeAll(async () => {
     emulator = await startSqsEmulator();
@@ -52,7 +43,7 @@ describe('game shard /health and /metrics', () => {
       feeds[name] = callbacks;
       return {
         start: () => undefined,
-        subscribe: () => undefined,
+        setInstruments: () => undefined,
         resync: () => undefined,
         close: async () => undefined,
       };
@@ -67,25 +58,20 @@ describe('game shard /health and /metrics', () => {
         PRICE_STALE_AFTER_MS: 30_000,
         HEALTH_PORT: 0,
       },
-      // Every message a top of book, every "bad" one a parse failure, as the engine would count it.
-      createEngine: ({ outputs }) => {
-        let failures = 0;
-        return {
-          handle: (line) => {
-            if (line.raw === 'bad') failures += 1;
-            else outputs.prices([top]);
-          },
-          venueDisconnected: () => undefined,
-          summary: () => ({ parseFailures: { kalshi_ws: failures }, booksInvalidated: 2 }),
-        };
-      },
       feeds: { kalshi: feed('kalshi'), polymarket: feed('polymarket') },
-      polled: [],
-      fetchText: async () => '',
+      // Discovery of the fixture game, handed on at start as the pollers would.
+      polled: [
+        (onRaw) => ({
+          start: () => {
+            for (const [i, body] of discoveryBodies().entries()) onRaw(body.source, body.raw, T + i, body.path);
+          },
+          close: async () => undefined,
+        }),
+      ],
       sqs,
       candidatesQueueUrl: queue.url,
       priceCache: createRedisPriceCache({ url: `redis://127.0.0.1:${await closedPort()}` }),
-      log: { info: () => undefined, warn: () => undefined },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       healthHost: '127.0.0.1',
     });
   });
@@ -103,9 +89,12 @@ describe('game shard /health and /metrics', () => {
   it('answers 200 while feeds connect or reconnect, and says the cache is down while trading goes on', async () => {
     feeds.kalshi!.onConnected();
     feeds.polymarket!.onConnected();
+    // Two books (the game's DEN market, and one no game holds), a frame of no interest, a frame that does not parse.
+    feeds.kalshi!.onRaw('kalshi_ws', kalshiSnapshot(TICKER, 1), T + 10);
+    feeds.kalshi!.onRaw('kalshi_ws', kalshiSnapshot('KXNBAGAME-26NOV14BOSDEN-BOS', 2), T + 11);
+    feeds.kalshi!.onRaw('kalshi_ws', '{"type":"multivariate_lookup","msg":{}}', T + 12);
+    feeds.kalshi!.onRaw('kalshi_ws', 'bad', T + 13);
     feeds.kalshi!.onDisconnected();
-    for (let i = 0; i < 3; i += 1) feeds.kalshi!.onRaw('kalshi_ws', '{}', 1_700_000_000_000 + i);
-    feeds.kalshi!.onRaw('kalshi_ws', 'bad', 1_700_000_000_010);
     const health = await until('the cache reported down', async () => {
       const answer = await get('/health');
       return answer.body.dependencies.cache?.status === 'down' ? answer : undefined;
@@ -124,9 +113,10 @@ describe('game shard /health and /metrics', () => {
     const { status, body } = await get('/metrics');
     expect(status).toBe(200);
     expect(body).toMatchObject({
-      messages: { kalshi_ws: 4 },
+      messages: { kalshi_ws: 4, kalshi_rest: 1, polymarket_gamma: 1, espn: 1 },
       parseFailures: { kalshi_ws: 1 },
-      parseFailuresPer1000: 250,
+      // One failure in seven messages.
+      parseFailuresPer1000: 142.86,
       candidatesPublished: 0,
       queueDepth: 0,
       booksInvalid: 2,

@@ -14,7 +14,7 @@ describe('gameShardConfig', () => {
       KALSHI_REST_URL: 'https://api.elections.kalshi.com/trade-api/v2',
       POLYMARKET_WS_URL: 'wss://ws-subscriptions-clob.polymarket.com/ws/market',
       POLYMARKET_GAMMA_URL: 'https://gamma-api.polymarket.com',
-      ESPN_BASE_URL: 'https://site.api.espn.com/apis/site/v2/sports',
+      ESPN_BASE_URL: 'https://site.api.espn.com',
       ESPN_LEAGUES: ['nba'],
       HEALTH_PORT: 8080,
       POWERTOOLS_LOG_LEVEL: 'INFO',

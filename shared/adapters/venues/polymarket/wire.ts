@@ -40,15 +40,31 @@ const DIGITS = /^\d{1,15}$/;
 /** ".71" -> "0.71". */
 const withLeadingZero = (text: string): string => (text.charCodeAt(0) === 46 /* . */ ? `0${text}` : text);
 
+/**
+ * The same few price and size strings come in frame after frame, and the decimal parse costs more than the map
+ * look-up, so results are remembered; the cache starts over past `limit` entries to stay bounded.
+ */
+function remembered(parse: (text: string) => number, limit: number): (text: string) => number {
+  let cache = new Map<string, number>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+    const value = parse(text);
+    if (cache.size >= limit) cache = new Map();
+    cache.set(text, value);
+    return value;
+  };
+}
+
 /** "0.71" or ".71" -> 710000; a contract price is in [0, $1]. */
-export function polymarketPriceMicros(text: string): number {
+export const polymarketPriceMicros = remembered((text) => {
   const micros = parseMicros(withLeadingZero(text));
   if (micros < 0 || micros > CONTRACT_PAYOUT_MICROS) throw new RangeError(`price out of [0, 1]: ${text}`);
   return micros;
-}
+}, 8192);
 
 /** "640.55" -> 64055; "12.345678" -> 1234 (floored: never more depth than the venue holds). */
-export function polymarketSizeHundredths(wire: string): number {
+export const polymarketSizeHundredths = remembered((wire) => {
   const text = withLeadingZero(wire);
   const dot = text.indexOf('.');
   if (dot >= 0 && text.length - dot > 3) {
@@ -58,7 +74,7 @@ export function polymarketSizeHundredths(wire: string): number {
   const hundredths = parseHundredths(text);
   if (hundredths < 0) throw new RangeError(`size must not be negative, got ${text}`);
   return hundredths;
-}
+}, 65536);
 
 function timestampMs(text: string): number {
   if (!DIGITS.test(text)) throw new RangeError(`timestamp must be epoch ms digits, got ${JSON.stringify(text)}`);
@@ -81,8 +97,9 @@ interface WireLevel {
 function toLevels(levels: readonly WireLevel[]): PriceLevel[] {
   const out: PriceLevel[] = [];
   for (const level of levels) {
+    const priceMicros = polymarketPriceMicros(level.price);
     const quantity = polymarketSizeHundredths(level.size);
-    if (quantity > 0) out.push({ priceMicros: polymarketPriceMicros(level.price), quantity });
+    if (quantity > 0) out.push({ priceMicros, quantity });
   }
   return out;
 }
@@ -99,7 +116,7 @@ const wireLevels = z.array(wireLevel);
 const wireSide = z.enum(['BUY', 'SELL']);
 
 /** `book` (WS) and CLOB `GET /book`; old docs named the sides `buys`/`sells`. */
-export const wireBookSchema = z.object({
+const wireBookSchema = z.object({
   market: id,
   asset_id: id,
   timestamp: wireTimestamp,
@@ -113,7 +130,7 @@ export const wireBookSchema = z.object({
 type WireBook = z.infer<typeof wireBookSchema>;
 
 /** `price_change` since Sep 2025: one message may touch both tokens of the market. */
-export const wirePriceChangeSchema = z.object({
+const wirePriceChangeSchema = z.object({
   market: id,
   timestamp: wireTimestamp,
   price_changes: z.array(
@@ -130,7 +147,7 @@ export const wirePriceChangeSchema = z.object({
 });
 
 /** `price_change` before Sep 2025: one token, its changes in `changes`. */
-export const wireLegacyPriceChangeSchema = z.object({
+const wireLegacyPriceChangeSchema = z.object({
   market: id,
   asset_id: id,
   timestamp: wireTimestamp,
@@ -138,7 +155,7 @@ export const wireLegacyPriceChangeSchema = z.object({
   changes: z.array(z.object({ price: z.string(), size: z.string(), side: wireSide })),
 });
 
-export const wireTickSizeChangeSchema = z.object({
+const wireTickSizeChangeSchema = z.object({
   market: id,
   asset_id: id,
   new_tick_size: z.string(),
@@ -146,7 +163,7 @@ export const wireTickSizeChangeSchema = z.object({
   timestamp: wireTimestamp,
 });
 
-export const wireLastTradePriceSchema = z.object({
+const wireLastTradePriceSchema = z.object({
   market: id,
   asset_id: id,
   price: z.string(),
@@ -155,7 +172,7 @@ export const wireLastTradePriceSchema = z.object({
   timestamp: wireTimestamp,
 });
 
-export const wireBestBidAskSchema = z.object({
+const wireBestBidAskSchema = z.object({
   market: id,
   asset_id: id,
   best_bid: z.string().optional(),
@@ -163,7 +180,7 @@ export const wireBestBidAskSchema = z.object({
   timestamp: wireTimestamp,
 });
 
-export const wireMarketResolvedSchema = z.object({
+const wireMarketResolvedSchema = z.object({
   market: id,
   winning_asset_id: z.string().optional(),
   timestamp: wireTimestamp,
@@ -176,16 +193,17 @@ function bookEvent(wire: WireBook): PolymarketBookSnapshot {
   const bids = wire.bids ?? wire.buys;
   const asks = wire.asks ?? wire.sells;
   if (bids === undefined || asks === undefined) throw new RangeError('book needs bids (or buys) and asks (or sells)');
-  return {
+  const event: PolymarketBookSnapshot = {
     type: 'polymarket_book',
     conditionId: wire.market,
     assetId: wire.asset_id,
     timestampMs: timestampMs(wire.timestamp),
-    ...(wire.hash === undefined ? {} : { hash: wire.hash }),
     bids: toLevels(bids),
     asks: toLevels(asks),
-    ...(wire.tick_size === undefined ? {} : { tickSizeMicros: polymarketPriceMicros(wire.tick_size) }),
   };
+  if (wire.hash !== undefined) event.hash = wire.hash;
+  if (wire.tick_size !== undefined) event.tickSizeMicros = polymarketPriceMicros(wire.tick_size);
+  return event;
 }
 
 function priceChangeEvent(wire: z.infer<typeof wirePriceChangeSchema>): PolymarketPriceChange {
@@ -375,8 +393,10 @@ function fastEvent(item: unknown): PolymarketWsEvent | undefined {
   return coldEvent(eventType, item);
 }
 
+const wireEventType = z.object({ event_type: z.string() });
+
 function zodEvent(item: unknown): PolymarketWsEvent | undefined {
-  const { event_type: eventType } = z.object({ event_type: z.string() }).parse(item);
+  const { event_type: eventType } = wireEventType.parse(item);
   if (eventType === 'price_change') {
     return (item as Fields).price_changes !== undefined
       ? priceChangeEvent(wirePriceChangeSchema.parse(item))
@@ -474,7 +494,7 @@ export function parsePolymarketBook(body: unknown): { assetId: string; observedA
 // Gamma markets (REFERENCE.md 2.4)
 
 /** Gamma market `feeSchedule`: takers pay shares x rate x (p(1-p))^exponent (REFERENCE.md 2). */
-export const polymarketFeeScheduleSchema = z.object({
+const polymarketFeeScheduleSchema = z.object({
   rate: z.number().min(0).max(1),
   exponent: z.number().int().min(0).max(8),
 });
@@ -512,7 +532,7 @@ function gameStartMs(text: string): number {
   return ms;
 }
 
-export const gammaMarketSchema = z.object({
+const gammaMarketSchema = z.object({
   id: id,
   conditionId: id,
   slug: z.string(),
