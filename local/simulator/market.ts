@@ -679,7 +679,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       polymarketSnapshot(pFull, t + rng.int(200, 600));
     }
     opts.onDislocation({
-      id: `${game.espnEventId}-${plant.kind}-${plant.openT}`,
+      // Named by when the window opened (a plant that found no pair at first opens later than scheduled).
+      id: `${game.espnEventId}-${plant.kind}-${plant.startT}`,
       espnEventId: game.espnEventId,
       startT: plant.startT,
       endT,
