@@ -23,6 +23,8 @@ export interface ApiServerOptions {
   config?: ApiConfig;
   /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
   deps?: ApiDepsOverrides & { secrets?: SecretsProvider };
+  /** `npm start`'s facts about its own run (queue depths, DLQ counts, latencies): `GET /local/v1/run`, with a token. */
+  localRun?: () => Promise<unknown>;
 }
 
 export interface ApiServer {
@@ -104,6 +106,14 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       const claims = await verifiedClaims(keys, req);
       if (!claims && !PUBLIC_PATHS.test(path)) {
         sendError(res, 401, 'unauthorized', 'a valid bearer token is required');
+        return;
+      }
+      if (opts.localRun && path === '/local/v1/run' && req.method === 'GET') {
+        send(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+          body: JSON.stringify(await opts.localRun()),
+        });
         return;
       }
       const event = toHttpApiEvent(req, body, claims);
