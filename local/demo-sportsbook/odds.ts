@@ -93,9 +93,14 @@ export function formatAmerican(american: number): string {
   return american > 0 ? `+${american}` : String(american);
 }
 
-/** What a winning bet pays back, stake included, floored to the micro as a book pays. */
+const MICROS_PER_CENT = 10_000;
+
+/** What a winning bet pays back, stake included; the winnings floored to the cent, as a book pays. */
 export function payoutMicros(stakeMicros: MoneyMicros, american: number): MoneyMicros {
-  const profit =
-    american > 0 ? Math.floor((stakeMicros * american) / 100) : Math.floor((stakeMicros * 100) / -american);
-  return (stakeMicros + profit) as MoneyMicros;
+  // One integer division each: the quotient is never within a double's rounding of a whole cent it is not.
+  const winningsCents =
+    american > 0
+      ? Math.floor((stakeMicros * american) / (100 * MICROS_PER_CENT))
+      : Math.floor((stakeMicros * 100) / (-american * MICROS_PER_CENT));
+  return (stakeMicros + winningsCents * MICROS_PER_CENT) as MoneyMicros;
 }
