@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { americanToDecimal } from '#domain/odds';
 import { surebet } from '#domain/surebet';
@@ -8,8 +9,10 @@ import {
   type DemoSportsbook,
   type DemoSportsbooks,
   PLANTED_SUREBET,
+  startDemoSportsbook,
   startDemoSportsbooks,
 } from '../../local/demo-sportsbook/server.ts';
+import { makeDemoCertificate } from '../../local/demo-sportsbook/tls.ts';
 import { americanOf, attributeOf, BookClient, pageOf, textOf } from './demo-sportsbook-client.ts';
 
 let books: DemoSportsbooks;
@@ -145,6 +148,19 @@ describe('demo sportsbook over HTTPS', () => {
     }
     expect(seen.size).toBeGreaterThan(1);
     expect(JSON.parse((await c.send('POST', '/__admin/tick', { json: { to: 0 } })).body)).toEqual({ tick: 0 });
+  });
+
+  it('ticks on its own every tickEveryMs when asked to', async () => {
+    const tls = await makeDemoCertificate();
+    const ticking = await startDemoSportsbook({ name: 'ticking', seed: 1, tickEveryMs: 20, tls });
+    try {
+      const deadline = Date.now() + 5_000;
+      while (ticking.admin.state().tick < 3 && Date.now() < deadline) await delay(5);
+      expect(ticking.admin.state().tick).toBeGreaterThanOrEqual(3);
+      expect(ticking.certPem).toBe(tls.certPem);
+    } finally {
+      await ticking.close();
+    }
   });
 
   it('plants odds for a window of ticks through the admin API', async () => {
