@@ -8,6 +8,7 @@ import { createApiHandler } from '../../functions/api/app.ts';
 import { type ApiDepsOverrides, apiDepsFromConfig } from '../../functions/api/deps.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
 import type { SecretsProvider } from '../../shared/adapters/secrets/provider.ts';
+import { createDashboardRoutes, type DashboardOptions } from '../dashboard/serve.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
 import { toHttpApiEvent } from './lambda-event.ts';
@@ -23,6 +24,8 @@ export interface ApiServerOptions {
   config?: ApiConfig;
   /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
   deps?: ApiDepsOverrides & { secrets?: SecretsProvider };
+  /** The dashboard at `/` (its page, assets, page token and run status); on unless `false`. */
+  dashboard?: Omit<DashboardOptions, 'keys'> | false;
 }
 
 export interface ApiServer {
@@ -92,6 +95,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     overrides,
   );
   const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
+  const dashboard = opts.dashboard === false ? undefined : createDashboardRoutes({ ...opts.dashboard, keys });
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -101,6 +105,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         return;
       }
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (dashboard && (await dashboard(req, res, path))) return;
       const claims = await verifiedClaims(keys, req);
       if (!claims && !PUBLIC_PATHS.test(path)) {
         sendError(res, 401, 'unauthorized', 'a valid bearer token is required');
