@@ -24,8 +24,10 @@ export interface ApiServerOptions {
   config?: ApiConfig;
   /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
   deps?: ApiDepsOverrides & { secrets?: SecretsProvider };
-  /** The dashboard at `/` (its page, assets, page token and run status); on unless `false`. */
-  dashboard?: Omit<DashboardOptions, 'keys'> | false;
+  /** `npm start`'s facts about its own run (queue depths, DLQ counts, latencies): `GET /local/v1/run`, with a token. */
+  localRun?: () => Promise<unknown>;
+  /** The dashboard at `/` (its page, assets and page token); on unless `false`. */
+  dashboard?: Omit<DashboardOptions, 'keys' | 'localRun'> | false;
 }
 
 export interface ApiServer {
@@ -95,7 +97,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     overrides,
   );
   const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
-  const dashboard = opts.dashboard === false ? undefined : createDashboardRoutes({ ...opts.dashboard, keys });
+  const dashboard =
+    opts.dashboard === false ? undefined : createDashboardRoutes({ ...opts.dashboard, keys, localRun: opts.localRun });
 
   const server = createServer((req, res) => {
     void (async () => {

@@ -1,32 +1,35 @@
 /**
- * What `GET /local/v1/run` answers while an evening runs in this process, and what the dashboard reads from it. Every
- * part is optional: the page shows "no data" for a part the run does not report.
+ * What the dashboard reads from `GET /local/v1/run`, the facts `npm start` holds about its own run and the API
+ * (Postgres) does not: queue depths, DLQ counts, latencies, progress. Every part is optional and checked before use:
+ * the page shows "no data" for a part the run does not report.
  */
-export interface LatencySummary {
-  p50: number;
-  p99: number;
+export interface Percentiles {
   count: number;
+  p50: number | null;
+  p99: number | null;
 }
 
-export interface QueueStatus {
-  /** The queue's short name (`candidates`, `executionKalshi`, ...). */
-  name: string;
-  visible: number;
+export interface QueueCounts {
+  /** Visible messages. */
+  depth: number;
   inFlight: number;
-  /** Its dead-letter queue's visible messages. */
-  dlq?: { name: string; visible: number };
+  /** Messages in its dead-letter queue. */
+  dlq: number;
 }
 
 export interface RunStatus {
-  progress?: {
-    messagesProcessed: number;
-    messagesTotal?: number;
-    candidates: number;
-    accepted: number;
-    rejected: number;
-    parseFailures?: number;
-    done?: boolean;
-  };
-  queues?: QueueStatus[];
-  latencyMs?: { feedToCandidate?: LatencySummary; candidateToDecision?: LatencySummary };
+  phase?: string;
+  /** What is being run ("simulated evening: seed 7, 8 games (nba, nfl)"). */
+  feed?: string;
+  /** 0..1 of the feed done. */
+  progress?: number;
+  /** Feed lines the shard has handled. */
+  messages?: number;
+  parseFailuresPer1000?: number;
+  candidates?: Partial<Record<string, number>>;
+  /** Candidates sent to the queue. */
+  published?: number;
+  /** By the queue's key in `shared/config/resources.ts` (`candidates`, `executionKalshi`, ...). */
+  queues?: Partial<Record<string, QueueCounts>>;
+  latencyMs?: { feedToCandidate?: Percentiles; candidateToDecision?: Percentiles };
 }

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Role } from '../../shared/api/principal.ts';
 import type { LocalJwtKeys } from '../api/jwt.ts';
-import type { RunStatus } from './run-status.ts';
 
 /**
  * The local dashboard (`/`): a static page, its script (bundled once by esbuild with uPlot from node_modules, so the
@@ -18,8 +17,8 @@ export interface DashboardOptions {
   /** Who the page acts as: the person at this machine, an admin by default (the kill switch needs one). */
   principal?: { sub: string; role: Role };
   tokenTtlSeconds?: number;
-  /** The running evening's status for `GET /local/v1/run` (queue depths, DLQ counts, latencies, progress). */
-  runStatus?: () => RunStatus | Promise<RunStatus>;
+  /** `npm start`'s facts about its own run for `GET /local/v1/run` (see `RunStatus` for what the page reads). */
+  localRun?: () => Promise<unknown>;
 }
 
 export type DashboardRoutes = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
@@ -141,8 +140,8 @@ export function createDashboardRoutes(opts: DashboardOptions): DashboardRoutes {
       const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
       const claims = match?.[1] ? await opts.keys.verify(match[1]).catch(() => undefined) : undefined;
       if (!claims) sendJson(res, 401, error('unauthorized', 'a valid bearer token is required'));
-      else if (!opts.runStatus) sendJson(res, 404, error('not_found', 'no evening is running in this process'));
-      else sendJson(res, 200, await opts.runStatus());
+      else if (!opts.localRun) sendJson(res, 404, error('not_found', 'no evening is running in this process'));
+      else sendJson(res, 200, await opts.localRun());
       return true;
     }
     return false;

@@ -100,25 +100,25 @@ function gameBCandidate(): SignalCandidate {
 const balance = async () =>
   (await db.pool.query<{ b: number }>(`SELECT balance_micros AS b FROM bankroll WHERE mode = 'paper'`)).rows[0]!.b;
 
-/** Queue depths and DLQ counts read from the emulator, as a run reports them. */
+/** Queue depths and DLQ counts read from the emulator, as `npm start` reports them on `GET /local/v1/run`. */
 async function queueStatus(): Promise<RunStatus> {
   const depth = async (url: string) => {
     const { Attributes: a = {} } = await emu.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return {
       visible: Number(a.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
     };
   };
-  const queues = await Promise.all(
-    Object.entries(emu.queues).map(async ([name, queue]) => {
-      const own = await depth(queue.url);
-      return queue.dlqUrl
-        ? { name, ...own, dlq: { name: `${name}-dlq`, visible: (await depth(queue.dlqUrl)).visible } }
-        : { name, ...own };
-    }),
-  );
+  const queues: NonNullable<RunStatus['queues']> = {};
+  for (const [name, queue] of Object.entries(emu.queues)) {
+    const [own, dlq] = await Promise.all([depth(queue.url), depth(queue.dlqUrl)]);
+    queues[name] = { depth: own.visible, inFlight: own.inFlight, dlq: dlq.visible + dlq.inFlight };
+  }
   return { queues };
 }
 
@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
         idempotencyTable: undefined,
         secrets: createLocalSecretsProvider(join(dir, 'secrets.json')),
       },
-      dashboard: { runStatus: queueStatus },
+      localRun: queueStatus,
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
@@ -241,9 +241,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
 
     // Queue depths and DLQ counts from the run status; latency is not reported by this run, and says so.
     expect(await page.$$eval('#queues-body tr', (trs) => trs.length)).toBe(Object.keys(emu.queues).length);
-    expect(await page.$$eval('#dlq-body tr td:last-child', (tds) => tds.map((td) => td.textContent))).not.toHaveLength(
-      0,
-    );
+    // A clean run: nothing in any dead-letter queue.
+    const dlqCounts = await page.$$eval('#dlq-body tr td:last-child', (tds) => tds.map((td) => td.textContent));
+    expect(dlqCounts).toEqual(Object.keys(emu.queues).map(() => '0'));
     expect(await page.textContent('#panel-latency .empty')).toBe('no data');
 
     // The run goes on: a new trade moves the bankroll and the open page draws the new point.

@@ -3,7 +3,7 @@ import type * as trading from '../../../shared/api/trading.ts';
 import type { KillSwitchView } from '../../../shared/contracts/api/kill-switch.ts';
 import { drawdownBps } from '../../../shared/domain/drawdown.ts';
 import { contractsOf, formatDollars } from '../../../shared/domain/units.ts';
-import type { RunStatus } from '../run-status.ts';
+import type { Percentiles, RunStatus } from '../run-status.ts';
 import { Api, ApiError } from './api.ts';
 
 /**
@@ -303,9 +303,12 @@ async function refreshKillSwitch(): Promise<void> {
   panelEmpty('panel-kill-switch', undefined);
 }
 
-function latencyRow(label: string, summary: { p50: number; p99: number; count: number } | undefined): Cell[] {
+const ms = (value: number | null) => (value === null ? '–' : `${value} ms`);
+const count = (value: unknown) => (typeof value === 'number' ? String(value) : '–');
+
+function latencyRow(label: string, summary: Percentiles | undefined): Cell[] {
   if (!summary) return [text(label), num('–'), num('–'), num('–')];
-  return [text(label), num(`${summary.p50} ms`), num(`${summary.p99} ms`), num(String(summary.count))];
+  return [text(label), num(ms(summary.p50)), num(ms(summary.p99)), num(String(summary.count))];
 }
 
 async function refreshRunStatus(): Promise<void> {
@@ -317,10 +320,11 @@ async function refreshRunStatus(): Promise<void> {
     return;
   }
   const latency = status.latencyMs;
-  panelEmpty('panel-latency', latency?.candidateToDecision ? undefined : 'no data');
+  const hasLatency = Boolean(latency?.candidateToDecision?.count || latency?.feedToCandidate?.count);
+  panelEmpty('panel-latency', hasLatency ? undefined : 'no data');
   fill(
     'latency-body',
-    latency
+    latency && hasLatency
       ? [
           [text(''), num('p50'), num('p99'), num('n')],
           latencyRow('candidate to decision', latency.candidateToDecision),
@@ -328,44 +332,34 @@ async function refreshRunStatus(): Promise<void> {
         ]
       : [],
   );
-  const queues = status.queues ?? [];
+  const queues = Object.entries(status.queues ?? {}).flatMap(([name, q]) => (q ? [{ name, ...q }] : []));
   panelEmpty('panel-queues', queues.length ? undefined : 'no data');
   fill(
     'queues-body',
-    queues.map((q) => [text(q.name), num(String(q.visible)), num(String(q.inFlight))]),
+    queues.map((q) => [text(q.name), num(count(q.depth)), num(count(q.inFlight))]),
   );
-  const dlqs = queues.flatMap((q) => (q.dlq ? [q.dlq] : []));
-  panelEmpty('panel-dlq', dlqs.length ? undefined : 'no data');
+  panelEmpty('panel-dlq', queues.length ? undefined : 'no data');
   fill(
     'dlq-body',
-    dlqs.map((d) => [text(d.name), num(String(d.visible), d.visible > 0 ? 'negative' : '')]),
+    queues.map((q) => [text(`${q.name} DLQ`), num(count(q.dlq), q.dlq > 0 ? 'negative' : '')]),
   );
-  const progress = status.progress;
-  panelEmpty('panel-progress', progress ? undefined : 'no data');
+  const hasProgress = status.messages !== undefined || status.progress !== undefined;
+  panelEmpty('panel-progress', hasProgress ? undefined : 'no data');
+  const candidates = Object.entries(status.candidates ?? {});
   fill(
     'progress-body',
-    progress
+    hasProgress
       ? [
-          [
-            text('messages'),
-            num(
-              progress.messagesTotal
-                ? `${progress.messagesProcessed} / ${progress.messagesTotal}`
-                : String(progress.messagesProcessed),
-            ),
-          ],
+          [text('run'), text(status.feed ?? '–')],
+          [text('phase'), text(status.phase ?? '–')],
+          [text('feed done'), num(status.progress === undefined ? '–' : `${(status.progress * 100).toFixed(1)}%`)],
+          [text('messages'), num(count(status.messages))],
           [
             text('parse failures %'),
-            num(
-              progress.parseFailures === undefined || progress.messagesProcessed === 0
-                ? '–'
-                : ((100 * progress.parseFailures) / progress.messagesProcessed).toFixed(3),
-            ),
+            num(status.parseFailuresPer1000 === undefined ? '–' : (status.parseFailuresPer1000 / 10).toFixed(3)),
           ],
-          [text('candidates'), num(String(progress.candidates))],
-          [text('accepted', 'accepted'), num(String(progress.accepted))],
-          [text('rejected', 'rejected'), num(String(progress.rejected))],
-          [text('state'), text(progress.done ? 'done' : 'running')],
+          ...candidates.map(([kind, n]) => [text(`candidates: ${kind}`), num(count(n))]),
+          [text('candidates sent'), num(count(status.published))],
         ]
       : [],
   );
