@@ -26,8 +26,8 @@ export interface ApiServerOptions {
   deps?: ApiDepsOverrides & { secrets?: SecretsProvider };
   /** `npm start`'s facts about its own run (queue depths, DLQ counts, latencies): `GET /local/v1/run`, with a token. */
   localRun?: () => Promise<unknown>;
-  /** The dashboard at `/` (its page, assets and page token); on unless `false`. */
-  dashboard?: Omit<DashboardOptions, 'keys' | 'localRun'> | false;
+  /** Who the dashboard at `/` acts as and for how long its page token lasts. */
+  dashboard?: Omit<DashboardOptions, 'keys' | 'localRun'>;
 }
 
 export interface ApiServer {
@@ -97,8 +97,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     overrides,
   );
   const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
-  const dashboard =
-    opts.dashboard === false ? undefined : createDashboardRoutes({ ...opts.dashboard, keys, localRun: opts.localRun });
+  // The page, its assets, its token and `GET /local/v1/run`: local-only routes beside the API's.
+  const dashboard = createDashboardRoutes({ ...opts.dashboard, keys, localRun: opts.localRun });
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -108,7 +108,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         return;
       }
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (dashboard && (await dashboard(req, res, path))) return;
+      if (await dashboard(req, res, path)) return;
       const claims = await verifiedClaims(keys, req);
       if (!claims && !PUBLIC_PATHS.test(path)) {
         sendError(res, 401, 'unauthorized', 'a valid bearer token is required');
