@@ -1,5 +1,5 @@
 import '../integration/evaluator/quiet-env.ts';
-import { access, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -286,7 +286,6 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
 
     await mkdir('test/e2e/__screenshots__', { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    if (process.env.UPDATE_DOCS_SCREENSHOT) await copyFile(SCREENSHOT, 'docs/dashboard.png');
     expect(pageErrors).toEqual([]);
   }, 40_000);
 });

@@ -18,7 +18,10 @@ type Game = ItemOf<typeof trading.listGames>;
 type Bankroll = ItemOf<typeof trading.listBankroll>;
 
 const REFRESH_MS = 1500;
-const LATEST_SIGNALS = 50;
+const LATEST_SIGNALS = 25;
+const REFERENCE_EVERY_REFRESHES = 10;
+/** A lone point gets a minute either side, so the time axis reads as clock time. */
+const LONE_POINT_SPAN_SEC = 60;
 
 interface Cell {
   text: string;
@@ -110,12 +113,14 @@ function gameLabel(gameId: string | null | undefined): string {
   return `${game.awayTeam.abbreviation} @ ${game.homeTeam.abbreviation}`;
 }
 
+/** Games and markets change rarely: read again when a position names an unknown one, and every so often. */
 async function loadReferenceData(positions: Position[]): Promise<void> {
-  if (positions.some((p) => !markets.has(p.marketId)) || markets.size === 0) {
+  const due = refreshes % REFERENCE_EVERY_REFRESHES === 0;
+  if (due || positions.some((p) => !markets.has(p.marketId))) {
     for (const market of await api.all<Market>('/v1/markets')) markets.set(market.id, market);
   }
   const gameIds = [...markets.values()].map((m) => m.gameId).filter((id): id is string => id !== null);
-  if (gameIds.some((id) => !games.has(id)) || games.size === 0) {
+  if (due || gameIds.some((id) => !games.has(id))) {
     for (const game of await api.all<Game>('/v1/games')) games.set(game.id, game);
   }
 }
@@ -141,7 +146,12 @@ function renderBankroll(): void {
     {
       width: Math.max(container.clientWidth, 320),
       height: 240,
-      scales: { x: { time: true } },
+      scales: {
+        x: {
+          time: true,
+          range: (_u, min, max) => (min === max ? [min - LONE_POINT_SPAN_SEC, max + LONE_POINT_SPAN_SEC] : [min, max]),
+        },
+      },
       series: [
         {},
         {
@@ -239,6 +249,12 @@ async function refreshPositions(): Promise<void> {
   );
 
   const byGame = new Map<string, { positions: number; open: number; atRiskMicros: number; realizedMicros: number }>();
+  // Every game with a market shows, traded or not: a game without a trade is a finding too.
+  for (const market of markets.values()) {
+    if (market.gameId && !byGame.has(market.gameId)) {
+      byGame.set(market.gameId, { positions: 0, open: 0, atRiskMicros: 0, realizedMicros: 0 });
+    }
+  }
   for (const p of positions) {
     const key = gameOf(p) ?? 'unknown';
     const row = byGame.get(key) ?? { positions: 0, open: 0, atRiskMicros: 0, realizedMicros: 0 };
@@ -345,12 +361,12 @@ async function refreshRunStatus(): Promise<void> {
   );
   const hasProgress = status.messages !== undefined || status.progress !== undefined;
   panelEmpty('panel-progress', hasProgress ? undefined : 'no data');
+  byId('progress-feed').textContent = status.feed ?? '';
   const candidates = Object.entries(status.candidates ?? {});
   fill(
     'progress-body',
     hasProgress
       ? [
-          [text('run'), text(status.feed ?? '–')],
           [text('phase'), text(status.phase ?? '–')],
           [text('feed done'), num(status.progress === undefined ? '–' : `${(status.progress * 100).toFixed(1)}%`)],
           [text('messages'), num(count(status.messages))],
