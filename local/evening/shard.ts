@@ -3,7 +3,6 @@ import type { Queryable } from '#adapters/pg/rows';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { FeedLine } from '#domain/feed/events';
 import type { TopOfBook } from '#domain/prices';
-import { finalWinner } from '#domain/settlement/index';
 import {
   createShardEngine,
   type EngineLog,
@@ -83,9 +82,8 @@ export function startLocalShard(deps: LocalShardDeps): LocalShard {
   const sampler = createPgSampler(deps.db);
   const games = new Map<string, RunGame>();
   const tallies = new Map<string, GameTally & { lastLine: number }>();
-  /** Market row id -> game row id, and each game's team row ids (home, away) once registered. */
+  /** Market row id -> game row id. */
   const gameOfMarket = new Map<string, string>();
-  const teamIds = new Map<string, { home: string; away: string }>();
   const emitted: EmittedCandidate[] = [];
   let registering: Promise<void> | undefined;
   let lineStartedAt = 0;
@@ -138,12 +136,7 @@ export function startLocalShard(deps: LocalShardDeps): LocalShard {
       },
       gameState: (row) => {
         touched(row.gameId);
-        // The engine names the winner by the team row ids it was given; discovered games come without them, so the
-        // ids registration wrote stand in (settlement pays only a final that names its winner).
-        const side = finalWinner(row);
-        const teams = teamIds.get(row.gameId);
-        const winnerTeamId = row.winnerTeamId ?? (side && teams ? teams[side] : null);
-        sampler.gameState({ ...row, observedAtMs: clock.toWall(row.observedAtMs), winnerTeamId });
+        sampler.gameState({ ...row, observedAtMs: clock.toWall(row.observedAtMs) });
       },
       discovered: (found) => {
         for (const game of found) {
@@ -158,8 +151,7 @@ export function startLocalShard(deps: LocalShardDeps): LocalShard {
           for (const m of rows.markets) gameOfMarket.set(m.marketId as string, rows.gameId);
           const previous = registering ?? Promise.resolve();
           registering = previous.then(async () => {
-            const written = await writeGameRows(deps.db, rows);
-            teamIds.set(written.gameId, { home: written.home.teamId, away: written.away.teamId });
+            await writeGameRows(deps.db, rows);
           });
         }
       },

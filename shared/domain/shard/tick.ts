@@ -9,7 +9,7 @@ import { type Sport, winProbability } from '../win-probability.ts';
 /**
  * The game shard's tick, pure: from a game's latest state and the books held for its markets, what to store (the
  * state, each book's top) and which candidates to publish. The caller brings the clock and the versions; the I/O
- * around it is the game shard engine (`containers/game-shard/engine.ts`).
+ * around it is `containers/game-shard/tick.ts`.
  */
 
 /** What the shard knows of a market side between books: everything the scanner needs but the asks. */
