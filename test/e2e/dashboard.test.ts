@@ -109,163 +109,166 @@ async function queueStatus(): Promise<RunStatus> {
   return { queues };
 }
 
-describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sharpline-dashboard-'));
-    [db, emu] = await Promise.all([createTestDatabase(), startEmulators()]);
-    gameA = await seedSampleGame(db.pool);
-    gameB = await seedSampleGame(db.pool, { gameId: '0b7e3c55-9a1d-4f2e-8c6b-5d4a3b2c1d0e', suffix: 'B' });
-    await fundPaperBankroll(db.pool, INITIAL_MICROS);
-    evaluate = buildEvaluator({ pool: db.pool, emulators: emu, limits: { cooldownMs: 0 } });
+describe.skipIf(!hasChromium)(
+  `dashboard in Chromium (${CHROMIUM}; skipped when it is missing: .ci/run installs it with apt)`,
+  () => {
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'sharpline-dashboard-'));
+      [db, emu] = await Promise.all([createTestDatabase(), startEmulators()]);
+      gameA = await seedSampleGame(db.pool);
+      gameB = await seedSampleGame(db.pool, { gameId: '0b7e3c55-9a1d-4f2e-8c6b-5d4a3b2c1d0e', suffix: 'B' });
+      await fundPaperBankroll(db.pool, INITIAL_MICROS);
+      evaluate = buildEvaluator({ pool: db.pool, emulators: emu, limits: { cooldownMs: 0 } });
 
-    const now = Date.now();
-    // Game A: two model edges and an arbitrage, then a stale one; settled below with the home team winning.
-    await decide([
-      modelEdgeCandidate({ nowMs: now, bookVersion: 1 }),
-      modelEdgeCandidate({ nowMs: now, bookVersion: 2 }),
-      arbitrageCandidate({ nowMs: now, bookVersion: 3 }),
-      modelEdgeCandidate({ nowMs: now, bookVersion: 4, priceObservedAtMs: now - 3_600_000 }),
-    ]);
-    await db.pool.query(
-      `INSERT INTO game_states (game_id, observed_at, status, period, home_score, away_score, winner_team_id)
+      const now = Date.now();
+      // Game A: two model edges and an arbitrage, then a stale one; settled below with the home team winning.
+      await decide([
+        modelEdgeCandidate({ nowMs: now, bookVersion: 1 }),
+        modelEdgeCandidate({ nowMs: now, bookVersion: 2 }),
+        arbitrageCandidate({ nowMs: now, bookVersion: 3 }),
+        modelEdgeCandidate({ nowMs: now, bookVersion: 4, priceObservedAtMs: now - 3_600_000 }),
+      ]);
+      await db.pool.query(
+        `INSERT INTO game_states (game_id, observed_at, status, period, home_score, away_score, winner_team_id)
        VALUES ($1, now(), 'final', 4, 112, 104, $2)`,
-      [gameA.gameId, gameA.homeTeamId],
-    );
-    expect((await settleFinishedGames(createPgSettlementStore(db.pool), Date.now())).settled).toBeGreaterThan(0);
-    // Game B stays live with an open position.
-    await decide([
-      gameBCandidate(),
-      arbitrageCandidate({
-        gameId: gameB.gameId,
-        nowMs: Date.now(),
-        bookVersion: 100,
-        leg: { venueMarketId: `${kalshiLeg().venueMarketId}B` },
-        hedge: { venueMarketId: `${polymarketLeg().venueMarketId}B` },
-      }),
-    ]);
-
-    const { startApiServer } = await import('../../local/api/server.ts');
-    server = await startApiServer({
-      pool: db.rolePool('api'),
-      jwtKeyFile: join(dir, 'jwt.json'),
-      deps: {
-        sqs: emu.sqs,
-        browserJobsQueueUrl: emu.queues.browserJobs.url,
-        priceCache: createInMemoryPriceCache(),
-        idempotencyTable: undefined,
-        secrets: createLocalSecretsProvider(join(dir, 'secrets.json')),
-      },
-      localRun: queueStatus,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await emu?.stop();
-    await db?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('shows the run, redraws as it goes on, and its kill switch stops the evaluator', async () => {
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${server.url}/`);
-    const refreshes = () => page.evaluate(() => (globalThis as unknown as PageHandle).sharplineDashboard.refreshes());
-    await until(refreshes, (n) => n >= 1, 'first refresh');
-    expect(await page.getAttribute('#status', 'data-state')).toBe('ok');
-
-    // Bankroll: the chart ends at the database's balance.
-    const chartData = () =>
-      page.evaluate(() => (globalThis as unknown as PageHandle).sharplineDashboard.bankrollData());
-    const first = await chartData();
-    expect(first[1]!.at(-1)).toBe(await balance());
-    expect(await page.textContent('#bankroll-balance')).toBe(formatDollars(await balance()));
-
-    // Signals: the table holds every decision, newest first, as the database has them.
-    const { rows: decided } = await db.pool.query<{ decision: string; reason: string }>(
-      `SELECT decision, reason FROM trading_signals ORDER BY decided_at DESC, id DESC`,
-    );
-    const tableSignals = () =>
-      page.$$eval('#signals-body tr', (trs) =>
-        trs.map((tr) => ({ decision: tr.children[1]!.textContent, reason: tr.children[2]!.textContent })),
+        [gameA.gameId, gameA.homeTeamId],
       );
-    expect(await tableSignals()).toEqual(decided);
-    expect(decided.some((s) => s.reason === 'price_stale')).toBe(true);
+      expect((await settleFinishedGames(createPgSettlementStore(db.pool), Date.now())).settled).toBeGreaterThan(0);
+      // Game B stays live with an open position.
+      await decide([
+        gameBCandidate(),
+        arbitrageCandidate({
+          gameId: gameB.gameId,
+          nowMs: Date.now(),
+          bookVersion: 100,
+          leg: { venueMarketId: `${kalshiLeg().venueMarketId}B` },
+          hedge: { venueMarketId: `${polymarketLeg().venueMarketId}B` },
+        }),
+      ]);
 
-    // Open positions: game B's, one row each.
-    const { rows: open } = await db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM positions WHERE status = 'open'`,
-    );
-    expect(open[0]!.n).toBeGreaterThan(0);
-    expect(await page.$$eval('#positions-body tr', (trs) => trs.map((tr) => tr.children[1]!.textContent))).toEqual(
-      Array(open[0]!.n).fill('GSWB @ BOSB'),
-    );
+      const { startApiServer } = await import('../../local/api/server.ts');
+      server = await startApiServer({
+        pool: db.rolePool('api'),
+        jwtKeyFile: join(dir, 'jwt.json'),
+        deps: {
+          sqs: emu.sqs,
+          browserJobsQueueUrl: emu.queues.browserJobs.url,
+          priceCache: createInMemoryPriceCache(),
+          idempotencyTable: undefined,
+          secrets: createLocalSecretsProvider(join(dir, 'secrets.json')),
+        },
+        localRun: queueStatus,
+      });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    });
 
-    // P&L by game: game A's realized P&L as settled, game B nothing realized yet.
-    const { rows: pnl } = await db.pool.query<{ game: string; pnl: number }>(
-      `SELECT g.id AS game, coalesce(sum(p.realized_pnl_micros), 0)::bigint AS pnl
+    afterAll(async () => {
+      await browser?.close();
+      await server?.stop();
+      await emu?.stop();
+      await db?.drop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('shows the run, redraws as it goes on, and its kill switch stops the evaluator', async () => {
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${server.url}/`);
+      const refreshes = () => page.evaluate(() => (globalThis as unknown as PageHandle).sharplineDashboard.refreshes());
+      await until(refreshes, (n) => n >= 1, 'first refresh');
+      expect(await page.getAttribute('#status', 'data-state')).toBe('ok');
+
+      // Bankroll: the chart ends at the database's balance.
+      const chartData = () =>
+        page.evaluate(() => (globalThis as unknown as PageHandle).sharplineDashboard.bankrollData());
+      const first = await chartData();
+      expect(first[1]!.at(-1)).toBe(await balance());
+      expect(await page.textContent('#bankroll-balance')).toBe(formatDollars(await balance()));
+
+      // Signals: the table holds every decision, newest first, as the database has them.
+      const { rows: decided } = await db.pool.query<{ decision: string; reason: string }>(
+        `SELECT decision, reason FROM trading_signals ORDER BY decided_at DESC, id DESC`,
+      );
+      const tableSignals = () =>
+        page.$$eval('#signals-body tr', (trs) =>
+          trs.map((tr) => ({ decision: tr.children[1]!.textContent, reason: tr.children[2]!.textContent })),
+        );
+      expect(await tableSignals()).toEqual(decided);
+      expect(decided.some((s) => s.reason === 'price_stale')).toBe(true);
+
+      // Open positions: game B's, one row each.
+      const { rows: open } = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM positions WHERE status = 'open'`,
+      );
+      expect(open[0]!.n).toBeGreaterThan(0);
+      expect(await page.$$eval('#positions-body tr', (trs) => trs.map((tr) => tr.children[1]!.textContent))).toEqual(
+        Array(open[0]!.n).fill('GSWB @ BOSB'),
+      );
+
+      // P&L by game: game A's realized P&L as settled, game B nothing realized yet.
+      const { rows: pnl } = await db.pool.query<{ game: string; pnl: number }>(
+        `SELECT g.id AS game, coalesce(sum(p.realized_pnl_micros), 0)::bigint AS pnl
          FROM positions p JOIN markets m ON m.id = p.market_id JOIN games g ON g.id = m.game_id GROUP BY g.id`,
-    );
-    const pnlRows = Object.fromEntries(
-      await page.$$eval('#pnl-body tr', (trs) =>
-        trs.map((tr) => [tr.children[0]!.textContent, tr.children[4]!.textContent]),
-      ),
-    );
-    const realizedA = Number(pnl.find((r) => r.game === gameA.gameId)!.pnl);
-    expect(realizedA).not.toBe(0);
-    expect(pnlRows['GSW @ BOS']).toBe(formatDollars(realizedA));
-    expect(pnlRows['GSWB @ BOSB']).toBe(formatDollars(0));
+      );
+      const pnlRows = Object.fromEntries(
+        await page.$$eval('#pnl-body tr', (trs) =>
+          trs.map((tr) => [tr.children[0]!.textContent, tr.children[4]!.textContent]),
+        ),
+      );
+      const realizedA = Number(pnl.find((r) => r.game === gameA.gameId)!.pnl);
+      expect(realizedA).not.toBe(0);
+      expect(pnlRows['GSW @ BOS']).toBe(formatDollars(realizedA));
+      expect(pnlRows['GSWB @ BOSB']).toBe(formatDollars(0));
 
-    // Queue depths and DLQ counts from the run status; latency is not reported by this run, and says so.
-    expect(await page.$$eval('#queues-body tr', (trs) => trs.length)).toBe(Object.keys(emu.queues).length);
-    // A clean run: nothing in any dead-letter queue.
-    const dlqCounts = await page.$$eval('#dlq-body tr td:last-child', (tds) => tds.map((td) => td.textContent));
-    expect(dlqCounts).toEqual(Object.keys(emu.queues).map(() => '0'));
-    expect(await page.textContent('#panel-latency .empty')).toBe('no data');
+      // Queue depths and DLQ counts from the run status; latency is not reported by this run, and says so.
+      expect(await page.$$eval('#queues-body tr', (trs) => trs.length)).toBe(Object.keys(emu.queues).length);
+      // A clean run: nothing in any dead-letter queue.
+      const dlqCounts = await page.$$eval('#dlq-body tr td:last-child', (tds) => tds.map((td) => td.textContent));
+      expect(dlqCounts).toEqual(Object.keys(emu.queues).map(() => '0'));
+      expect(await page.textContent('#panel-latency .empty')).toBe('no data');
 
-    // The run goes on: a new trade moves the bankroll and the open page draws the new point.
-    await decide([gameBCandidate()]);
-    const after = await balance();
-    expect(after).not.toBe(first[1]!.at(-1));
-    const second = await until(chartData, (d) => d[1]!.at(-1) === after, 'chart redrawn with the new balance');
-    expect(second[0]!.length).toBe(first[0]!.length + 1);
+      // The run goes on: a new trade moves the bankroll and the open page draws the new point.
+      await decide([gameBCandidate()]);
+      const after = await balance();
+      expect(after).not.toBe(first[1]!.at(-1));
+      const second = await until(chartData, (d) => d[1]!.at(-1) === after, 'chart redrawn with the new balance');
+      expect(second[0]!.length).toBe(first[0]!.length + 1);
 
-    // The admin engages the kill switch from the page: the API says engaged, and the evaluator rejects.
-    expect(await page.textContent('#kill-switch-button')).toBe('Engage kill switch');
-    await page.fill('#kill-switch-reason', 'dashboard drill');
-    await page.click('#kill-switch-button');
-    await until(
-      () => page.textContent('#kill-switch-state'),
-      (s) => s === 'ENGAGED',
-      'page shows engaged',
-    );
-    const keys = await (await import('../../local/api/jwt.ts')).loadLocalJwtKeys(join(dir, 'jwt.json'));
-    const view = await (
-      await fetch(`${server.url}/v1/kill-switch`, {
-        headers: { authorization: `Bearer ${await keys.sign({ sub: 'ops', role: 'admin' })}` },
-      })
-    ).json();
-    expect(view).toMatchObject({ engaged: true, reason: 'dashboard drill', updatedBy: 'local-admin' });
+      // The admin engages the kill switch from the page: the API says engaged, and the evaluator rejects.
+      expect(await page.textContent('#kill-switch-button')).toBe('Engage kill switch');
+      await page.fill('#kill-switch-reason', 'dashboard drill');
+      await page.click('#kill-switch-button');
+      await until(
+        () => page.textContent('#kill-switch-state'),
+        (s) => s === 'ENGAGED',
+        'page shows engaged',
+      );
+      const keys = await (await import('../../local/api/jwt.ts')).loadLocalJwtKeys(join(dir, 'jwt.json'));
+      const view = await (
+        await fetch(`${server.url}/v1/kill-switch`, {
+          headers: { authorization: `Bearer ${await keys.sign({ sub: 'ops', role: 'admin' })}` },
+        })
+      ).json();
+      expect(view).toMatchObject({ engaged: true, reason: 'dashboard drill', updatedBy: 'local-admin' });
 
-    const stopped = gameBCandidate();
-    await decide([stopped]);
-    const { rows: rejected } = await db.pool.query<{ decision: string; reason: string }>(
-      `SELECT decision, reason FROM trading_signals WHERE candidate_id = $1`,
-      [stopped.id],
-    );
-    expect(rejected).toEqual([{ decision: 'rejected', reason: 'kill_switch_engaged' }]);
-    await until(
-      tableSignals,
-      (rows) => rows[0]?.reason === 'kill_switch_engaged',
-      'page shows the kill_switch_engaged rejection',
-    );
-    expect(await page.textContent('#kill-switch-button')).toBe('Release kill switch');
+      const stopped = gameBCandidate();
+      await decide([stopped]);
+      const { rows: rejected } = await db.pool.query<{ decision: string; reason: string }>(
+        `SELECT decision, reason FROM trading_signals WHERE candidate_id = $1`,
+        [stopped.id],
+      );
+      expect(rejected).toEqual([{ decision: 'rejected', reason: 'kill_switch_engaged' }]);
+      await until(
+        tableSignals,
+        (rows) => rows[0]?.reason === 'kill_switch_engaged',
+        'page shows the kill_switch_engaged rejection',
+      );
+      expect(await page.textContent('#kill-switch-button')).toBe('Release kill switch');
 
-    await mkdir('test/e2e/__screenshots__', { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(pageErrors).toEqual([]);
-  }, 40_000);
-});
+      await mkdir('test/e2e/__screenshots__', { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(pageErrors).toEqual([]);
+    }, 40_000);
+  },
+);
