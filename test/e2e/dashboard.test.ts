@@ -266,6 +266,21 @@ describe.skipIf(!hasChromium)(
       );
       expect(await page.textContent('#kill-switch-button')).toBe('Release kill switch');
 
+      // And releases it: the evaluator trades again.
+      await page.click('#kill-switch-button');
+      await until(
+        () => page.textContent('#kill-switch-state'),
+        (s) => s === 'released',
+        'page shows released',
+      );
+      const resumed = gameBCandidate();
+      await decide([resumed]);
+      const { rows: again } = await db.pool.query<{ decision: string }>(
+        `SELECT decision FROM trading_signals WHERE candidate_id = $1`,
+        [resumed.id],
+      );
+      expect(again).toEqual([{ decision: 'accepted' }]);
+
       await mkdir('test/e2e/__screenshots__', { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       expect(pageErrors).toEqual([]);
