@@ -37,6 +37,8 @@ const games = new Map<string, Game>();
 const bankrollPoints = new Map<number, { atSec: number; balanceMicros: number }>();
 let chart: uPlot | undefined;
 let killSwitch: KillSwitchView | undefined;
+/** Bumped by each change from the button: a read that began before it may be older than the change, and is dropped. */
+let killSwitchWrites = 0;
 let principal: { sub: string; role: string } | undefined;
 let refreshes = 0;
 
@@ -314,7 +316,10 @@ async function refreshKillSwitch(): Promise<void> {
     panelEmpty('panel-kill-switch', 'admin only');
     return;
   }
-  killSwitch = await api.get<KillSwitchView>('/v1/kill-switch');
+  const writes = killSwitchWrites;
+  const view = await api.get<KillSwitchView>('/v1/kill-switch');
+  if (writes !== killSwitchWrites) return;
+  killSwitch = view;
   renderKillSwitch();
   panelEmpty('panel-kill-switch', undefined);
 }
@@ -411,9 +416,11 @@ function onKillSwitchSubmit(event: SubmitEvent): void {
   const engaged = !killSwitch.engaged;
   const reason = input.value.trim() || (engaged ? 'engaged from the dashboard' : 'released from the dashboard');
   button.disabled = true;
+  killSwitchWrites += 1;
   void api
     .request<KillSwitchView>('PUT', '/v1/kill-switch', { engaged, reason })
     .then((view) => {
+      killSwitchWrites += 1;
       killSwitch = view;
       input.value = '';
       panelEmpty('panel-kill-switch', undefined);
