@@ -24,8 +24,10 @@ import {
   errors as undiciErrors,
   fetch as undiciFetch,
 } from 'undici';
+import type { EgressConfig } from '#config/env';
 import { EgressRequestError } from './errors.ts';
 import type {
+  EgressChange,
   EgressChangeReason,
   EgressDispatcher,
   EgressDispatcherOptions,
@@ -303,4 +305,20 @@ export function createEgressDispatcher(options: EgressDispatcherOptions): Egress
       await Promise.all(proxies.map((p) => p.agent.close()));
     },
   };
+}
+
+/** The process's egress from its config, or `undefined` when no proxy is configured (traffic goes out directly). */
+export function egressFromConfig(
+  config: EgressConfig,
+  opts: { now?: () => number; onChange?: (change: EgressChange) => void } = {},
+): EgressDispatcher | undefined {
+  const proxies = egressProxyList(config);
+  if (proxies.length === 0) return undefined;
+  return createEgressDispatcher({
+    proxies,
+    probeUrl: config.EGRESS_PROBE_URL,
+    probeIntervalMs: config.EGRESS_PROBE_INTERVAL_MS,
+    failoverWithinMs: config.EGRESS_FAILOVER_WITHIN_MS,
+    ...opts,
+  });
 }
