@@ -119,7 +119,8 @@ describe('game shard /health and /metrics', () => {
       parseFailuresPer1000: 142.86,
       candidatesPublished: 0,
       queueDepth: 0,
-      booksInvalid: 2,
+      // The disconnect invalidates the held game's book; the book no game holds is not counted.
+      booksInvalid: 1,
     });
     expect((await fetch(`http://127.0.0.1:${shard.healthPort}/nope`)).status).toBe(404);
   });
