@@ -14,6 +14,14 @@ export const serviceNames = {
   outboxRelay: 'outbox-relay',
   gameShard: 'game-shard',
   browserWorker: 'browser-worker',
+  executorKalshi: 'executor-kalshi',
+  executorPolymarket: 'executor-polymarket',
+} as const;
+
+/** Each venue's executor is its own service: its metrics carry that service dimension. */
+export const executorServiceOf = {
+  kalshi: serviceNames.executorKalshi,
+  polymarket: serviceNames.executorPolymarket,
 } as const;
 
 export const customMetrics = {
@@ -41,4 +49,21 @@ export const customMetrics = {
   /** outbox-relay: browser-job messages sent by a run (Count), age of the oldest one still unsent (Seconds). */
   outboxRelayed: { service: serviceNames.outboxRelay, name: 'OutboxRelayed' },
   outboxOldestPendingAge: { service: serviceNames.outboxRelay, name: 'OutboxOldestPendingAge' },
+} as const;
+
+/**
+ * The live executors' metrics, published under each venue's executor service (`executorServiceOf`): orders the venue
+ * took, orders refused (by us at send time or by the venue), sends of unknown outcome and the lookups that settled
+ * them, fills whose venue fee differs from ours (Count, and the difference in micros), and arbitrages left with an
+ * open hedge (Count): the last two are alarmed.
+ */
+export const executorMetrics = {
+  ordersPlaced: 'LiveOrdersPlaced',
+  ordersRejected: 'LiveOrdersRejected',
+  outcomeUnknown: 'LiveOrdersOutcomeUnknown',
+  ordersReconciled: 'LiveOrdersReconciled',
+  fillsApplied: 'LiveFillsApplied',
+  feeMismatches: 'LiveFeeMismatches',
+  feeMismatchMicros: 'LiveFeeMismatchMicros',
+  openHedges: 'OpenHedges',
 } as const;
