@@ -8,7 +8,7 @@ import type { MoneyMicros, PriceMicros, QuantityHundredths } from '#domain/units
 
 /** The one HTTP call every venue client makes: the egress dispatcher's `fetch` (undici's signature). */
 export interface EgressFetch {
-  fetch(url: string, init?: RequestInit): Promise<Response>;
+  fetch: typeof globalThis.fetch;
 }
 
 /** The egress' eligibility gate: whether the venue's own check passed from the egress in use. */
