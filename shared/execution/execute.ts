@@ -80,6 +80,7 @@ function toPlace(order: StoredOrder, quantity: QuantityHundredths): OrderToPlace
     quantity,
     limitPriceMicros: order.limitPriceMicros,
     createdAtMs: order.createdAtMs,
+    fee: order.leg.fee,
   };
 }
 

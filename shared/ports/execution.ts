@@ -25,6 +25,8 @@ export interface OrderToPlace {
   limitPriceMicros: PriceMicros;
   /** When our order record was made: a venue whose order id is a hash of the order signs this, so a resend is equal. */
   createdAtMs: number;
+  /** The market's fee rule, as the candidate carried it. */
+  fee: Leg['fee'];
 }
 
 /** One execution as the venue reports it, with the venue's own fee. */
