@@ -357,7 +357,7 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
     async recordHedge(input) {
       await pool.query(
         `INSERT INTO open_hedges (signal_id, first_order_id, second_order_id, unhedged_hundredths, status, reason)
-         VALUES ($1, $2, $3, $4, CASE WHEN $4 = 0 THEN 'closed' ELSE 'open' END, $5)
+         VALUES ($1, $2, $3, $4::bigint, CASE WHEN $4::bigint = 0 THEN 'closed' ELSE 'open' END, $5)
          ON CONFLICT (signal_id) DO UPDATE
            SET unhedged_hundredths = EXCLUDED.unhedged_hundredths, status = EXCLUDED.status, reason = EXCLUDED.reason`,
         [input.signalId, input.firstOrderId, input.secondOrderId, input.unhedgedHundredths, input.reason],
