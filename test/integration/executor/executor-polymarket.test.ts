@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEligibilityGate, kalshiExchangeStatusCheck } from '#adapters/egress/eligibility';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { createPgExecutionStore } from '#adapters/pg/execution-store';
+import { listPositions } from '#adapters/pg/trading-reads';
 import { createKalshiSigner } from '#adapters/venues/kalshi/auth';
 import { createKalshiOrderClient } from '#adapters/venues/kalshi/orders';
 import {
@@ -175,6 +176,9 @@ describe('an arbitrage across the two venues', () => {
     ]);
     expect(rows).toEqual([{ status: 'open', unhedged_hundredths: polyRequest.count * 100 }]);
     expect(events.filter((e) => e.type === 'open_hedge')).toHaveLength(1);
+    // The API's positions read shows it on the live position of the first leg, as the API's own role reads it.
+    const positions = await listPositions(db.rolePool('api'), { mode: 'live', status: 'open', limit: 50 });
+    expect(positions.map((p) => p.open_hedge_hundredths)).toContain(polyRequest.count * 100);
     // A redelivered Polymarket request finds its order done: nothing posted again.
     const postsBefore = poly.posts.length;
     expect(await executeRequest(polymarketDeps(events), polyRequest)).toEqual({
