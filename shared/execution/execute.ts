@@ -173,7 +173,11 @@ async function settleReport(
   return finished(deps, order, applied.status);
 }
 
-async function apply(deps: ExecutorDeps, order: StoredOrder, report: VenueOrderReport): Promise<AppliedFills> {
+async function apply(
+  deps: Pick<ExecutorDeps, 'store' | 'observe'>,
+  order: StoredOrder,
+  report: VenueOrderReport,
+): Promise<AppliedFills> {
   const schedule = order.leg.fee;
   const applied = await deps.store.applyReport(order, report, (prior, fresh) =>
     expectedFillFeesMicros(schedule, prior.map(priced), fresh.map(priced)),
@@ -259,4 +263,24 @@ function sendProblem(
   const atLimit = fillLeg({ ...order.leg, depth: [{ priceMicros: order.limitPriceMicros, quantity }] }, quantity);
   const overLimit = limitProblem({ state: risk, limits: deps.limits, gameId: order.gameId, fills: [atLimit] });
   return overLimit ? `risk_${overLimit}` : undefined;
+}
+
+/**
+ * Fills that arrive by another way than the order's own answer (the venue's private WebSocket, a reconnect's replay):
+ * applied to the order like any report, so a fill already counted from the REST answer is not counted again.
+ */
+export async function applyStreamedFills(
+  deps: Pick<ExecutorDeps, 'store' | 'observe'>,
+  orderId: string,
+  fills: readonly VenueFill[],
+): Promise<AppliedFills | undefined> {
+  const order = await deps.store.loadOrder(orderId);
+  if (!order || isTerminalOrderStatus(order.status)) return undefined;
+  const report: VenueOrderReport = {
+    venueOrderId: order.venueOrderId ?? order.lastAttempt?.venueOrderId ?? '',
+    state: 'open',
+    filledQuantity: order.filledHundredths,
+    fills: [...fills],
+  };
+  return apply(deps, order, report);
 }

@@ -8,14 +8,14 @@ import { createEligibilityGate, kalshiExchangeStatusCheck } from '#adapters/egre
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { createPgExecutionStore } from '#adapters/pg/execution-store';
 import { createKalshiSigner } from '#adapters/venues/kalshi/auth';
-import { createKalshiOrderClient } from '#adapters/venues/kalshi/orders';
+import { createKalshiOrderClient, kalshiFillOf, parseKalshiFillMessage } from '#adapters/venues/kalshi/orders';
 import { kalshiExecutorConfig, loadConfig } from '#config/env';
 import type { ExecutionRequest } from '#contracts/execution-request';
 import { kalshiOrderFeeMicros } from '#domain/fees';
 import { createKalshiExecutor } from '../../../functions/executor-kalshi/executor.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../../../local/emulators/dynamodb.ts';
 import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
-import { type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
+import { applyStreamedFills, type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
 import { FakeKalshi } from '../../support/executor-fake-kalshi.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
@@ -251,6 +251,26 @@ describe('Kalshi executor against a local Kalshi REST server', () => {
     const after = await liveBankroll();
     expect(await executeRequest(await checkedDeps(), request)).toEqual({ status: 'done', orderStatus: 'filled' });
     expect(await liveBankroll()).toBe(after);
+  });
+
+  it('counts a fill seen on the WebSocket after the REST answer once', async () => {
+    const request = await decideLive();
+    kalshi.behaviour = { kind: 'partial', first: 1, feeDollars: ['0.0100', '0.0100'] };
+    const d = await checkedDeps({ openOrderWaitMs: 0 });
+    // The order rests with one contract filled; the wait is over at once, so the message goes back to the queue.
+    await expect(executeRequest(d, request)).rejects.toThrow(/still open/);
+    const held = kalshi.orders.get(request.clientOrderId)!;
+    const wsFrame = JSON.stringify({ type: 'fill', sid: 6, msg: held.fills[0] });
+    const parsed = parseKalshiFillMessage(wsFrame)!;
+    expect(parsed.clientOrderId).toBe(request.clientOrderId);
+    const before = await liveBankroll();
+    const again = await applyStreamedFills(d, request.orderId, [kalshiFillOf(parsed.fill, 'yes')]);
+    expect(again?.applied).toBe(0);
+    expect(await liveBankroll()).toBe(before);
+    // The redelivery reconciles: the rest fills, once.
+    expect(await executeRequest(d, request)).toEqual({ status: 'done', orderStatus: 'filled' });
+    expect(kalshi.posts.filter((p) => p.client_order_id === request.clientOrderId)).toHaveLength(1);
+    expect(before - (await liveBankroll())).toBe((request.count - 1) * request.limitPriceMicros + 10_000);
   });
 
   it('rejects at send time with a reason: exchange inactive, kill switch, over a risk limit', async () => {

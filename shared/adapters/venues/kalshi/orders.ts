@@ -74,6 +74,14 @@ const fillSchema = z.object({
 });
 export type KalshiFill = z.infer<typeof fillSchema>;
 
+/** A `fill` message of Kalshi's private WebSocket channel (fixture kalshi_ws_fill), for `applyStreamedFills`. */
+export function parseKalshiFillMessage(raw: string): { clientOrderId: string | null; fill: KalshiFill } | null {
+  const frame = z.object({ type: z.string(), msg: z.unknown() }).parse(JSON.parse(raw));
+  if (frame.type !== 'fill') return null;
+  const fill = fillSchema.extend({ client_order_id: z.string().nullish() }).parse(frame.msg);
+  return { clientOrderId: fill.client_order_id ?? null, fill };
+}
+
 /** Kalshi's fill in our units: the price of the side we bought, its exact cost, and Kalshi's fee as it charged it. */
 export function kalshiFillOf(fill: KalshiFill, side: 'yes' | 'no'): VenueFill {
   const price =
