@@ -211,25 +211,38 @@ async function finished(deps: ExecutorDeps, order: StoredOrder, status: string):
 }
 
 /**
- * Once an arbitrage's second leg is done with, what it did not cover of the first leg is an open hedge: recorded (the
- * API shows it beside trades and positions) and counted in an alarmed metric, never left silent.
+ * An arbitrage is unhedged from the moment its first leg fills until the second covers it: the first leg's executor
+ * records the hedge as open (the API shows it beside trades and positions), and once the second leg is done with, what
+ * it did not cover stays open and counts in an alarmed metric, or the hedge closes. Never left silent: a second leg
+ * that never finishes leaves the hedge open (and its message in the DLQ, alarmed too).
  */
 async function reportHedge(deps: ExecutorDeps, order: StoredOrder): Promise<void> {
-  if (!order.sibling || legRole(order.kind, order.venue, order.sibling.venue) !== 'second') return;
-  const [first, second] = await Promise.all([
-    deps.store.orderStatus(order.sibling.orderId),
+  if (!order.sibling) return;
+  const role = legRole(order.kind, order.venue, order.sibling.venue);
+  if (role === 'single') return;
+  const [self, other] = await Promise.all([
     deps.store.orderStatus(order.orderId),
+    deps.store.orderStatus(order.sibling.orderId),
   ]);
-  if (!first || !second || !isTerminalOrderStatus(second.status)) return;
+  if (!self || !other || !isTerminalOrderStatus(self.status)) return;
+  const [first, second] = role === 'first' ? [self, other] : [other, self];
+  if (role === 'first' && (first.filledHundredths === 0 || isTerminalOrderStatus(second.status))) return;
   const unhedged = unhedgedQuantity(first.filledHundredths, second.filledHundredths);
   await deps.store.recordHedge({
     signalId: order.signalId,
     firstOrderId: first.orderId,
-    secondOrderId: order.orderId,
+    secondOrderId: second.orderId,
     unhedgedHundredths: unhedged,
-    reason: unhedged > 0 ? `second leg ${second.status} with ${second.filledHundredths} filled` : 'hedged',
+    reason:
+      role === 'first'
+        ? 'second leg not sent yet'
+        : unhedged > 0
+          ? `second leg ${second.status} with ${second.filledHundredths} filled`
+          : 'hedged',
   });
-  if (unhedged > 0) deps.observe({ type: 'open_hedge', signalId: order.signalId, unhedgedHundredths: unhedged });
+  if (role === 'second' && unhedged > 0) {
+    deps.observe({ type: 'open_hedge', signalId: order.signalId, unhedgedHundredths: unhedged });
+  }
 }
 
 async function waitForFirstLeg(deps: ExecutorDeps, order: StoredOrder) {

@@ -164,6 +164,11 @@ describe('an arbitrage across the two venues', () => {
     const second = executeRequest(await kalshiDeps(events), kalshiRequest);
     const first = await executeRequest(polymarketDeps(events), polyRequest);
     expect(first).toEqual({ status: 'done', orderStatus: 'filled' });
+    // Unhedged from the first fill on, whatever happens to the second leg's message.
+    const { rows: meanwhile } = await db.pool.query('SELECT status FROM open_hedges WHERE signal_id = $1', [
+      polyRequest.signalId,
+    ]);
+    expect(meanwhile.map((r) => r.status)).toEqual(['open']);
     expect(await second).toEqual({ status: 'rejected', reason: 'venue_insufficient_balance' });
 
     const posted = poly.posts.at(-1)!;
