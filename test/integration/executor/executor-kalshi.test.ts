@@ -273,7 +273,7 @@ describe('Kalshi executor against a local Kalshi REST server', () => {
     expect(before - (await liveBankroll())).toBe((request.count - 1) * request.limitPriceMicros + 10_000);
   });
 
-  it('rejects at send time with a reason: exchange inactive, kill switch, over a risk limit', async () => {
+  it('rejects at send time with a reason: exchange inactive, over a risk limit, kill switch, no credentials, paper mode', async () => {
     const inactive = await decideLive();
     kalshi.exchangeActive = false;
     expect(await executeRequest(await checkedDeps(), inactive)).toEqual({
@@ -294,7 +294,16 @@ describe('Kalshi executor against a local Kalshi REST server', () => {
     } finally {
       await db.pool.query(`UPDATE kill_switch SET engaged = false, updated_by = 'test'`);
     }
-    for (const r of [inactive, tooBig, killed]) {
+    const noKey = await decideLive();
+    const withoutKey = await checkedDeps();
+    expect(
+      await executeRequest({ ...withoutKey, gates: { ...withoutKey.gates, credentialsPresent: false } }, noKey),
+    ).toEqual({ status: 'rejected', reason: 'credentials_missing' });
+    const paper = await decideLive();
+    expect(
+      await executeRequest({ ...withoutKey, gates: { ...withoutKey.gates, tradingMode: 'paper' } }, paper),
+    ).toEqual({ status: 'rejected', reason: 'trading_mode_paper' });
+    for (const r of [inactive, tooBig, killed, noKey, paper]) {
       expect(kalshi.posts.some((p) => p.client_order_id === r.clientOrderId)).toBe(false);
       expect(await orderRow(r.orderId)).toMatchObject({ status: 'rejected' });
     }
