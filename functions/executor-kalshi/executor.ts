@@ -11,7 +11,7 @@ import type { KalshiExecutorConfig } from '#config/env';
 import { riskLimitsFrom } from '../../shared/evaluator/limits.ts';
 import { type CheckableGate, eligibilityRefresher } from '../../shared/execution/eligibility-refresh.ts';
 import { createExecutorHandler, observeExecution } from '../../shared/execution/sqs-handler.ts';
-import { withPowertools } from '../../shared/observability.ts';
+import { logger, withPowertools } from '../../shared/observability.ts';
 import type { EgressFetch } from '../../shared/ports/execution.ts';
 
 export interface KalshiExecutorClients {
@@ -82,7 +82,12 @@ export function createKalshiExecutor(config: KalshiExecutorConfig, clients: Kals
       async beforeBatch() {
         if (!signer && config.KALSHI_API_KEY_ID) {
           const pem = await readPem();
-          if (pem) signer = createKalshiSigner({ keyId: config.KALSHI_API_KEY_ID, privateKey: pem, now });
+          try {
+            if (pem) signer = createKalshiSigner({ keyId: config.KALSHI_API_KEY_ID, privateKey: pem, now });
+          } catch (error) {
+            // The secret is created before an operator puts the key in: until then, orders are credentials_missing.
+            logger.error('the Kalshi private key secret holds no usable PEM', { error: String(error) });
+          }
         }
         gates.credentialsPresent = signer !== undefined;
         if (config.TRADING_MODE === 'live') await refresh.beforeBatch();

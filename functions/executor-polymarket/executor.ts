@@ -14,7 +14,7 @@ import type { PolymarketExecutorConfig } from '#config/env';
 import { riskLimitsFrom } from '../../shared/evaluator/limits.ts';
 import { type CheckableGate, eligibilityRefresher } from '../../shared/execution/eligibility-refresh.ts';
 import { createExecutorHandler, observeExecution } from '../../shared/execution/sqs-handler.ts';
-import { withPowertools } from '../../shared/observability.ts';
+import { logger, withPowertools } from '../../shared/observability.ts';
 import type { EgressFetch } from '../../shared/ports/execution.ts';
 
 export interface PolymarketExecutorClients {
@@ -84,11 +84,22 @@ export function createPolymarketExecutor(config: PolymarketExecutorConfig, clien
       async beforeBatch() {
         if (!credentials) {
           const json = await readCredentials();
-          if (json) credentials = polymarketCredentialsSchema.parse(JSON.parse(json));
+          const parsed = json ? polymarketCredentialsSchema.safeParse(safeJson(json)) : undefined;
+          if (parsed?.success) credentials = parsed.data;
+          // The secret is created before an operator puts the credentials in: until then, orders are credentials_missing.
+          else if (parsed) logger.error('the Polymarket credentials secret does not hold the expected JSON');
         }
         gates.credentialsPresent = credentials !== undefined;
         if (config.TRADING_MODE === 'live') await refresh.beforeBatch();
       },
     }),
   );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -226,6 +226,7 @@ function egressRequired(config: { STAGE: string; EGRESS_PROXY_URLS?: string | un
   }
 }
 
+/** The key id may come later than the secret made for its PEM: without both, orders are `credentials_missing`. */
 export const kalshiExecutorConfig = z
   .object({
     ...executorBase,
@@ -234,16 +235,7 @@ export const kalshiExecutorConfig = z
     /** The RSA private key (PEM) of KALSHI_API_KEY_ID. */
     KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
   })
-  .superRefine((config, ctx) => {
-    egressRequired(config, ctx);
-    if (Boolean(config.KALSHI_API_KEY_ID) !== Boolean(config.KALSHI_PRIVATE_KEY_SECRET_ARN)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['KALSHI_API_KEY_ID'],
-        message: 'KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_SECRET_ARN go together',
-      });
-    }
-  });
+  .superRefine(egressRequired);
 
 export const polymarketExecutorConfig = z
   .object({
