@@ -2,7 +2,7 @@
  * The folder rules (DESIGN.md section 3), checked in the test run by test/unit/folder-rules.test.ts and by hand with
  * `npx depcruise --config .dependency-cruiser.cjs shared functions containers local infra bench`.
  */
-const services = '(api|evaluator|settlement|browser-jobs|sessions)';
+const services = '(api|evaluator|settlement|browser-jobs|sessions|execution)';
 
 module.exports = {
   forbidden: [
@@ -48,7 +48,7 @@ module.exports = {
       comment:
         'Application services reach Postgres only through the ports they declare (shared/ports), never the driver or its adapters.',
       severity: 'error',
-      from: { path: '^shared/(api|evaluator|settlement)/' },
+      from: { path: '^shared/(api|evaluator|settlement|execution)/' },
       to: { path: '^(shared/adapters/pg/|node_modules/(@types/)?pg/)' },
     },
     {

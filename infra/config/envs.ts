@@ -28,6 +28,10 @@ const dev: EnvConfig = {
   schedules: { settlementEveryMinutes: 5, retentionHourUtc: 4 },
   retentionDays: 7,
   tradingMode: 'paper',
+  venues: {
+    kalshiRestUrl: 'https://demo-api.kalshi.co/trade-api/v2',
+    polymarketClobUrl: 'https://clob.polymarket.com',
+  },
   auth: { jwtIssuer: 'https://auth.dev.sharpline.example/', jwtAudience: ['sharpline-dev-api'] },
   api: { throttleRatePerSecond: 20, throttleBurst: 40 },
   compute: {
@@ -118,6 +122,10 @@ const prod: EnvConfig = {
   schedules: { settlementEveryMinutes: 1, retentionHourUtc: 4 },
   retentionDays: 90,
   tradingMode: 'paper',
+  venues: {
+    kalshiRestUrl: 'https://api.elections.kalshi.com/trade-api/v2',
+    polymarketClobUrl: 'https://clob.polymarket.com',
+  },
   auth: { jwtIssuer: 'https://auth.sharpline.example/', jwtAudience: ['sharpline-api'] },
   api: { throttleRatePerSecond: 200, throttleBurst: 400 },
   compute: {

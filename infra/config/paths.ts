@@ -9,6 +9,8 @@ export const lambdaEntries = {
   settlement: 'functions/settlement/handler.ts',
   retention: 'functions/retention/handler.ts',
   outboxRelay: 'functions/outbox-relay/handler.ts',
+  executorKalshi: 'functions/executor-kalshi/handler.ts',
+  executorPolymarket: 'functions/executor-polymarket/handler.ts',
   migrate: 'functions/migrate/handler.ts',
 } as const;
 

@@ -42,6 +42,8 @@ export interface EnvConfig {
   /** Days of market prices and finished records kept in Postgres (`RETENTION_DAYS`). */
   retentionDays: number;
   tradingMode: 'paper' | 'live';
+  /** The venues' order hosts the executors use; dev and staging trade against Kalshi's demo environment. */
+  venues: { kalshiRestUrl: string; kalshiApiKeyId?: string; polymarketClobUrl: string };
   auth: { jwtIssuer: string; jwtAudience: string[] };
   api: { throttleRatePerSecond: number; throttleBurst: number };
   compute: {

@@ -1,4 +1,5 @@
 import { type App, Aspects, Tags, Validations } from 'aws-cdk-lib';
+import { Port } from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvConfig } from '../config/types.ts';
 import { ApiStack } from '../stacks/api-stack.ts';
@@ -91,6 +92,16 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
   });
 
   compute.addStackDependency(data, 'the shards write prices into the schema the migrations custom resource applies');
+  // The executors' venue traffic goes through the egress proxy: its URL is a plain Cloud Map name, and the proxy's
+  // security-group rule lives in the compute stack, which already depends on the pipeline.
+  for (const executor of Object.values(pipeline.executors)) {
+    executor.addEnvironment('EGRESS_PROXY_URLS', compute.egress.proxyUrl);
+  }
+  compute.egress.service.connections.allowFrom(
+    pipeline.executorsSecurityGroup,
+    Port.tcp(Number(new URL(compute.egress.proxyUrl).port)),
+    'Live executors to the egress proxy',
+  );
 
   const observability = new ObservabilityStack(app, id('observability'), {
     env,
@@ -103,6 +114,8 @@ export function buildSharpline(app: App, config: EnvConfig, options: BuildOption
       Settlement: pipeline.settlement,
       Retention: pipeline.retention,
       OutboxRelay: pipeline.outboxRelay,
+      ExecutorKalshi: pipeline.executors.kalshi,
+      ExecutorPolymarket: pipeline.executors.polymarket,
     },
     egress: {
       clusterName: compute.cluster.clusterName,

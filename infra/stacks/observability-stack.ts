@@ -20,7 +20,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { customMetrics, metricsNamespace } from '#config/metrics';
+import { customMetrics, executorMetrics, executorServiceOf, metricsNamespace } from '#config/metrics';
 import type { EnvConfig } from '../config/types.ts';
 
 export interface ObservabilityStackProps extends StackProps {
@@ -208,6 +208,23 @@ export class ObservabilityStack extends Stack {
       0,
       `Positions still open ${overdueHours} h after their game ended (a rule left to the venue, or a stuck run)`,
     );
+
+    // Live execution: an arbitrage left with one leg alone, or a venue charging another fee than its rule, is for a human.
+    for (const [venue, service] of Object.entries(executorServiceOf)) {
+      const title = `${venue[0]!.toUpperCase()}${venue.slice(1)}`;
+      alarm(
+        `${title}OpenHedge`,
+        custom({ service, name: executorMetrics.openHedges }, 'Sum'),
+        0,
+        `${venue}: an arbitrage's second leg did not cover its first (open hedge)`,
+      );
+      alarm(
+        `${title}FeeMismatch`,
+        custom({ service, name: executorMetrics.feeMismatches }, 'Sum'),
+        0,
+        `${venue}: a fill's venue fee differs from the market's fee rule`,
+      );
+    }
 
     this.addDashboard(props, { parseFailurePercent, staleness, heartbeats, drawdown, egressTasks });
   }

@@ -1,9 +1,10 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { Vpc } from 'aws-cdk-lib/aws-ec2';
+import { SecurityGroup, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { serviceNames } from '#config/metrics';
 import { type QueueKey, queues } from '#config/resources';
@@ -36,6 +37,10 @@ export class PipelineStack extends Stack {
   readonly settlement: SharplineFunction;
   readonly retention: SharplineFunction;
   readonly outboxRelay: SharplineFunction;
+  /** The live executors, one per venue, each consuming its venue's execution queue. */
+  readonly executors: { kalshi: SharplineFunction; polymarket: SharplineFunction };
+  /** The executors' own group: the egress proxy lets it in (wired where both stacks meet, infra/lib/build-app.ts). */
+  readonly executorsSecurityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -121,6 +126,12 @@ export class PipelineStack extends Stack {
       targets: [new LambdaFunction(this.retention, { retryAttempts: 2 })],
     });
 
+    this.executorsSecurityGroup = new SecurityGroup(this, 'ExecutorsSg', {
+      vpc,
+      description: 'Live executors: venue traffic through the egress proxy only',
+    });
+    this.executors = this.addExecutors(config, vpc, database, props.idempotencyTable);
+
     // The API sends each job's message right after its commit; this sends whatever that attempt could not.
     this.outboxRelay = new SharplineFunction(this, 'OutboxRelay', {
       config,
@@ -142,5 +153,89 @@ export class PipelineStack extends Stack {
       schedule: Schedule.rate(OUTBOX_RELAY_EVERY),
       targets: [new LambdaFunction(this.outboxRelay, { retryAttempts: 0 })],
     });
+  }
+
+  /**
+   * One executor per venue on its execution queue (partial batch failures, one order at a time per message id), with
+   * the credentials it reads: the venue's secret, created empty-valued here and filled by an operator (a venue issues
+   * its keys; nothing here can generate one). The egress proxy URL is set where the compute stack is known.
+   */
+  private addExecutors(
+    config: EnvConfig,
+    vpc: Vpc,
+    database: DatabaseAccess,
+    idempotencyTable: ITable,
+  ): { kalshi: SharplineFunction; polymarket: SharplineFunction } {
+    const venueSecret = (id: string, description: string) => {
+      const secret = new Secret(this, id, { description });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason: 'A venue API key is issued by the venue; it is rotated there and put here by runbook, not on a timer.',
+      });
+      return secret;
+    };
+    const kalshiKey = venueSecret('KalshiPrivateKey', 'Kalshi API private key (RSA PEM) of KALSHI_API_KEY_ID');
+    const polymarketCredentials = venueSecret(
+      'PolymarketCredentials',
+      'Polymarket wallet key and CLOB L2 API credentials (JSON)',
+    );
+    const make = (
+      id: string,
+      entry: string,
+      serviceName: string,
+      queue: QueueWithDlq,
+      environment: Record<string, string>,
+      secret: Secret,
+    ) => {
+      const fn = new SharplineFunction(this, id, {
+        config,
+        entry,
+        serviceName,
+        description: `Places ${serviceName} live orders exactly once, through the egress`,
+        vpc,
+        securityGroups: [database.clients, this.executorsSecurityGroup],
+        environment: {
+          ...databaseEnvironment(database, 'executor'),
+          IDEMPOTENCY_TABLE: idempotencyTable.tableName,
+          ...environment,
+        },
+      });
+      grantDatabase(database, 'executor', fn);
+      idempotencyTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+      secret.grantRead(fn);
+      fn.addEventSource(
+        new SqsEventSource(queue.queue, {
+          batchSize: config.evaluator.batchSize,
+          maxConcurrency: config.evaluator.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+      return fn;
+    };
+    return {
+      kalshi: make(
+        'ExecutorKalshi',
+        lambdaEntries.executorKalshi,
+        serviceNames.executorKalshi,
+        this.queues.executionKalshi,
+        {
+          KALSHI_PRIVATE_KEY_SECRET_ARN: kalshiKey.secretArn,
+          ...(config.venues.kalshiApiKeyId ? { KALSHI_API_KEY_ID: config.venues.kalshiApiKeyId } : {}),
+          KALSHI_REST_URL: config.venues.kalshiRestUrl,
+        },
+        kalshiKey,
+      ),
+      polymarket: make(
+        'ExecutorPolymarket',
+        lambdaEntries.executorPolymarket,
+        serviceNames.executorPolymarket,
+        this.queues.executionPolymarket,
+        {
+          POLYMARKET_CREDENTIALS_SECRET_ARN: polymarketCredentials.secretArn,
+          POLYMARKET_CLOB_URL: config.venues.polymarketClobUrl,
+        },
+        polymarketCredentials,
+      ),
+    };
   }
 }

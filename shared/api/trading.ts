@@ -74,6 +74,7 @@ export async function listPositions(deps: ApiDeps, q: ListPositionsQuery) {
       realizedPnlMicros: r.realized_pnl_micros,
       openedAt: r.opened_at.toISOString(),
       settledAt: iso(r.settled_at),
+      openHedgeHundredths: r.open_hedge_hundredths,
     }),
     byTime,
   );

@@ -15,6 +15,8 @@ export const databaseRoles = {
   retention: 'sharpline_retention',
   gameShard: 'sharpline_game_shard',
   browserWorker: 'sharpline_browser_worker',
+  /** Live executors (migration 0700): orders, attempts, fills, live positions and bankroll. */
+  executor: 'sharpline_executor',
 } as const;
 
 export type DatabaseComponent = keyof typeof databaseRoles;

@@ -231,6 +231,52 @@ export const egressConfig = z
     message: 'must be below EGRESS_FAILOVER_WITHIN_MS (a probe has to fit inside the bound)',
   });
 
+/**
+ * A live executor (functions/executor-kalshi, functions/executor-polymarket): its database role, the risk limits it
+ * checks again at send time, the venue's base URL and the Secrets Manager secrets of its credentials (unset: no
+ * credentials, so every order is rejected `credentials_missing`), the egress proxies its venue traffic goes through.
+ */
+const executorBase = {
+  ...stage,
+  ...database,
+  ...aws,
+  ...tradingMode,
+  ...risk,
+  IDEMPOTENCY_TABLE: z.string().min(1).default(tables.idempotency.name),
+  /** The egress proxies, comma-separated in failover order (adapters/egress); unset only in local mode. */
+  EGRESS_PROXY_URLS: z.string().min(1).optional(),
+  VENUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+};
+
+/** Outside local mode venue traffic goes through the egress, never straight out. */
+function egressRequired(config: { STAGE: string; EGRESS_PROXY_URLS?: string | undefined }, ctx: z.RefinementCtx) {
+  if (config.STAGE !== 'local' && !config.EGRESS_PROXY_URLS) {
+    ctx.addIssue({ code: 'custom', path: ['EGRESS_PROXY_URLS'], message: `required when STAGE is ${config.STAGE}` });
+  }
+}
+
+/** The key id may come later than the secret made for its PEM: without both, orders are `credentials_missing`. */
+export const kalshiExecutorConfig = z
+  .object({
+    ...executorBase,
+    KALSHI_REST_URL: z.string().url().default('https://api.elections.kalshi.com/trade-api/v2'),
+    KALSHI_API_KEY_ID: z.string().min(1).optional(),
+    /** The RSA private key (PEM) of KALSHI_API_KEY_ID. */
+    KALSHI_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
+  })
+  .superRefine(egressRequired);
+
+export const polymarketExecutorConfig = z
+  .object({
+    ...executorBase,
+    POLYMARKET_CLOB_URL: z.string().url().default('https://clob.polymarket.com'),
+    /** Polygon mainnet 137; Amoy testnet 80002. */
+    POLYMARKET_CHAIN_ID: z.coerce.number().int().positive().default(137),
+    /** JSON `{ "privateKey": "0x..", "apiKey", "secret", "passphrase", "funder"?, "signatureType"? }`. */
+    POLYMARKET_CREDENTIALS_SECRET_ARN: z.string().min(1).optional(),
+  })
+  .superRefine(egressRequired);
+
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
 export const localStackConfig = z.object({
   DATABASE_URL: database.DATABASE_URL,
@@ -249,6 +295,8 @@ export type LocalStackConfig = z.infer<typeof localStackConfig>;
 export type OutboxRelayConfig = z.infer<typeof outboxRelayConfig>;
 export type GameShardConfig = z.infer<typeof gameShardConfig>;
 export type EgressConfig = z.infer<typeof egressConfig>;
+export type KalshiExecutorConfig = z.infer<typeof kalshiExecutorConfig>;
+export type PolymarketExecutorConfig = z.infer<typeof polymarketExecutorConfig>;
 
 type Env = Record<string, string | undefined>;
 

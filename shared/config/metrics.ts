@@ -18,6 +18,14 @@ export const serviceNames = {
   browserWorker: 'browser-worker',
   /** The egress client, in whichever process sends venue traffic: one service name so one alarm sees them all. */
   egress: 'egress',
+  executorKalshi: 'executor-kalshi',
+  executorPolymarket: 'executor-polymarket',
+} as const;
+
+/** Each venue's executor is its own service: its metrics carry that service dimension. */
+export const executorServiceOf = {
+  kalshi: serviceNames.executorKalshi,
+  polymarket: serviceNames.executorPolymarket,
 } as const;
 
 export const customMetrics = {
@@ -54,4 +62,21 @@ export const customMetrics = {
   egressFailovers: { service: serviceNames.egress, name: 'EgressFailovers' },
   egressProbeLatency: { service: serviceNames.egress, name: 'EgressProbeLatency' },
   venueIneligible: { service: serviceNames.egress, name: 'VenueIneligible', venues },
+} as const;
+
+/**
+ * The live executors' metrics, published under each venue's executor service (`executorServiceOf`): orders the venue
+ * took, orders refused (by us at send time or by the venue), sends of unknown outcome and the lookups that settled
+ * them, fills whose venue fee differs from ours (Count, and the difference in micros), and arbitrages left with an
+ * open hedge (Count): the last two are alarmed.
+ */
+export const executorMetrics = {
+  ordersPlaced: 'LiveOrdersPlaced',
+  ordersRejected: 'LiveOrdersRejected',
+  outcomeUnknown: 'LiveOrdersOutcomeUnknown',
+  ordersReconciled: 'LiveOrdersReconciled',
+  fillsApplied: 'LiveFillsApplied',
+  feeMismatches: 'LiveFeeMismatches',
+  feeMismatchMicros: 'LiveFeeMismatchMicros',
+  openHedges: 'OpenHedges',
 } as const;

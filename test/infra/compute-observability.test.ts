@@ -212,8 +212,8 @@ describe('observability stack', () => {
     const obs = prod.templates.observability;
     const alarms = Object.values(resourcesOf(obs, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const lambdaAlarms = alarms.filter((a) => a.Namespace === 'AWS/Lambda');
-    expect(lambdaAlarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(5);
-    expect(lambdaAlarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(5);
+    expect(lambdaAlarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(7);
+    expect(lambdaAlarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(7);
     obs.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApiGateway',
       MetricName: 'Latency',

@@ -15,6 +15,7 @@ const serviceOf: Record<DatabaseComponent, string> = {
   retention: serviceNames.retention,
   gameShard: serviceNames.gameShard,
   browserWorker: serviceNames.browserWorker,
+  executor: serviceNames.executorKalshi,
 };
 const allSecretIds = [MASTER_SECRET, ...databaseComponents.map(secretIdOf)];
 

@@ -98,7 +98,7 @@ describe('pipeline stack', () => {
   it('builds every Lambda the same way: Node 22 arm64, traced, in the VPC, own log group, Powertools env', () => {
     const t = dev.templates.pipeline;
     const functions = Object.values(resourcesOf(t, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',

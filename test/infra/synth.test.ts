@@ -90,9 +90,9 @@ describe('npm run synth (dev, staging, prod; real bundling, offline; cdk-nag and
     },
   );
 
-  it('bundles each of our six Lambdas as an ESM file with its source map, migrations shipped beside migrate', () => {
+  it('bundles each of our eight Lambdas as an ESM file with its source map, migrations shipped beside migrate', () => {
     const functions = bundledFunctions('dev');
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       expect(existsSync(join(fn.assetDir, 'index.mjs')), `${fn.id} index.mjs`).toBe(true);
       expect(existsSync(join(fn.assetDir, 'index.mjs.map')), `${fn.id} source map`).toBe(true);

@@ -63,7 +63,12 @@ export async function listPositions(
   const { rows } = await runQuery<PositionRow>(
     db,
     `SELECT id, market_id, side, mode, quantity_hundredths, cost_micros, fees_micros, status, realized_pnl_micros,
-            opened_at, settled_at, opened_at::text AS cursor_key
+            opened_at, settled_at, opened_at::text AS cursor_key,
+            -- Contracts of this live position an arbitrage's second leg left uncovered (migration 0700).
+            (SELECT coalesce(sum(h.unhedged_hundredths), 0)::bigint FROM open_hedges h
+               JOIN orders o ON o.id = h.first_order_id
+              WHERE h.status = 'open' AND o.market_id = positions.market_id AND o.side = positions.side
+                AND positions.mode = 'live' AND positions.status = 'open') AS open_hedge_hundredths
      FROM positions
      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR mode = $2)
        AND ($3::uuid IS NULL OR market_id = $3)

@@ -100,30 +100,21 @@ export function decide({ candidate, state, limits, nowMs, markets }: DecideInput
     return last !== undefined && nowMs - last < limits.cooldownMs;
   });
   if (coolingDown) return reject('cooldown_active');
-  if (-state.realizedPnlTodayMicros >= limits.dailyLossLimitMicros) return reject('daily_loss_limit');
+  if (dailyLossReached(state, limits)) return reject('daily_loss_limit');
 
-  const marketHeadroom = legs.map(
-    (leg) => limits.maxExposurePerMarketMicros - (state.exposureByMarketMicros.get(marketKey(leg)) ?? 0),
+  const { marketHeadroom, contractHeadroom, gameHeadroom, totalHeadroom } = headroomOf(
+    state,
+    limits,
+    candidate.gameId,
+    legs,
   );
-  const contractHeadroom = legs.map(
-    (leg) => hundredthsOf(limits.maxContractsPerMarket) - (state.contractsByMarket.get(marketKey(leg)) ?? 0),
-  );
-  const gameHeadroom = limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(candidate.gameId) ?? 0);
-  const totalHeadroom = limits.maxTotalExposureMicros - state.totalExposureMicros;
   const fillsFor = (contracts: number) => legs.map((leg) => fillLeg(leg, hundredthsOf(contracts)));
   const minimumContracts = Math.max(1, ...legs.map((leg) => wholeContracts(leg.minOrderQuantity, 'up')));
   const orderCap = Math.min(limits.maxContractsPerOrder, ...legs.map(contractsIn));
   if (orderCap < minimumContracts) return reject('size_below_venue_minimum');
   // A limit is reached when what is left of it cannot buy even the venue's smallest order on every leg.
-  if (contractHeadroom.some((h) => h < hundredthsOf(minimumContracts))) {
-    return reject('market_exposure_limit');
-  }
-  const smallestFills = fillsFor(minimumContracts);
-  if (smallestFills.some((f, i) => f.costMicros + f.feeMicros > marketHeadroom[i]!)) {
-    return reject('market_exposure_limit');
-  }
-  if (allInCostMicros(smallestFills) > gameHeadroom) return reject('game_exposure_limit');
-  if (allInCostMicros(smallestFills) > totalHeadroom) return reject('total_exposure_limit');
+  const overLimit = limitProblem({ state, limits, gameId: candidate.gameId, fills: fillsFor(minimumContracts) });
+  if (overLimit) return reject(overLimit);
 
   const { maxContracts, stakeMicros } = sizingBounds(candidate, state.bankrollMicros, limits.kellyFraction);
   const budgetMicros = Math.min(stakeMicros, gameHeadroom, totalHeadroom, state.bankrollMicros);
@@ -140,6 +131,57 @@ export function decide({ candidate, state, limits, nowMs, markets }: DecideInput
   // Per-order fee rounding can still eat a thin edge: never accept a size that is worth less than it costs.
   if (expectedPayoutMicros(candidate, contracts) <= totalCostMicros) return reject('edge_below_minimum');
   return { status: 'accepted', edgeBps, fills, totalCostMicros };
+}
+
+interface Headroom {
+  marketHeadroom: number[];
+  contractHeadroom: number[];
+  gameHeadroom: number;
+  totalHeadroom: number;
+}
+
+/** What each limit leaves for new orders on these markets (one entry per market in order) and this game. */
+function headroomOf(
+  state: RiskState,
+  limits: RiskLimits,
+  gameId: string,
+  markets: readonly { venue: string; venueMarketId: string }[],
+): Headroom {
+  return {
+    marketHeadroom: markets.map(
+      (m) => limits.maxExposurePerMarketMicros - (state.exposureByMarketMicros.get(marketKey(m)) ?? 0),
+    ),
+    contractHeadroom: markets.map(
+      (m) => hundredthsOf(limits.maxContractsPerMarket) - (state.contractsByMarket.get(marketKey(m)) ?? 0),
+    ),
+    gameHeadroom: limits.maxExposurePerGameMicros - (state.exposureByGameMicros.get(gameId) ?? 0),
+    totalHeadroom: limits.maxTotalExposureMicros - state.totalExposureMicros,
+  };
+}
+
+/**
+ * The exposure limit these fills (of one game) would break on top of `state`, checked in the evaluator's order:
+ * contracts per market, cost per market, per game, in total. The evaluator asks it of the venue's smallest order;
+ * an executor asks it again of the order it is about to send, with that order's own reservation left out of `state`.
+ */
+export function limitProblem(input: {
+  state: RiskState;
+  limits: RiskLimits;
+  gameId: string;
+  fills: readonly LegFill[];
+}): RejectionReason | undefined {
+  const { state, limits, gameId, fills } = input;
+  const headroom = headroomOf(state, limits, gameId, fills);
+  if (fills.some((f, i) => f.quantity > headroom.contractHeadroom[i]!)) return 'market_exposure_limit';
+  if (fills.some((f, i) => f.costMicros + f.feeMicros > headroom.marketHeadroom[i]!)) return 'market_exposure_limit';
+  if (allInCostMicros(fills) > headroom.gameHeadroom) return 'game_exposure_limit';
+  if (allInCostMicros(fills) > headroom.totalHeadroom) return 'total_exposure_limit';
+  return undefined;
+}
+
+/** Whether the day's realized loss has reached its limit: no new risk is taken until the next UTC day. */
+export function dailyLossReached(state: RiskState, limits: RiskLimits): boolean {
+  return -state.realizedPnlTodayMicros >= limits.dailyLossLimitMicros;
 }
 
 /** What the contracts are worth: $1 each for a hedged pair, the model's probability of $1 for one leg. */

@@ -1,4 +1,4 @@
-export { applyAccepted, type DecideInput, decide, legsOf } from './decide.ts';
+export { applyAccepted, type DecideInput, dailyLossReached, decide, legsOf, limitProblem } from './decide.ts';
 export { type OpenPosition, type Settled, settlePosition } from './settlement.ts';
 export {
   allInCostMicros,

@@ -43,6 +43,8 @@ export interface PositionRow {
   opened_at: Date;
   settled_at: Date | null;
   cursor_key: string;
+  /** Contracts an arbitrage's second leg left uncovered (an open hedge), 0 when none. */
+  open_hedge_hundredths: number;
 }
 
 export interface BankrollRow {

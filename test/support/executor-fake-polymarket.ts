@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { polymarketL2Signature } from '#adapters/venues/polymarket/orders';
+
+interface FakePolyOrder {
+  id: string;
+  status: 'MATCHED' | 'CANCELED';
+  sizeMatched: string;
+  price: string;
+}
+
+/**
+ * A local HTTP server speaking Polymarket's CLOB V2 order endpoints (REFERENCE.md 2.7): `POST /order` checks the L2
+ * HMAC headers (401 otherwise) and answers as the fixture polymarket_post_order_response does; a signed order already
+ * taken (same order hash) is refused, since Polymarket takes an order once; `GET /data/order/{id}` finds it.
+ */
+export class FakePolymarket {
+  readonly posts: { order: Record<string, unknown>; owner: string; orderType: string }[] = [];
+  readonly orders = new Map<string, FakePolyOrder>();
+  /** The hash the client signed, so the fake can answer with the id Polymarket would (the EIP-712 order hash). */
+  orderIdOf: (order: Record<string, unknown>) => string = () => '0x';
+  matchAll = true;
+  private server: Server | undefined;
+
+  constructor(private readonly secret: string) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private authorised(req: IncomingMessage, path: string, body: string): boolean {
+    const ts = Number(req.headers.poly_timestamp);
+    const expected = polymarketL2Signature(this.secret, ts, req.method ?? '', path, body);
+    return req.headers.poly_signature === expected && typeof req.headers.poly_api_key === 'string';
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    if (!this.authorised(req, url.pathname, text)) return send(401, { error: 'Unauthorized/Invalid api key' });
+    if (req.method === 'POST' && url.pathname === '/order') {
+      const body = JSON.parse(text) as FakePolymarket['posts'][number];
+      this.posts.push(body);
+      const id = this.orderIdOf(body.order);
+      if (this.orders.has(id)) return send(400, { success: false, errorMsg: 'order already exists' });
+      const shares = (Number(body.order.takerAmount) / 1e6).toFixed(2);
+      const paid = (Number(body.order.makerAmount) / 1e6).toFixed(6);
+      const price = (Number(body.order.makerAmount) / Number(body.order.takerAmount)).toFixed(4);
+      this.orders.set(id, {
+        id,
+        status: this.matchAll ? 'MATCHED' : 'CANCELED',
+        sizeMatched: this.matchAll ? shares : '0',
+        price,
+      });
+      return send(200, {
+        success: true,
+        errorMsg: '',
+        orderID: id,
+        takingAmount: this.matchAll ? shares : '0',
+        makingAmount: this.matchAll ? paid : '0',
+        status: this.matchAll ? 'matched' : 'unmatched',
+        tradeIDs: this.matchAll ? [`trade-${id.slice(2, 10)}`] : [],
+      });
+    }
+    const found = /^\/data\/order\/(0x[0-9a-f]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && found) {
+      const order = this.orders.get(found[1]!);
+      if (!order) return send(404, { error: 'not found' });
+      return send(200, { id: order.id, status: order.status, size_matched: order.sizeMatched, price: order.price });
+    }
+    send(404, { error: 'not found' });
+  }
+}
