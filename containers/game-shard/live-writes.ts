@@ -2,7 +2,7 @@ import { upsertMarketPrices } from '#adapters/pg/market-prices';
 import { recordGameState } from '#adapters/pg/reference-data';
 import type { Queryable } from '#adapters/pg/rows';
 import type { TopOfBook } from '#domain/prices';
-import type { GameStateRow } from '../../shared/domain/shard/tick.ts';
+import type { GameStateRow } from '../../shared/domain/shard/markets.ts';
 import type { PriceCache } from '../../shared/ports/price-cache.ts';
 import type { DependencyStatus } from './health.ts';
 

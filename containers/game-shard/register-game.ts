@@ -3,7 +3,7 @@ import type { Queryable } from '#adapters/pg/rows';
 import { marketIdFor, teamIdFor } from '#contracts/ids';
 import type { Sport } from '#domain';
 import { type SettlementRule, venueSettlementRules } from '#domain/settlement/index';
-import { type ShardGame, sidesOf, type WatchedMarket } from '../../shared/domain/shard/tick.ts';
+import { sidesOf, type WatchedMarket } from '../../shared/domain/shard/markets.ts';
 import type { DiscoveredGame } from './engine.ts';
 
 export interface TeamSpec {
@@ -36,10 +36,6 @@ export interface GameRows {
   markets: readonly MarketSpec[];
 }
 
-export interface GameSpec extends GameRows {
-  pregameHomeWinProbability: number;
-}
-
 /**
  * The rows of a game the engine's discovery matched, with the derived ids its candidates carry (`gameIdFor`,
  * `marketIdFor`), ESPN's team ids and names, and each venue's settlement terms.
@@ -67,16 +63,10 @@ export function gameRowsOf(game: DiscoveredGame): GameRows & { gameId: string } 
 }
 
 /**
- * Writes a game's teams, game and markets (upserts keyed on the feeds' ids, so registering again changes nothing)
- * and returns the game as the tick holds it, with our row ids: the derived ones the spec names (so a shard that ran
- * without a database, as in replay, published candidates with the ids the evaluator finds), else the stored ones.
+ * Writes a game's teams, game and markets (upserts keyed on the feeds' ids, so writing again changes nothing) and
+ * returns our row ids: the derived ones the rows name (so a shard that ran without a database, as in replay,
+ * published candidates with the ids the evaluator finds), else the stored ones.
  */
-export async function registerGame(db: Queryable, spec: GameSpec): Promise<ShardGame> {
-  const { gameId, home, away, sides } = await writeGameRows(db, spec);
-  return { gameId, sport: spec.sport, home, away, pregameHomeWinProbability: spec.pregameHomeWinProbability, sides };
-}
-
-/** `registerGame`'s writes: the rows and the ids they have (the derived ones, where the spec names them). */
 export async function writeGameRows(db: Queryable, spec: GameRows) {
   const team = async ({ teamId, ...t }: TeamSpec) => ({
     abbreviation: t.abbreviation,

@@ -1,7 +1,7 @@
 import { feeParameters, type Sport, type VenueFeeSchedule } from '#domain';
 import type { Venue } from '#domain/names';
 import type { SettlementRule } from '#domain/settlement/index';
-import type { GameStateRow } from '#domain/shard/tick';
+import type { GameStateRow } from '#domain/shard/markets';
 import { type Queryable, singleRow } from './rows.ts';
 
 /**
@@ -110,7 +110,7 @@ export async function upsertMarket(db: Queryable, m: MarketInput): Promise<strin
   return singleRow(rows, 'market').id;
 }
 
-/** A game state as the shard's tick plans it. */
+/** A game state as the shard's engine reports it. */
 export type GameStateInput = GameStateRow;
 
 /** Appends a state and mirrors status and winner onto the game; the same observation twice is one row. */

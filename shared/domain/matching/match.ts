@@ -7,7 +7,7 @@
 import type { FeeSchedule } from '#contracts/signal-candidate';
 import type { KalshiMarketInfo, PolymarketMarketInfo } from '../feed/events.ts';
 import type { Venue } from '../names.ts';
-import type { WatchedMarket } from '../shard/tick.ts';
+import type { WatchedMarket } from '../shard/markets.ts';
 import {
   easternDateOf,
   easternTimeOf,

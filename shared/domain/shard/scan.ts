@@ -6,7 +6,7 @@ import type { PriceLevel } from '../order-book.ts';
 import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, priceFromProbability } from '../units.ts';
 
 /**
- * The one scanner, used by the game shard's engine on every change and by the tick of the local sample game: model
+ * The one scanner, the game shard's engine runs on every change: model
  * edge after fees on each market side, and cross-venue arbitrage sized with `optimalArbitrage` over the depth. Pure:
  * the caller brings the clock, the books (as `ScanSide`s) and the model's probability.
  */

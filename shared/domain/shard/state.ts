@@ -8,9 +8,9 @@ import { finalWinner } from '../settlement/index.ts';
 import { type Sport, winProbability } from '../win-probability.ts';
 import { MarketBook } from './book.ts';
 import { Hysteresis } from './hysteresis.ts';
+import type { GameStateRow, WatchedMarket } from './markets.ts';
 import { type OutcomePair, pregameConsensus } from './pregame.ts';
 import { type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
-import type { GameStateRow, WatchedMarket } from './tick.ts';
 
 /**
  * The game shard's state, pure and synchronous: live books per venue market, the latest state per game, and on every

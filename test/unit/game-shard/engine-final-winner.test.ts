@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { teamIdFor } from '#contracts/ids';
 import { createShardEngine } from '../../../containers/game-shard/engine.ts';
 import { simulateEvening } from '../../../local/simulator/evening.ts';
-import type { GameStateRow } from '../../../shared/domain/shard/tick.ts';
+import type { GameStateRow } from '../../../shared/domain/shard/markets.ts';
 
 describe('a discovered game that ends', () => {
   it('names the winner by its derived team row id, and the game is final once', () => {

@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
 import { optimalArbitrage, winProbability } from '#domain';
-import { findCandidates, type MarketSide, type ScanInput } from '../../../shared/domain/scanner/find-candidates.ts';
-import { quotedSides, sidesOf } from '../../../shared/domain/shard/tick.ts';
+import { sidesOf } from '../../../shared/domain/shard/markets.ts';
 import { sampleBooks, sampleGameSpec } from '../../fixtures/sample-game/feed.ts';
 import { loadScenario, type Scenario, type ScenarioTick } from '../../fixtures/sample-game/scenario.ts';
+import { findCandidates, type MarketSide, quotedSides, type ScanInput } from '../../support/scan-books.ts';
 
 const scenario = loadScenario(
   fileURLToPath(new URL('../../fixtures/sample-game/boston-at-denver.json', import.meta.url)),

@@ -1,11 +1,13 @@
 import type { DepthLevel, Leg, SignalCandidate } from '#contracts/signal-candidate';
-import { ARBITRAGE_THRESHOLD_DEFAULTS, type ScanSide, scan, toCandidate } from '../shard/scan.ts';
-import { type Sport, winProbability } from '../win-probability.ts';
+import type { Side, Venue } from '#domain/names';
+import type { OrderBook } from '#domain/order-book';
+import { type Sport, winProbability } from '#domain/win-probability';
+import type { WatchedSide } from '../../shared/domain/shard/markets.ts';
+import { ARBITRAGE_THRESHOLD_DEFAULTS, type ScanSide, scan, toCandidate } from '../../shared/domain/shard/scan.ts';
 
 /**
- * The scan of one game from immutable books (the local sample game's tick): the same scanner the shard's engine runs
- * on its live books (`shared/domain/shard/scan.ts`), every finding published. Pure: the caller passes the clock, the
- * books and the versions they carry.
+ * The scan of one game from immutable books, for tests with hand-made books (the sample game): the scanner the
+ * shard's engine runs on its live books (`shared/domain/shard/scan.ts`), every finding turned into a candidate.
  */
 
 /** One buyable market side and which team it pays on. */
@@ -81,4 +83,27 @@ export function findCandidates(input: ScanInput): SignalCandidate[] {
       ...(input.maxDepthLevels === undefined ? {} : { maxDepthLevels: input.maxDepthLevels }),
     }),
   );
+}
+
+/** The latest book of one market side on its venue. */
+export interface SideBook {
+  venue: Venue;
+  venueMarketId: string;
+  side: Side;
+  book: OrderBook;
+  observedAtMs: number;
+}
+
+/** The watched sides that have a book, with its asks and when it was observed (of two books, the later one). */
+export function quotedSides(watched: readonly WatchedSide[], books: readonly SideBook[]): MarketSide[] {
+  const key = (s: { venue: Venue; venueMarketId: string; side: Side }) => `${s.venue}|${s.venueMarketId}|${s.side}`;
+  const latest = new Map<string, SideBook>();
+  for (const book of books) {
+    const held = latest.get(key(book));
+    if (!held || held.observedAtMs < book.observedAtMs) latest.set(key(book), book);
+  }
+  return watched.flatMap((side) => {
+    const held = latest.get(key(side));
+    return held ? [{ ...side, asks: [...held.book.asks], observedAtMs: held.observedAtMs }] : [];
+  });
 }
