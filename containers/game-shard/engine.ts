@@ -83,7 +83,8 @@ const venueOf: Partial<Record<FeedSource, Venue>> = { kalshi_ws: 'kalshi', polym
 /**
  * The game shard's engine: each feed line through its parser to the pure shard state (books, game states, scan,
  * hysteresis), the line's `t` as the clock. A line that does not parse is counted and skipped; a venue frame that
- * does not parse invalidates the books it names. Used the same way by the replay and the live process.
+ * does not parse and may have carried book state invalidates the books it names. Used the same way by the replay
+ * and the live process.
  */
 export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   const { outputs } = opts;

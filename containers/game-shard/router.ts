@@ -50,12 +50,41 @@ export function route(line: FeedLine): Routed {
 
 const KALSHI_TICKER = /"market_ticker"\s*:\s*"([^"]{1,200})"/g;
 const POLYMARKET_ASSET = /"asset_id"\s*:\s*"([^"]{1,200})"/g;
+/** The message types that carry book state: a broken one may have lost a level, the others cannot have. */
+const BOOK_TYPES: Record<Venue, ReadonlySet<string>> = {
+  kalshi: new Set(['orderbook_snapshot', 'orderbook_delta']),
+  polymarket: new Set(['book', 'price_change']),
+};
+/** Kalshi puts `type` first: a frame cut short still says what it was. */
+const KALSHI_LEADING_TYPE = /^\s*\{\s*"type"\s*:\s*"([^"]{1,50})"/;
 
 /**
- * The instruments a venue frame that did not parse was about, read off its raw text: their books may have missed
- * an update, so they are invalid until their next snapshot.
+ * Whether a frame that did not parse may have carried book state: unless every message in it says (by a type that
+ * survived) that it carried none, it may have. A bad ticker or trade frame leaves the books whole, and asking the
+ * venue for fresh snapshots would not help.
+ */
+function mayCarryBook(venue: Venue, raw: string): boolean {
+  const typeField = venue === 'kalshi' ? 'type' : 'event_type';
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    const leading = venue === 'kalshi' ? KALSHI_LEADING_TYPE.exec(raw)?.[1] : undefined;
+    return leading === undefined || BOOK_TYPES.kalshi.has(leading);
+  }
+  const messages = Array.isArray(value) ? value : [value];
+  return messages.some((m) => {
+    const type = typeof m === 'object' && m !== null ? (m as Record<string, unknown>)[typeField] : undefined;
+    return typeof type !== 'string' || BOOK_TYPES[venue].has(type);
+  });
+}
+
+/**
+ * The instruments a venue frame that did not parse was about, read off its raw text, when it may have carried book
+ * state: their books may have missed an update, so they are invalid until their next snapshot.
  */
 export function instrumentsIn(venue: Venue, raw: string): string[] {
+  if (!mayCarryBook(venue, raw)) return [];
   const pattern = venue === 'kalshi' ? KALSHI_TICKER : POLYMARKET_ASSET;
   return [...new Set([...raw.matchAll(pattern)].map((m) => m[1] as string))];
 }

@@ -22,9 +22,23 @@ function longDate(ms: number): string {
   }).format(new Date(ms));
 }
 
+/**
+ * The settlement clauses as the venues word them (RULES.md 1). An NFL game can end tied, so both venues say how a
+ * tie resolves (each team's contract pays $0.50), and pairing refuses an NFL market that does not. Kalshi's NBA
+ * postponement clause is UNVERIFIED there: the NFL one's shape, without the tie.
+ */
+const KALSHI_RULES_SECONDARY: Record<Sport, string> = {
+  nfl: 'If the game ends in a tie, the market will resolve to $0.50 for each team. If the game is postponed but begins within 48 hours of its scheduled start, the market will resolve based on the official final result. If the game does not begin within 48 hours, the market will resolve to a fair price.',
+  nba: 'If the game is postponed but begins within 48 hours of its scheduled start, the market will resolve based on the official final result. If the game does not begin within 48 hours, the market will resolve to a fair price.',
+};
+const POLYMARKET_RULES_TAIL: Record<Sport, string> = {
+  nfl: 'Overtime is included. If the game ends in a tie, this market will resolve 50-50. If the game is postponed, this market will remain open until the game has been completed. If the game is canceled entirely, with no make-up game, this market will resolve 50-50.',
+  nba: 'Overtime is included. If the game is postponed, this market will remain open until the game has been completed. If the game is canceled entirely, with no make-up game, this market will resolve 50-50.',
+};
+
 /** One Kalshi market object (one per team: YES = that team wins). */
 function kalshiMarket(game: PlannedGame, team: Team, ids: KalshiIds, yesMicros: number, now: number) {
-  const matchup = `${game.away.location} at ${game.home.location}`;
+  const matchup = `${game.away.kalshiName} at ${game.home.kalshiName}`;
   const bid = yesMicros - 10_000;
   const ask = yesMicros + 10_000;
   return {
@@ -33,8 +47,8 @@ function kalshiMarket(game: PlannedGame, team: Team, ids: KalshiIds, yesMicros: 
     market_type: 'binary',
     title: `${matchup} Winner?`,
     subtitle: '',
-    yes_sub_title: team.location,
-    no_sub_title: team.location,
+    yes_sub_title: team.kalshiName,
+    no_sub_title: team.kalshiName,
     created_time: iso(game.startT - 2 * DAY),
     updated_time: iso(now - 60_000),
     open_time: iso(game.startT - 2 * DAY + HOUR),
@@ -64,9 +78,8 @@ function kalshiMarket(game: PlannedGame, team: Team, ids: KalshiIds, yesMicros: 
     occurrence_datetime: iso(game.startT),
     fee_waiver_expiration_time: null,
     early_close_condition: 'This market will close and expire after a winner is declared.',
-    rules_primary: `If ${team.location} wins the ${matchup} ${SPORT_WORDS[game.sport]} game originally scheduled for ${longDate(game.startT)}, then the market resolves to Yes.`,
-    rules_secondary:
-      'If the game is postponed, it will be resolved once the game is completed; if it is not completed within two weeks, the market resolves per the rulebook.',
+    rules_primary: `If ${team.kalshiName} wins the ${matchup} ${SPORT_WORDS[game.sport]} game originally scheduled for ${longDate(game.startT)}, then the market resolves to Yes.`,
+    rules_secondary: KALSHI_RULES_SECONDARY[game.sport],
     price_level_structure: 'linear_cent',
     price_ranges: [{ start: '0.0000', end: '1.0000', step: '0.0100' }],
     exchange_index: 0,
@@ -104,7 +117,7 @@ function gammaMarket(game: PlannedGame, ids: PolymarketIds, awayMicros: number, 
     startDate: iso(game.startT - 2 * DAY),
     description: firstHalf
       ? `This market refers to the first half only (overtime not included). If the ${game.away.name} lead at halftime, the market resolves to "${game.away.name}". If the ${game.home.name} lead, it resolves to "${game.home.name}". If tied, it resolves 50-50.`
-      : `In the upcoming ${game.sport.toUpperCase()} game, scheduled for ${longDate(game.startT)}:\nIf the ${game.away.name} win, the market will resolve to "${game.away.name}".\nIf the ${game.home.name} win, the market will resolve to "${game.home.name}".\nIf the game is postponed, this market will remain open until the game has been completed.`,
+      : `In the upcoming ${game.sport.toUpperCase()} game, scheduled for ${longDate(game.startT)}:\nIf the ${game.away.name} win, the market will resolve to "${game.away.name}".\nIf the ${game.home.name} win, the market will resolve to "${game.home.name}".\n${POLYMARKET_RULES_TAIL[game.sport]}`,
     outcomes: JSON.stringify([game.away.name, game.home.name]),
     outcomePrices: JSON.stringify([awayPrice, homePrice]),
     volume: firstHalf ? '184220.5' : '2841530.774512',

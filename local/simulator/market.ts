@@ -136,7 +136,7 @@ type Event =
   | { kind: 'plant_close'; plant: Plant }
   | { kind: 'silence_end'; state: VenueState }
   | { kind: 'disruption' }
-  | { kind: 'resync'; state: KalshiState }
+  | { kind: 'resync'; state: VenueState }
   | { kind: 'end' };
 
 export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
@@ -679,7 +679,8 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
       polymarketSnapshot(pFull, t + rng.int(200, 600));
     }
     opts.onDislocation({
-      id: `${game.espnEventId}-${plant.kind}-${plant.openT}`,
+      // Named by when the window opened (a plant that found no pair at first opens later than scheduled).
+      id: `${game.espnEventId}-${plant.kind}-${plant.startT}`,
       espnEventId: game.espnEventId,
       startT: plant.startT,
       endT,
@@ -710,12 +711,21 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
     }
   };
 
+  const namesState = (raw: string, s: VenueState): boolean =>
+    s.kind === 'kalshi'
+      ? raw.includes(`"${s.ids.ticker}"`)
+      : raw.includes(`"${s.ref.primaryToken}"`) || raw.includes(`"${s.ref.otherToken}"`);
+
   const malformed = (state: VenueState, t: number) => {
     const source = state.kind === 'kalshi' ? 'kalshi_ws' : 'polymarket_ws';
     const last = lastRaw.get(source);
     if (rng.chance(0.5) && last) {
-      // A frame cut short.
+      // A frame cut short. The shard cannot tell what it lost, so it asks for fresh books of the markets the frame
+      // named, and the venue client resubscribes: the snapshots it gets are part of the recorded feed.
       emit(t, source, last.slice(0, Math.max(1, Math.floor(last.length * rng.uniform(0.2, 0.9)))));
+      for (const named of states.filter((s) => namesState(last, s))) {
+        queue.push(t + rng.int(200, 1_500), { kind: 'resync', state: named });
+      }
       return;
     }
     // Valid JSON with the wrong types, on a message that carries no book state.
@@ -866,7 +876,9 @@ export function* gameStream(opts: GameStreamOptions): Generator<FeedLine> {
         requote(event.state, t);
         break;
       case 'resync':
-        kalshiSubscribe(event.state, t, false);
+        if (!event.state.book.active) break;
+        if (event.state.kind === 'kalshi') kalshiSubscribe(event.state, t, false);
+        else polymarketSnapshot(event.state, t);
         break;
       case 'disruption':
         disrupt(t);

@@ -1,22 +1,52 @@
 /**
  * The evening's games: teams, schedule, venue identifiers and each game's score timeline, all drawn from the seed.
  * Tickers and slugs follow the venues' naming (REFERENCE.md 1.4, 2.4): Kalshi `KXNBAGAME-26NOV14BOSDEN-DEN` with the
- * US-Eastern date and Kalshi's own team codes, Polymarket `nba-bos-den-2026-11-14`.
+ * US-Eastern date and Kalshi's own team codes, Polymarket `nba-bos-den-2026-11-14`. Teams come from the project's one
+ * alias table (shared/domain/matching/team-aliases.json), each venue's current code.
  */
 import type { Sport } from '#domain/win-probability';
 import { Rng } from './prng.ts';
 import { simulateGame, type Timeline } from './score.ts';
-import teams from './teams.json' with { type: 'json' };
+import { type TeamAlias, teamAliases } from '#domain/matching/team-aliases';
 
 export interface Team {
   espn: string;
   kalshi: string;
   polymarket: string;
+  /** Simulated: the team's place in the alias table (ESPN's own ids are not in it). */
   espnId: string;
   location: string;
+  /** How Kalshi's titles and `yes_sub_title` name the team: the city, with the nickname's initial where a league has two teams in it ("Los Angeles L"). */
+  kalshiName: string;
   name: string;
   color: string;
 }
+
+/** The league's teams as the simulator names them, from the alias table. */
+function teamsOf(sport: Sport): Team[] {
+  const all = teamAliases.league(sport).teams;
+  const cities = new Map<string, number>();
+  for (const t of all) cities.set(t.city, (cities.get(t.city) ?? 0) + 1);
+  return all.map((t: TeamAlias, i) => ({
+    espn: t.espn,
+    kalshi: t.kalshi[0]!,
+    polymarket: t.polymarket[0]!.toLowerCase(),
+    espnId: String(i + 1),
+    location: t.city,
+    kalshiName: cities.get(t.city)! > 1 ? `${t.city} ${t.nickname[0]}` : t.city,
+    name: t.nickname,
+    color: colorOf(t.espn),
+  }));
+}
+
+/** A stable colour per team for the scoreboard (not ESPN's: nothing reads it). */
+function colorOf(abbreviation: string): string {
+  let h = 0;
+  for (const c of abbreviation) h = (h * 31 + c.charCodeAt(0)) % 0xffffff;
+  return h.toString(16).padStart(6, '0');
+}
+
+const TEAMS: Record<Sport, Team[]> = { nba: teamsOf('nba'), nfl: teamsOf('nfl') };
 
 export interface PolymarketIds {
   gammaId: string;
@@ -89,11 +119,11 @@ export function planEvening(seed: number, games: number, sports: readonly Sport[
   for (const sport of sports) {
     const wanted = order.filter((s) => s === sport).length;
     // Each team plays once an evening, so tickers and slugs stay unique; volume comes from --messages instead.
-    if (wanted * 2 > teams[sport].length) {
-      throw new RangeError(`at most ${Math.floor(teams[sport].length / 2)} ${sport} games, got ${wanted}`);
+    if (wanted * 2 > TEAMS[sport].length) {
+      throw new RangeError(`at most ${Math.floor(TEAMS[sport].length / 2)} ${sport} games, got ${wanted}`);
     }
   }
-  const pools: Record<Sport, Team[]> = { nba: rng.shuffle(teams.nba), nfl: rng.shuffle(teams.nfl) };
+  const pools: Record<Sport, Team[]> = { nba: rng.shuffle(TEAMS.nba), nfl: rng.shuffle(TEAMS.nfl) };
   const used: Record<Sport, number> = { nba: 0, nfl: 0 };
   return order.map((sport, index) => {
     const pool = pools[sport];
