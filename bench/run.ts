@@ -10,6 +10,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const benches: Record<string, () => Promise<void>> = {
   evaluator: async () => (await import('./evaluator.ts')).runEvaluatorBench(),
+  evening: async () => (await import('./evening.ts')).runEveningBench(),
   shard: async () => (await import('./shard.ts')).runShardBench(),
 };
 

@@ -1,21 +1,54 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 
 /**
- * `npm start`: the whole pipeline on this machine with the embedded stand-ins (DESIGN.md section 2). It replays the
- * sample game through the scanner, the candidates queue, the signal evaluator (paper mode) and settlement, serves
- * the HTTP API meanwhile, and prints a report. `--serve` keeps the API up afterwards.
+ * `npm start [-- --games 8 --seed 1 | --feed FILE] [--speed N|max] [--port 3000] [--once] [--report FILE]
+ * [--data-dir .data] [--messages N]`: the whole pipeline on this machine (DESIGN.md section 2) over a simulated or
+ * recorded evening. See local/evening/run.ts.
  */
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '3000' },
-    speed: { type: 'string', default: '150' },
-    serve: { type: 'boolean', default: false },
-  },
-});
-const speedup = Number(values.speed);
-const port = Number(values.port);
-if (!(speedup >= 1 && speedup <= 10_000) || !Number.isInteger(port) || port < 0 || port > 65_535) {
-  process.stderr.write('usage: npm start -- [--port 3000] [--speed 150] [--serve]\n');
+const USAGE =
+  'usage: npm start -- [--games 8] [--seed 1] [--messages N] | [--feed FILE]  [--speed N|max] [--port 3000] [--once] [--report FILE] [--data-dir .data]';
+
+const argsSchema = z
+  .object({
+    games: z.coerce.number().int().min(1).max(16).default(8),
+    seed: z.coerce.number().int().min(0).default(1),
+    messages: z.coerce.number().int().min(1_000).optional(),
+    feed: z.string().min(1).optional(),
+    speed: z.union([z.literal('max'), z.coerce.number().positive().max(1_000_000)]).default('max'),
+    port: z.coerce.number().int().min(0).max(65_535).default(3000),
+    once: z.boolean().default(false),
+    report: z.string().min(1).optional(),
+    'data-dir': z.string().min(1).default('.data'),
+  })
+  .strict();
+
+/** Venue messages per simulated game: about 320k for the default 8 games. */
+const MESSAGES_PER_GAME = 40_000;
+
+let parsed: z.infer<typeof argsSchema>;
+try {
+  const { values } = parseArgs({
+    options: {
+      games: { type: 'string' },
+      seed: { type: 'string' },
+      messages: { type: 'string' },
+      feed: { type: 'string' },
+      speed: { type: 'string' },
+      port: { type: 'string' },
+      once: { type: 'boolean' },
+      report: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  const checked = argsSchema.safeParse(values);
+  if (!checked.success) {
+    throw new Error(checked.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  parsed = checked.data;
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
   process.exit(2);
 }
 
@@ -26,7 +59,20 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Lambda runs Node 22; on a Node 20 workstation the SDK's notice about its future Node 22 floor is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { runLocalPipeline } = await import('./run-pipeline.ts');
-const complete = await runLocalPipeline({ port, speedup, serve: values.serve });
-if (!complete) process.stderr.write('some candidates got no decision before the deadline\n');
-process.exit(complete ? 0 : 1);
+const { runEvening } = await import('./evening/run.ts');
+const code = await runEvening({
+  source: parsed.feed
+    ? { kind: 'file', path: parsed.feed }
+    : {
+        kind: 'simulate',
+        games: parsed.games,
+        seed: parsed.seed,
+        messages: parsed.messages ?? parsed.games * MESSAGES_PER_GAME,
+      },
+  speed: parsed.speed,
+  port: parsed.port,
+  once: parsed.once,
+  dataDir: parsed['data-dir'],
+  ...(parsed.report ? { reportFile: parsed.report } : {}),
+});
+process.exit(code);

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import pg from 'pg';
 import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { startEmbeddedPostgres } from '#adapters/pg/embedded';
 import { migrate } from '#adapters/pg/migrate';
@@ -26,10 +28,26 @@ export interface LocalStack {
 
 export const LOCAL_ENV = 'local';
 
+/** How many migrations the database has (0 before the first run), for the one line the start-up prints. */
+async function appliedMigrations(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+    if (!exists.rows[0]?.t) return 0;
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startLocalStack(
   progress: (line: string) => void,
   given: LocalStackConfig = loadConfig(localStackConfig),
+  opts: { dataDir?: string } = {},
 ): Promise<LocalStack> {
+  const dataDir = opts.dataDir ?? '.data';
   const stops: Array<() => Promise<void>> = [];
   const parts: string[] = [];
   try {
@@ -37,14 +55,16 @@ export async function startLocalStack(
     if (databaseUrl) {
       parts.push('Postgres at DATABASE_URL');
     } else {
-      progress('starting embedded Postgres (data under .data/pg; the first start initialises it)');
-      const pg = await startEmbeddedPostgres();
+      progress(`starting embedded Postgres (data under ${dataDir}/pg; the first start initialises it)`);
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg') });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       parts.push('embedded Postgres');
     }
-    progress('applying migrations');
-    await migrate(databaseUrl);
+    const before = await appliedMigrations(databaseUrl);
+    await migrate(databaseUrl, { quiet: true });
+    const after = await appliedMigrations(databaseUrl);
+    progress(`migrations: ${after - before} applied, ${after} in all`);
 
     let sqsEndpoint = given.SQS_ENDPOINT;
     if (sqsEndpoint) {

@@ -1,4 +1,4 @@
-import { gameIdFor } from '#contracts/ids';
+import { gameIdFor, teamIdFor } from '#contracts/ids';
 import type { GameStateEvent, KalshiMarketInfo, PolymarketMarketInfo } from '#domain/feed/events';
 import type { Sport } from '#domain/win-probability';
 import {
@@ -40,8 +40,8 @@ export function createDiscovery() {
             sport: g.sport,
             espnEventId: g.espnEventId,
             startsAtMs: input.startsAtMs,
-            home: { abbreviation: g.home },
-            away: { abbreviation: g.away },
+            home: { abbreviation: g.home, teamId: teamIdFor(g.sport, g.home) },
+            away: { abbreviation: g.away, teamId: teamIdFor(g.sport, g.away) },
             markets: g.markets,
             matched: g,
           };

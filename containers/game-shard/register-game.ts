@@ -1,12 +1,14 @@
 import { upsertGame, upsertMarket, upsertTeam } from '#adapters/pg/reference-data';
 import type { Queryable } from '#adapters/pg/rows';
-import { marketIdFor } from '#contracts/ids';
+import { marketIdFor, teamIdFor } from '#contracts/ids';
 import type { Sport } from '#domain';
 import { type SettlementRule, venueSettlementRules } from '#domain/settlement/index';
 import { type ShardGame, sidesOf, type WatchedMarket } from '../../shared/domain/shard/tick.ts';
 import type { DiscoveredGame } from './engine.ts';
 
 export interface TeamSpec {
+  /** Our row id when the caller derives it (`teamIdFor(sport, abbreviation)`); unset: the database picks one. */
+  teamId?: string;
   abbreviation: string;
   name: string;
   espnTeamId: string;
@@ -44,6 +46,7 @@ export interface GameSpec extends GameRows {
  */
 export function gameRowsOf(game: DiscoveredGame): GameRows & { gameId: string } {
   const team = (c: DiscoveredGame['competitors']['home']): TeamSpec => ({
+    teamId: teamIdFor(game.sport, c.abbreviation),
     abbreviation: c.abbreviation,
     name: c.displayName,
     espnTeamId: c.espnTeamId,
@@ -75,9 +78,9 @@ export async function registerGame(db: Queryable, spec: GameSpec): Promise<Shard
 
 /** `registerGame`'s writes: the rows and the ids they have (the derived ones, where the spec names them). */
 export async function writeGameRows(db: Queryable, spec: GameRows) {
-  const team = async (t: TeamSpec) => ({
+  const team = async ({ teamId, ...t }: TeamSpec) => ({
     abbreviation: t.abbreviation,
-    teamId: await upsertTeam(db, { sport: spec.sport, ...t }),
+    teamId: await upsertTeam(db, { id: teamId, sport: spec.sport, ...t }),
   });
   const home = await team(spec.home);
   const away = await team(spec.away);

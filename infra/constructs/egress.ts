@@ -31,6 +31,7 @@ import { Construct } from 'constructs';
 import type { EnvConfig } from '../config/types.ts';
 import { controlTower } from '../lib/control-tower.ts';
 import { SharplineLogGroup } from './log-group.ts';
+import { hasDockerfile, serviceImage } from './service-image.ts';
 import { acknowledgeTaskDefaults } from './service-task.ts';
 
 /** What a task needs to send venue traffic through the egress: its security group and the proxy URL. */
@@ -43,6 +44,8 @@ export interface EgressProps {
   config: EnvConfig;
   /** Its Cloud Map namespace names the proxy (`egress.<namespace>`). */
   cluster: Cluster;
+  /** Where `containers/vpn-egress/Dockerfile` is looked for (`serviceImage`); without it, the bare pinned image. */
+  buildRoot?: string;
 }
 
 const EGRESS_PROXY_PORT = 8888;
@@ -59,7 +62,7 @@ export class Egress extends Construct implements EgressAccess {
 
   constructor(scope: Construct, id: string, props: EgressProps) {
     super(scope, id);
-    const { config, cluster } = props;
+    const { config, cluster, buildRoot } = props;
     const { vpc } = cluster;
     const egress = config.compute.egress;
     const appSubnets = { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
@@ -69,6 +72,7 @@ export class Egress extends Construct implements EgressAccess {
     this.proxyUrl = `http://${CLOUD_MAP_NAME}.${namespace.namespaceName}:${EGRESS_PROXY_PORT}`;
 
     const capacity = this.addHosts(config, cluster);
+    const built = buildRoot !== undefined && hasDockerfile('vpn-egress', buildRoot);
     const task = new Ec2TaskDefinition(this, 'Task', { networkMode: NetworkMode.AWS_VPC });
     acknowledgeTaskDefaults(task);
     Validations.of(task).acknowledge(
@@ -87,7 +91,10 @@ export class Egress extends Construct implements EgressAccess {
     const vpnSecret = Secret.fromSecretNameV2(this, 'VpnSecret', egress.vpnSecretName);
     const vpnValue = (field: string) => EcsSecret.fromSecretsManager(vpnSecret, field);
     task.addContainer('tunnel', {
-      image: ContainerImage.fromRegistry(egress.image),
+      // containers/vpn-egress: the pinned gluetun with our tunnel health check; the bare pinned image without it.
+      image: built
+        ? serviceImage(this, 'vpn-egress', egress.image, buildRoot)
+        : ContainerImage.fromRegistry(egress.image),
       memoryReservationMiB: 128,
       memoryLimitMiB: 256,
       linuxParameters,
@@ -112,11 +119,12 @@ export class Egress extends Construct implements EgressAccess {
           'VPN_ENDPOINT_PORT',
         ].map((field) => [field, vpnValue(field)]),
       ),
-      // gluetun's own check: fails when the tunnel is down, so ECS replaces the task.
+      // Fails when traffic does not leave through the tunnel (containers/vpn-egress/healthcheck.sh; gluetun's own
+      // check on the bare image), so ECS replaces the task.
       healthCheck: {
-        command: ['CMD', '/gluetun-entrypoint', 'healthcheck'],
+        command: built ? ['CMD', '/usr/local/bin/egress-healthcheck'] : ['CMD', '/gluetun-entrypoint', 'healthcheck'],
         interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
+        timeout: Duration.seconds(10),
         retries: 3,
         startPeriod: Duration.seconds(60),
       },

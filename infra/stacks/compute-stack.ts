@@ -45,7 +45,7 @@ export class ComputeStack extends Stack {
       containerInsightsV2: ContainerInsights.ENABLED,
       defaultCloudMapNamespace: { name: `sharpline-${config.envName}.internal`, vpc },
     });
-    this.egress = new Egress(this, 'Egress', { config, cluster: this.cluster });
+    this.egress = new Egress(this, 'Egress', { config, cluster: this.cluster, buildRoot });
     this.gameShards = new GameShards(this, 'GameShards', {
       config,
       cluster: this.cluster,

@@ -164,6 +164,24 @@ export class ObservabilityStack extends Stack {
       evaluationPeriods: 5,
       treatMissingData: TreatMissingData.BREACHING,
     });
+    // Live execution on a venue stops while its own eligibility check fails from the egress in use (issue 14); the
+    // gauge is published on every gate change and on a timer, so the alarm keeps its state between datapoints.
+    for (const venue of customMetrics.venueIneligible.venues) {
+      const name = `${venue[0]?.toUpperCase()}${venue.slice(1)}`;
+      alarm(
+        `VenueIneligible${name}`,
+        new Metric({
+          namespace: metricsNamespace,
+          metricName: customMetrics.venueIneligible.name,
+          dimensionsMap: { service: customMetrics.venueIneligible.service, venue },
+          statistic: 'Maximum',
+          period: Duration.minutes(1),
+        }),
+        0,
+        `${venue}: eligibility check failing from the egress in use; live execution there stopped (paper goes on)`,
+        { treatMissingData: TreatMissingData.IGNORE },
+      );
+    }
     alarm(
       'BrowserJobOutboxAge',
       custom(customMetrics.outboxOldestPendingAge, 'Maximum', Duration.minutes(1)),

@@ -8,6 +8,7 @@ import { createApiHandler } from '../../functions/api/app.ts';
 import { type ApiDepsOverrides, apiDepsFromConfig } from '../../functions/api/deps.ts';
 import { createLocalSecretsProvider } from '../../shared/adapters/secrets/local-file.ts';
 import type { SecretsProvider } from '../../shared/adapters/secrets/provider.ts';
+import { createDashboardRoutes, type DashboardOptions } from '../dashboard/serve.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import { DEFAULT_KEY_FILE, type LocalJwtKeys, loadLocalJwtKeys } from './jwt.ts';
 import { toHttpApiEvent } from './lambda-event.ts';
@@ -23,6 +24,10 @@ export interface ApiServerOptions {
   config?: ApiConfig;
   /** Replaces the clients and settings otherwise read from the environment (queue URL, secrets, probes). */
   deps?: ApiDepsOverrides & { secrets?: SecretsProvider };
+  /** `npm start`'s facts about its own run (queue depths, DLQ counts, latencies): `GET /local/v1/run`, with a token. */
+  localRun?: () => Promise<unknown>;
+  /** Who the dashboard at `/` acts as and for how long its page token lasts. */
+  dashboard?: Omit<DashboardOptions, 'keys' | 'localRun'>;
 }
 
 export interface ApiServer {
@@ -92,6 +97,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     overrides,
   );
   const handler = createApiHandler(deps, { timeoutEarlyInMillis: 0 });
+  // The page, its assets, its token and `GET /local/v1/run`: local-only routes beside the API's.
+  const dashboard = createDashboardRoutes({ ...opts.dashboard, keys, localRun: opts.localRun });
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -101,6 +108,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         return;
       }
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (await dashboard(req, res, path)) return;
       const claims = await verifiedClaims(keys, req);
       if (!claims && !PUBLIC_PATHS.test(path)) {
         sendError(res, 401, 'unauthorized', 'a valid bearer token is required');

@@ -4,10 +4,11 @@
  * US-Eastern date and Kalshi's own team codes, Polymarket `nba-bos-den-2026-11-14`. Teams come from the project's one
  * alias table (shared/domain/matching/team-aliases.json), each venue's current code.
  */
+
+import { type TeamAlias, teamAliases } from '#domain/matching/team-aliases';
 import type { Sport } from '#domain/win-probability';
 import { Rng } from './prng.ts';
 import { simulateGame, type Timeline } from './score.ts';
-import { type TeamAlias, teamAliases } from '#domain/matching/team-aliases';
 
 export interface Team {
   espn: string;

@@ -202,6 +202,35 @@ export const gameShardConfig = z
     }
   });
 
+/**
+ * The egress client of a process that sends venue traffic (shared/adapters/egress): the proxies in failover order
+ * (`EGRESS_PROXY_URLS`, comma-separated; the one `EGRESS_PROXY_URL` CDK sets counts as a one-entry list), the URL each
+ * health probe fetches through each proxy, how often, and the bound within which a dead egress is left.
+ */
+export const egressConfig = z
+  .object({
+    EGRESS_PROXY_URLS: z
+      .string()
+      .optional()
+      .refine(
+        (list) =>
+          (list ?? '')
+            .split(',')
+            .map((url) => url.trim())
+            .filter((url) => url !== '')
+            .every((url) => z.string().url().safeParse(url).success),
+        'must be comma-separated URLs',
+      ),
+    EGRESS_PROXY_URL: optionalUrl,
+    EGRESS_PROBE_URL: z.string().url().default('https://api.elections.kalshi.com/trade-api/v2/exchange/status'),
+    EGRESS_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+    EGRESS_FAILOVER_WITHIN_MS: z.coerce.number().int().positive().default(5_000),
+  })
+  .refine((config) => config.EGRESS_PROBE_INTERVAL_MS < config.EGRESS_FAILOVER_WITHIN_MS, {
+    path: ['EGRESS_PROBE_INTERVAL_MS'],
+    message: 'must be below EGRESS_FAILOVER_WITHIN_MS (a probe has to fit inside the bound)',
+  });
+
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
 export const localStackConfig = z.object({
   DATABASE_URL: database.DATABASE_URL,
@@ -219,6 +248,7 @@ export type MigrateConfig = z.infer<typeof migrateConfig>;
 export type LocalStackConfig = z.infer<typeof localStackConfig>;
 export type OutboxRelayConfig = z.infer<typeof outboxRelayConfig>;
 export type GameShardConfig = z.infer<typeof gameShardConfig>;
+export type EgressConfig = z.infer<typeof egressConfig>;
 
 type Env = Record<string, string | undefined>;
 

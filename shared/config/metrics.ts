@@ -3,6 +3,8 @@
  * (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`), whose default dimension is `service` = `POWERTOOLS_SERVICE_NAME`:
  * an alarm only sees a metric whose name, namespace and dimensions all match, so the names live here, once.
  */
+import { venues } from '#domain/names';
+
 export const metricsNamespace = 'Sharpline';
 
 export const serviceNames = {
@@ -14,6 +16,8 @@ export const serviceNames = {
   outboxRelay: 'outbox-relay',
   gameShard: 'game-shard',
   browserWorker: 'browser-worker',
+  /** The egress client, in whichever process sends venue traffic: one service name so one alarm sees them all. */
+  egress: 'egress',
 } as const;
 
 export const customMetrics = {
@@ -41,4 +45,13 @@ export const customMetrics = {
   /** outbox-relay: browser-job messages sent by a run (Count), age of the oldest one still unsent (Seconds). */
   outboxRelayed: { service: serviceNames.outboxRelay, name: 'OutboxRelayed' },
   outboxOldestPendingAge: { service: serviceNames.outboxRelay, name: 'OutboxOldestPendingAge' },
+  /**
+   * egress client: the proxy in use (None: its index in the failover order, -1 for none), changes of it (Count), the
+   * last probe's latency through it (Milliseconds), and per venue (dimension `venue`) 1 while its eligibility check
+   * fails from the egress in use (None), which stops live execution there.
+   */
+  egressActiveIndex: { service: serviceNames.egress, name: 'EgressActiveIndex' },
+  egressFailovers: { service: serviceNames.egress, name: 'EgressFailovers' },
+  egressProbeLatency: { service: serviceNames.egress, name: 'EgressProbeLatency' },
+  venueIneligible: { service: serviceNames.egress, name: 'VenueIneligible', venues },
 } as const;

@@ -23,3 +23,8 @@ export function gameIdFor(sport: Sport, espnEventId: string): string {
 export function marketIdFor(venue: Venue, venueMarketId: string): string {
   return nameBasedUuid(['market', venue, venueMarketId]);
 }
+
+/** The `teams.id` of a team, unique per sport by its ESPN abbreviation (as the table's key is). */
+export function teamIdFor(sport: Sport, abbreviation: string): string {
+  return nameBasedUuid(['team', sport, abbreviation]);
+}

@@ -9,12 +9,20 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parseKalshiMarketsResponse } from '#adapters/venues/kalshi/wire';
+import { parseGammaMarkets } from '#adapters/venues/polymarket/wire';
 import { type FeedLine, feedSources } from '#domain/feed/events';
 import type { VenueFeeSchedule } from '#domain/fees';
+import { teamAliases } from '#domain/matching/team-aliases';
 import { optimalArbitrage } from '#domain/optimal-arbitrage';
 import { asksFromOppositeBids, type PriceLevel } from '#domain/order-book';
 import { parseHundredths, parseMicros } from '#domain/units';
+import type { Sport } from '#domain/win-probability';
+import { instrumentsIn } from '../../containers/game-shard/router.ts';
+import { gammaMarketsBody, kalshiMarketsBody } from '../../local/simulator/discovery.ts';
 import { type EveningOptions, simulateEvening, type Truth } from '../../local/simulator/evening.ts';
+import { planEvening } from '../../local/simulator/plan.ts';
+import { matchMarkets } from '../../shared/domain/matching/match.ts';
 
 const base: EveningOptions = {
   seed: 1,
@@ -448,6 +456,69 @@ function scan(seed: number) {
   });
   return { accidental, checked, truth, pending };
 }
+
+describe('simulator: teams and rule texts pairing accepts', () => {
+  it.each([
+    ['nba', 15, 'no_tie'],
+    ['nfl', 16, 'tie_half'],
+  ] as const)('pairs every %s team of the alias table, with its tie treatment', (sport: Sport, games, tie) => {
+    const plan = planEvening(1, games, [sport]);
+    const lookup = teamAliases.league(sport);
+    // Every team of the league plays once, named by the table's current codes.
+    expect(new Set(plan.flatMap((g) => [g.home.espn, g.away.espn])).size).toBe(lookup.teams.length);
+    for (const g of plan) {
+      for (const team of [g.home, g.away]) {
+        const alias = lookup.byEspn(team.espn)!;
+        expect([team.kalshi, team.polymarket]).toEqual([alias.kalshi[0], alias.polymarket[0]!.toLowerCase()]);
+      }
+    }
+    const result = matchMarkets({
+      games: plan.map((g) => ({
+        sport,
+        espnEventId: g.espnEventId,
+        startsAtMs: g.startT,
+        home: g.home.espn,
+        away: g.away.espn,
+      })),
+      kalshi: parseKalshiMarketsResponse(JSON.parse(kalshiMarketsBody(plan, plan[0]!.startT))),
+      polymarket: parseGammaMarkets(JSON.parse(gammaMarketsBody(plan, plan[0]!.startT))),
+    });
+    for (const g of result.games) {
+      expect(g.markets.map((m) => m.venue).sort()).toEqual(['kalshi', 'kalshi', 'polymarket', 'polymarket']);
+      expect(new Set(g.markets.map((m) => m.resolutionKey.split('|').at(-1)))).toEqual(new Set([tie]));
+    }
+    expect(result.games).toHaveLength(games);
+    // Only the first-half moneylines are refused.
+    expect(result.unmatched.map((u) => u.reason)).toEqual(Array.from({ length: games }, () => 'not_full_game'));
+  });
+});
+
+describe('simulator: a frame cut short', () => {
+  it('is followed by a fresh snapshot of each full-game market it names, as the shard asks', () => {
+    const { lines, truth } = run({ seed: 4, games: 4, messages: 60_000 });
+    const instruments = new Set(truth.games.flatMap((g) => [...g.kalshiTickers, ...g.polymarketTokenIds]));
+    let named = 0;
+    lines.forEach((line, i) => {
+      const venue = line.source === 'kalshi_ws' ? 'kalshi' : line.source === 'polymarket_ws' ? 'polymarket' : null;
+      if (!venue) return;
+      try {
+        JSON.parse(line.raw);
+        return;
+      } catch {
+        // cut short
+      }
+      for (const id of instrumentsIn(venue, line.raw).filter((x) => instruments.has(x))) {
+        named += 1;
+        const snapshot = lines.slice(i + 1).find((l) => {
+          if (l.t > line.t + 2_000 || l.source !== line.source || !l.raw.includes(`"${id}"`)) return false;
+          return venue === 'kalshi' ? l.raw.includes('"orderbook_snapshot"') : l.raw.includes('"event_type":"book"');
+        });
+        expect(snapshot, `${id} at ${line.t}`).toBeDefined();
+      }
+    });
+    expect(named).toBeGreaterThan(0);
+  });
+});
 
 describe('simulator: truth against the books on the wire', () => {
   it('each planted arbitrage sizes as the truth says, and nothing crosses outside a planted window (3 seeds)', () => {

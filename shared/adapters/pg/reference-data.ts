@@ -12,6 +12,8 @@ export type { GameStatus } from '#domain/names';
 export type { Sport } from '#domain/win-probability';
 
 export interface TeamInput {
+  /** The row id to insert with (the shard's derived `teamIdFor`); unset: a random one. An existing row keeps its id. */
+  id?: string;
   sport: Sport;
   abbreviation: string;
   name: string;
@@ -20,10 +22,11 @@ export interface TeamInput {
 
 export async function upsertTeam(db: Queryable, team: TeamInput): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO teams (sport, abbreviation, name, espn_team_id) VALUES ($1, $2, $3, $4)
+    `INSERT INTO teams (id, sport, abbreviation, name, espn_team_id)
+     VALUES (COALESCE($5::uuid, gen_random_uuid()), $1, $2, $3, $4)
      ON CONFLICT (sport, abbreviation) DO UPDATE SET name = EXCLUDED.name, espn_team_id = EXCLUDED.espn_team_id
      RETURNING id`,
-    [team.sport, team.abbreviation, team.name, team.espnTeamId],
+    [team.sport, team.abbreviation, team.name, team.espnTeamId, team.id ?? null],
   );
   return singleRow(rows, 'team').id;
 }

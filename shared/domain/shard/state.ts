@@ -215,13 +215,11 @@ export class ShardState {
         if (!this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, false)) continue;
         const book = this.books.get(bookKey('kalshi', ev.ticker));
         if (!book?.valid) continue;
-        if (book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs)) {
-          this.changed(book);
-        } else {
+        if (!book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs) && this.gamesOfBook.has(book)) {
           this.counters.booksInvalidated++;
           this.requestResync('kalshi', [ev.ticker]);
-          this.changed(book);
         }
+        this.changed(book);
       }
     }
     this.flush(atMs);
@@ -271,8 +269,10 @@ export class ShardState {
       // A book already invalid has its resync asked for: asking again on every bad frame would hammer the venue.
       if (!book.valid) continue;
       book.invalidate();
-      this.counters.booksInvalidated++;
       this.changed(book);
+      // A book no held game prices (a first-half token, another shard's game) is not worth a snapshot.
+      if (!this.gamesOfBook.has(book)) continue;
+      this.counters.booksInvalidated++;
       lost.push(id);
     }
     if (lost.length > 0) this.requestResync(venue, lost);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgApiStore } from '#adapters/pg/api-store';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { refreshDailyPerformance } from '#adapters/pg/rollups';
-import { readRunReport } from '../../../local/report.ts';
+import { readEveningReport } from '../../../local/evening/report.ts';
 import type { ApiDeps } from '../../../shared/api/deps.ts';
 import { listTrades } from '../../../shared/api/trading.ts';
 import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
@@ -70,8 +70,22 @@ describe('what reports say a trade cost', () => {
     expect(trade.cost + trade.fee).toBe(trade.debit);
     expect(trade.held).toBe(trade.debit);
 
-    const report = await readRunReport(db.pool, { candidateIds: [candidate.id], gameId, startedAtMs: 0 });
-    expect(report.trades.reduce((s, t) => s + t.costMicros + t.feeMicros, 0)).toBe(trade.debit);
+    const report = await readEveningReport(db.pool, {
+      feed: 'test',
+      speed: 'max',
+      wallSeconds: 0,
+      games: [{ gameId, sport: 'nba', espnEventId: '1', away: 'BOS', home: 'DEN' }],
+      tally: () => ({ messages: 0, candidates: { model_edge: 1, arbitrage: 0 } }),
+      candidates: [
+        { id: candidate.id, gameId, kind: 'model_edge', feedToCandidateMs: 0, createdAtMs: candidate.createdAtMs },
+      ],
+      messagesBySource: {},
+      messages: 0,
+      dlqMessages: 0,
+      bankrollStartMicros: INITIAL,
+    });
+    expect(report.total).toMatchObject({ paperTrades: 1, feesMicros: trade.fee, openPositions: 1 });
+    expect(report.bankroll.startMicros - report.bankroll.finalMicros).toBe(trade.debit);
 
     const api = await listTrades(
       { store: createPgApiStore(db.pool) } as ApiDeps,

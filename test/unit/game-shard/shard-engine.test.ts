@@ -173,6 +173,35 @@ describe('shard engine on hand-built feeds', () => {
     expect(records.filter((r) => r.candidate.kind === 'arbitrage').map((r) => r.line)).toEqual([6]);
   });
 
+  it('asks for no resync on a broken frame that carried no book state, and for one on a book frame cut short', () => {
+    const ticker = JSON.stringify({ type: 'ticker', sid: '9', msg: { market_ticker: TICKER, price_dollars: 0.5 } });
+    const trade = JSON.stringify({ event_type: 'last_trade_price', market: '0xc', asset_id: BOS_TOKEN, price: 0.5 });
+    const { records, resyncs, summary } = run([
+      [T, 'polymarket_ws', polyBos],
+      [T + 1, 'kalshi_ws', kSnapshot(1, [[58, 5_000]], [[30, 300]])],
+      [T + 2, 'kalshi_ws', ticker],
+      [T + 3, 'kalshi_ws', ticker.slice(0, 40)],
+      [T + 4, 'polymarket_ws', trade],
+      // The NO bid that makes the cross: the books are whole, so it is priced.
+      [T + 5, 'kalshi_ws', kDelta(2, 'no', 38, 300)],
+      [T + 6, 'polymarket_ws', polyBos.slice(0, 120)],
+    ]);
+    expect(summary.parseFailures).toEqual({ kalshi_ws: 2, polymarket_ws: 2 });
+    expect(records.filter((r) => r.candidate.kind === 'arbitrage').map((r) => r.line)).toEqual([5]);
+    // Polymarket's `book` names its event type last: a frame cut short may be one, so its token is resynced.
+    expect(resyncs).toEqual([['polymarket', [BOS_TOKEN]]]);
+    expect(summary).toMatchObject({ booksInvalidated: 1, resyncs: 1 });
+  });
+
+  it('asks for no resync of a book no held game prices (a first-half token)', () => {
+    const { resyncs, summary } = run([
+      [T, 'polymarket_ws', pBook('token-1h', [[40, 100]], [[45, 100]])],
+      [T + 1, 'polymarket_ws', pBook('token-1h', [[40, 100]], [[45, 100]]).slice(0, 90)],
+    ]);
+    expect(resyncs).toEqual([]);
+    expect(summary).toMatchObject({ booksInvalidated: 0, resyncs: 0 });
+  });
+
   it('invalidates every book of a venue that disconnected', () => {
     const records: CandidateRecord[] = [];
     const engine = createShardEngine({

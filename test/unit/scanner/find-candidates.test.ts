@@ -2,13 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
 import { optimalArbitrage, winProbability } from '#domain';
-import { sampleBooks, sampleGameSpec } from '../../../local/sample-game/feed.ts';
-import { loadScenario, type Scenario, type ScenarioTick } from '../../../local/sample-game/scenario.ts';
 import { findCandidates, type MarketSide, type ScanInput } from '../../../shared/domain/scanner/find-candidates.ts';
 import { quotedSides, sidesOf } from '../../../shared/domain/shard/tick.ts';
+import { sampleBooks, sampleGameSpec } from '../../fixtures/sample-game/feed.ts';
+import { loadScenario, type Scenario, type ScenarioTick } from '../../fixtures/sample-game/scenario.ts';
 
 const scenario = loadScenario(
-  fileURLToPath(new URL('../../../local/sample-game/boston-at-denver.json', import.meta.url)),
+  fileURLToPath(new URL('../../fixtures/sample-game/boston-at-denver.json', import.meta.url)),
 );
 const GAME_ID = '7d3f0c9e-2b1a-4c5d-8e6f-0a1b2c3d4e5f';
 

@@ -1,4 +1,5 @@
 import type { FeedSource } from '#domain/feed/events';
+import { equalJitterMs } from '../backoff.ts';
 
 /**
  * Polls ESPN's public scoreboard per league and hands each answer on as raw text (the shard parses it, record mode
@@ -65,9 +66,7 @@ export function espnScoreboardPath(league: EspnLeague): string {
  * interval x 2^failures capped at `maxMs`, drawn uniformly from its upper half so that retries spread out.
  */
 export function espnBackoffMs(failures: number, intervalMs: number, maxMs: number, random: () => number): number {
-  if (failures === 0) return intervalMs;
-  const ceiling = Math.min(maxMs, intervalMs * 2 ** Math.min(failures, 30));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+  return failures === 0 ? intervalMs : equalJitterMs({ initialMs: intervalMs, maxMs }, failures, random);
 }
 
 export function createEspnPoller(options: EspnPollerOptions): EspnPoller {

@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import type { FeedSource, KalshiControl } from '#domain/feed/events';
+import { fullJitterMs } from '../backoff.ts';
 import type { KalshiSigner } from './auth.ts';
 import { parseKalshiWsFrame } from './wire.ts';
 
@@ -49,15 +50,6 @@ interface Subscription {
 /** A cheap look for the answers to our commands; a false hit only costs a parse. */
 const CONTROL_FRAME = /"type"\s*:\s*"(?:subscribed|unsubscribed|ok|error)"/;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
-
-/** Full jitter: uniform in [0, min(maxMs, initialMs * 2^attempt)), so reconnecting clients spread out. */
-export function reconnectDelayMs(
-  backoff: { initialMs: number; maxMs: number },
-  attempt: number,
-  random: () => number,
-): number {
-  return Math.floor(random() * Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt));
-}
 
 export function createKalshiWsClient(options: KalshiWsOptions): KalshiWsClient {
   const Impl = options.WebSocket ?? WebSocket;
@@ -131,7 +123,7 @@ export function createKalshiWsClient(options: KalshiWsOptions): KalshiWsClient {
   }
 
   function scheduleReconnect(): void {
-    reconnectTimer = setTimeout(connect, reconnectDelayMs(options.backoff, attempt, random));
+    reconnectTimer = setTimeout(connect, fullJitterMs(options.backoff, attempt, random));
     attempt += 1;
   }
 

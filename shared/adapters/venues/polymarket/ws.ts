@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { FeedSource } from '#domain/feed/events';
+import { fullJitterMs } from '../backoff.ts';
 
 export interface PolymarketWsClientOptions {
   url: string;
@@ -42,8 +43,6 @@ export interface PolymarketWsClient {
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How long `close()` waits for the closing handshake before cutting the socket. */
 const CLOSE_GRACE_MS = 2_000;
-/** 2^30 x initialMs is past any sane cap; stop doubling there. */
-const MAX_DOUBLINGS = 30;
 
 function frameText(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -90,15 +89,12 @@ export function createPolymarketWsClient(options: PolymarketWsClientOptions): Po
   }
 
   function scheduleReconnect(): void {
-    const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, MAX_DOUBLINGS));
+    const delayMs = fullJitterMs(backoff, attempt, random);
     attempt += 1;
-    reconnectTimer = setTimeout(
-      () => {
-        reconnectTimer = undefined;
-        if (!closed) connect();
-      },
-      Math.floor(random() * ceiling),
-    );
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      if (!closed) connect();
+    }, delayMs);
   }
 
   function connect(): void {
