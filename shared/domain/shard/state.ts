@@ -9,7 +9,7 @@ import { type Sport, winProbability } from '../win-probability.ts';
 import { MarketBook } from './book.ts';
 import { Hysteresis } from './hysteresis.ts';
 import { type OutcomePair, pregameConsensus } from './pregame.ts';
-import { type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
+import { anyCrossAtTop, type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
 import type { GameStateRow, WatchedMarket } from './tick.ts';
 
 /**
@@ -110,6 +110,14 @@ interface HeldGame {
   pregameHomeWinProbability: number | null;
   model: { stateVersion: number; homeWins: number | null };
   hysteresis: Hysteresis;
+  /** Each side's validity and best ask, two slots a side (all the pregame prior and a scan's findings hang on). */
+  tops: Float64Array;
+  /** Counts changes of `tops`. */
+  topsVersion: number;
+  /** `topsVersion` when the pregame prior was last worked out. */
+  pregameTops: number;
+  /** What the last scan read and how many findings it made. */
+  scanned: { tops: number; homeWins: number | null; over: boolean; findings: number };
 }
 
 const bookKey = (venue: Venue, id: string) => `${venue}|${id}`;
@@ -181,6 +189,10 @@ export class ShardState {
         pregameHomeWinProbability: null,
         model: { stateVersion: -1, homeWins: null },
         hysteresis: new Hysteresis(),
+        tops: new Float64Array(0),
+        topsVersion: 0,
+        pregameTops: -1,
+        scanned: { tops: -1, homeWins: null, over: false, findings: -1 },
       };
       this.games.set(spec.gameId, game);
       this.gameByEvent.set(`${spec.sport}|${spec.espnEventId}`, game);
@@ -199,6 +211,9 @@ export class ShardState {
         game.sides.push(new LiveSide(book, side, paysOn, m.fee, m.minOrderQuantity, m.resolutionKey));
       }
     }
+    // NaN equals nothing: every side reads as changed at the next evaluation.
+    if (game.tops.length !== game.sides.length * 2)
+      game.tops = new Float64Array(game.sides.length * 2).fill(Number.NaN);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -410,14 +425,49 @@ export class ShardState {
     return homeWins;
   }
 
+  /** Notes each side's validity and best ask, counting a change. */
+  private refreshTops(game: HeldGame): void {
+    const { tops, sides } = game;
+    let changed = false;
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[i] as LiveSide;
+      const valid = side.valid ? 1 : 0;
+      const ask = side.bestAskMicros;
+      if (tops[2 * i] !== valid || tops[2 * i + 1] !== ask) {
+        tops[2 * i] = valid;
+        tops[2 * i + 1] = ask;
+        changed = true;
+      }
+    }
+    if (changed) game.topsVersion++;
+  }
+
   private evaluate(game: HeldGame, atMs: number): void {
-    if (!this.started(game, atMs)) this.updatePregame(game);
+    this.refreshTops(game);
+    // The prior reads only the sides' validity and best asks: unchanged, it would come out the same.
+    if (!this.started(game, atMs) && game.pregameTops !== game.topsVersion) {
+      this.updatePregame(game);
+      game.pregameTops = game.topsVersion;
+    }
     const over = game.state !== null && OVER.has(game.state.status);
+    const homeWinProbability = over ? null : this.homeWins(game);
+    const last = game.scanned;
+    // A scan that found nothing finds nothing again while the model, the sides' validity and best asks stand still
+    // and no pair crosses at the top (whether anything is found does not hang on sizes, depth or the clock then);
+    // hysteresis, holding nothing, would do nothing. Most changes deep in a book or of a size end here.
+    const quiet =
+      last.findings === 0 &&
+      (over ||
+        (!last.over &&
+          last.tops === game.topsVersion &&
+          last.homeWins === homeWinProbability &&
+          !anyCrossAtTop(game.sides)));
+    if (quiet) return;
     const findings = over
       ? []
       : scan({
           homeTeam: game.spec.home.abbreviation,
-          homeWinProbability: this.homeWins(game),
+          homeWinProbability,
           sides: game.sides,
           thresholds: this.settings,
           arbitrage: true,
@@ -425,6 +475,10 @@ export class ShardState {
           staleAfterMs: this.settings.priceStaleAfterMs,
           ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
         });
+    last.tops = game.topsVersion;
+    last.homeWins = homeWinProbability;
+    last.over = over;
+    last.findings = findings.length;
     const verdicts = game.hysteresis.decide(findings);
     for (let i = 0; i < findings.length; i++) {
       const verdict = verdicts[i];

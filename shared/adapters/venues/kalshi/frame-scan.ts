@@ -1,5 +1,5 @@
 /**
- * Kalshi's hot WebSocket frames (orderbook_delta, orderbook_snapshot, ticker, trade in their current spellings) read
+ * Kalshi's hot WebSocket frames (orderbook_delta in both spellings, orderbook_snapshot, ticker, trade) read
  * straight off the raw text by `RawScan`, without JSON.parse, into the very events `parseKalshiWsFrame`'s full path
  * gives. Anything else, or anything it is not sure of (a legacy spelling, a value out of range, a duplicate key, a
  * malformed frame), gives undefined and the full path decides, errors included
@@ -46,6 +46,9 @@ interface Msg {
   countHundredths?: number;
   takerOutcomeSide?: Side;
   takerSide?: Side;
+  /** Where a delta's `price` / `delta` spelling starts: read only when the current spelling is absent. */
+  plainPriceAt?: number;
+  plainDeltaAt?: number;
 }
 
 /** "0.5600" -> 560000 within $0..$1, as `priceFromDollars`. */
@@ -99,8 +102,19 @@ function levels(s: RawScan): PriceLevel[] {
  */
 const KEYS: Record<BodyKind, { keys: string[]; legacyFrom: number }> = {
   delta: {
-    keys: ['market_ticker', 'market_id', 'price_dollars', 'delta_fp', 'side', 'client_order_id', 'ts', 'ts_ms'],
-    legacyFrom: 8,
+    keys: [
+      'market_ticker',
+      'market_id',
+      'price_dollars',
+      'delta_fp',
+      'side',
+      'client_order_id',
+      'ts',
+      'ts_ms',
+      'price',
+      'delta',
+    ],
+    legacyFrom: 10,
   },
   snapshot: { keys: ['market_ticker', 'market_id', 'yes_dollars_fp', 'no_dollars_fp', 'yes', 'no'], legacyFrom: 4 },
   ticker: {
@@ -177,6 +191,16 @@ function readMsg(s: RawScan, kind: BodyKind): Msg {
         break;
       case 'delta_fp':
         msg.deltaHundredths = count(s, true);
+        break;
+      case 'price':
+        s.peek();
+        msg.plainPriceAt = s.pos;
+        s.skip(1);
+        break;
+      case 'delta':
+        s.peek();
+        msg.plainDeltaAt = s.pos;
+        s.skip(1);
         break;
       case 'yes_dollars_fp':
         msg.yesBids = levels(s);
@@ -260,6 +284,7 @@ function readFrame(s: RawScan): KalshiWsEvent[] {
   switch (kind) {
     case 'delta':
       if (seq === undefined || msg.side === undefined) throw BAIL;
+      if (msg.priceMicros === undefined && msg.deltaHundredths === undefined) return [plainDelta(s, sid, seq, t, msg)];
       if (msg.priceMicros === undefined || msg.deltaHundredths === undefined) throw BAIL;
       return [
         {
@@ -303,6 +328,52 @@ function readFrame(s: RawScan): KalshiWsEvent[] {
         },
       ];
   }
+}
+
+const QUOTE = 34;
+const MINUS = 45;
+const MICROS_PER_CENT = CONTRACT_PAYOUT_MICROS / 100;
+
+/**
+ * A delta in the `price`/`delta` spelling seen in the wild: each a current-format string or a plain integer (cents,
+ * whole contracts), as the schema's second branch reads them.
+ */
+function plainDelta(s: RawScan, sid: number, seq: number, ticker: string, msg: Msg): KalshiWsEvent {
+  if (msg.plainPriceAt === undefined || msg.plainDeltaAt === undefined || msg.side === undefined) throw BAIL;
+  const end = s.pos;
+  s.pos = msg.plainPriceAt;
+  let priceMicros: number;
+  if (s.peek() === QUOTE) {
+    priceMicros = price(s);
+  } else {
+    const cents = s.uint();
+    if (cents > 100) throw BAIL;
+    priceMicros = cents * MICROS_PER_CENT;
+  }
+  s.pos = msg.plainDeltaAt;
+  let deltaHundredths: number;
+  if (s.peek() === QUOTE) {
+    deltaHundredths = count(s, true);
+  } else {
+    const negative = s.take(MINUS);
+    const whole = s.uint();
+    // "-0" is JSON.parse's -0: left to the full path rather than matched sign for sign.
+    if (negative && whole === 0) throw BAIL;
+    deltaHundredths = (negative ? -whole : whole) * 100;
+    if (!Number.isSafeInteger(deltaHundredths)) throw BAIL;
+  }
+  s.pos = end;
+  return {
+    type: 'kalshi_delta',
+    sid,
+    seq,
+    ticker,
+    side: msg.side,
+    priceMicros,
+    deltaHundredths,
+    spelling: 'plain',
+    tsMs: msg.tsMs,
+  };
 }
 
 /** The events of a frame read off its raw text, or undefined: "ask the full parser". */
