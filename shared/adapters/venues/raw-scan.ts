@@ -14,6 +14,10 @@ export const BAIL = new Error('raw scan: leave this frame to the full parser');
 const MAX_DEPTH = 32;
 
 const QUOTE = 34;
+const OPEN_OBJECT = 123;
+const CLOSE_OBJECT = 125;
+const OPEN_ARRAY = 91;
+const CLOSE_ARRAY = 93;
 const BACKSLASH = 92;
 const COMMA = 44;
 const COLON = 58;
@@ -25,6 +29,17 @@ const NINE = 57;
 
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
+}
+
+/** Where the string whose content starts at `start` closes; bails on an escape, a control character or the end. */
+function stringEnd(raw: string, start: number): number {
+  const n = raw.length;
+  for (let pos = start; pos < n; pos++) {
+    const c = raw.charCodeAt(pos);
+    if (c === QUOTE) return pos;
+    if (c < SPACE || c === BACKSLASH) throw BAIL;
+  }
+  throw BAIL;
 }
 
 /** A cursor over one frame. Every method either moves past what it read or throws `BAIL`. */
@@ -80,19 +95,11 @@ export class RawScan {
   /** A string without escapes or control characters; its content is `raw.slice(start, end)`. */
   string(): void {
     this.expect(QUOTE);
-    const raw = this.raw;
-    const n = raw.length;
     const start = this.pos;
-    let pos = start;
-    for (; pos < n; pos++) {
-      const c = raw.charCodeAt(pos);
-      if (c === QUOTE) break;
-      if (c < SPACE || c === BACKSLASH) throw BAIL;
-    }
-    if (pos === n) throw BAIL;
+    const end = stringEnd(this.raw, start);
     this.start = start;
-    this.end = pos;
-    this.pos = pos + 1;
+    this.end = end;
+    this.pos = end + 1;
   }
 
   text(): string {
@@ -105,10 +112,28 @@ export class RawScan {
    * first: a venue writes its keys in one order, so a caller that hints the key after the last one mostly hits.
    */
   key(names: readonly string[], hint = 0): number {
+    this.expect(QUOTE);
+    const raw = this.raw;
+    const pos = this.pos;
+    const guess = names[hint];
+    if (guess !== undefined) {
+      // Compared as it is read: a key that is the guess needs no other look at its characters.
+      const n = guess.length;
+      if (pos + n < raw.length) {
+        let i = 0;
+        while (i < n && raw.charCodeAt(pos + i) === guess.charCodeAt(i)) i++;
+        if (i === n && raw.charCodeAt(pos + n) === QUOTE) {
+          this.start = pos;
+          this.end = pos + n;
+          this.pos = pos + n + 1;
+          this.expect(COLON);
+          return hint;
+        }
+      }
+    }
+    this.pos = pos - 1;
     this.string();
     this.expect(COLON);
-    const guess = names[hint];
-    if (guess !== undefined && this.is(guess)) return hint;
     for (let i = 0; i < names.length; i++) if (i !== hint && this.is(names[i] as string)) return i;
     return -1;
   }
@@ -169,35 +194,81 @@ export class RawScan {
     throw BAIL;
   }
 
-  /** Steps over one value of any kind, checking it is well-formed. */
+  /**
+   * Steps over one value of any kind, checking it is well-formed: one loop over the characters with the open
+   * containers kept as bits (1 = object), since this is where most of a frame's characters go by.
+   */
   skip(depth = 0): void {
-    const c = this.peek();
-    if (c === QUOTE) {
-      this.string();
-    } else if (c === 123 /* { */) {
-      if (depth >= MAX_DEPTH) throw BAIL;
-      this.pos++;
-      if (this.take(125 /* } */)) return;
-      do {
-        this.string();
-        this.expect(COLON);
-        this.skip(depth + 1);
-      } while (this.more(125));
-    } else if (c === 91 /* [ */) {
-      if (depth >= MAX_DEPTH) throw BAIL;
-      this.pos++;
-      if (this.take(93 /* ] */)) return;
-      do this.skip(depth + 1);
-      while (this.more(93));
-    } else if (c === MINUS || isDigit(c)) {
-      this.stepNumber();
-    } else {
-      const raw = this.raw;
-      const pos = this.pos;
-      if (raw.startsWith('true', pos) || raw.startsWith('null', pos)) this.pos += 4;
-      else if (raw.startsWith('false', pos)) this.pos += 5;
-      else throw BAIL;
+    const raw = this.raw;
+    const n = raw.length;
+    let pos = this.pos;
+    /** Bit i: whether the container opened i levels down is an object. */
+    let objects = 0;
+    let open = 0;
+    const limit = MAX_DEPTH - depth;
+    for (;;) {
+      // A value.
+      while (pos < n && raw.charCodeAt(pos) === SPACE) pos++;
+      if (pos >= n) throw BAIL;
+      const c = raw.charCodeAt(pos);
+      let opened = false;
+      if (c === QUOTE) {
+        pos = stringEnd(raw, pos + 1) + 1;
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (open >= limit) throw BAIL;
+        pos++;
+        while (pos < n && raw.charCodeAt(pos) === SPACE) pos++;
+        if (pos < n && raw.charCodeAt(pos) === (c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+          pos++;
+        } else {
+          objects = c === OPEN_OBJECT ? objects | (1 << open) : objects & ~(1 << open);
+          open++;
+          opened = true;
+          if (c === OPEN_OBJECT) pos = this.memberKey(pos);
+        }
+      } else if (c === MINUS || isDigit(c)) {
+        this.pos = pos;
+        this.stepNumber();
+        pos = this.pos;
+      } else if (raw.startsWith('true', pos) || raw.startsWith('null', pos)) {
+        pos += 4;
+      } else if (raw.startsWith('false', pos)) {
+        pos += 5;
+      } else {
+        throw BAIL;
+      }
+      if (opened) continue;
+      // After a value: close containers until one goes on with a comma.
+      for (;;) {
+        if (open === 0) {
+          this.pos = pos;
+          return;
+        }
+        while (pos < n && raw.charCodeAt(pos) === SPACE) pos++;
+        if (pos >= n) throw BAIL;
+        const d = raw.charCodeAt(pos);
+        const inObject = (objects & (1 << (open - 1))) !== 0;
+        if (d === COMMA) {
+          pos = inObject ? this.memberKey(pos + 1) : pos + 1;
+          break;
+        }
+        if (d !== (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) throw BAIL;
+        pos++;
+        open--;
+      }
     }
+  }
+
+  /** A member's key and colon from `pos`; where its value starts. */
+  private memberKey(pos: number): number {
+    const raw = this.raw;
+    const n = raw.length;
+    while (pos < n && raw.charCodeAt(pos) === SPACE) pos++;
+    if (pos >= n || raw.charCodeAt(pos) !== QUOTE) throw BAIL;
+    pos = stringEnd(raw, pos + 1) + 1;
+    while (pos < n && raw.charCodeAt(pos) === SPACE) pos++;
+    if (pos >= n || raw.charCodeAt(pos) !== COLON) throw BAIL;
+    return pos + 1;
   }
 
   /** `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?` */

@@ -150,7 +150,10 @@ export function crossesAtTop(a: ScanSide, b: ScanSide): boolean {
 
 /** Whether any pair of `sides` crosses at the top (`crossesAtTop`). */
 export function anyCrossAtTop(sides: readonly ScanSide[]): boolean {
-  for (const a of sides) for (const b of sides) if (crossesAtTop(a, b)) return true;
+  for (const a of sides) {
+    if (a.venue !== 'kalshi' || !buyable(a)) continue;
+    for (const b of sides) if (crossesAtTop(a, b)) return true;
+  }
   return false;
 }
 

@@ -31,24 +31,24 @@ function kindOf(s: RawScan): Kind {
   return 'unused';
 }
 
-/** What a message body carried, for any of the kinds. */
-interface Msg {
-  ticker?: string;
-  side?: Side;
-  priceMicros?: number;
-  deltaHundredths?: number;
-  tsMs?: number;
-  yesBids?: PriceLevel[];
-  noBids?: PriceLevel[];
-  yesBidMicros?: number;
-  yesAskMicros?: number;
-  lastPriceMicros?: number;
-  countHundredths?: number;
-  takerOutcomeSide?: Side;
-  takerSide?: Side;
+/** What a message body carried, for any of the kinds (a class: one shape, whatever the kind sets). */
+class Msg {
+  ticker: string | undefined = undefined;
+  side: Side | undefined = undefined;
+  priceMicros: number | undefined = undefined;
+  deltaHundredths: number | undefined = undefined;
+  tsMs: number | undefined = undefined;
+  yesBids: PriceLevel[] | undefined = undefined;
+  noBids: PriceLevel[] | undefined = undefined;
+  yesBidMicros: number | undefined = undefined;
+  yesAskMicros: number | undefined = undefined;
+  lastPriceMicros: number | undefined = undefined;
+  countHundredths: number | undefined = undefined;
+  takerOutcomeSide: Side | undefined = undefined;
+  takerSide: Side | undefined = undefined;
   /** Where a delta's `price` / `delta` spelling starts: read only when the current spelling is absent. */
-  plainPriceAt?: number;
-  plainDeltaAt?: number;
+  plainPriceAt: number | undefined = undefined;
+  plainDeltaAt: number | undefined = undefined;
 }
 
 /** "0.5600" -> 560000 within $0..$1, as `priceFromDollars`. */
@@ -161,7 +161,7 @@ const KEYS: Record<BodyKind, { keys: string[]; legacyFrom: number }> = {
 
 function readMsg(s: RawScan, kind: BodyKind): Msg {
   const { keys, legacyFrom } = KEYS[kind];
-  const msg: Msg = {};
+  const msg = new Msg();
   let seen = 0;
   let next = 0;
   s.expect(OPEN_OBJECT);
