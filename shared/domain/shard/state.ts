@@ -120,7 +120,6 @@ interface HeldGame {
   scanned: { tops: number; homeWins: number | null; over: boolean; findings: number };
 }
 
-const bookKey = (venue: Venue, id: string) => `${venue}|${id}`;
 const OVER = new Set(['final', 'postponed', 'cancelled']);
 
 function sameState(a: GameStateEvent, b: GameStateEvent): boolean {
@@ -142,7 +141,8 @@ export class ShardState {
     candidates: { model_edge: 0, arbitrage: 0 },
     suppressedStale: 0,
   };
-  private readonly books = new Map<string, MarketBook>();
+  /** Books by venue, then by the venue's id (no key built per message: ids come hashed from the frame once). */
+  private readonly books: Record<Venue, Map<string, MarketBook>> = { kalshi: new Map(), polymarket: new Map() };
   private readonly gamesOfBook = new Map<MarketBook, HeldGame[]>();
   private readonly games = new Map<string, HeldGame>();
   private readonly gameByEvent = new Map<string, HeldGame>();
@@ -167,11 +167,10 @@ export class ShardState {
   }
 
   private book(venue: Venue, id: string): MarketBook {
-    const key = bookKey(venue, id);
-    let book = this.books.get(key);
+    let book = this.books[venue].get(id);
     if (!book) {
       book = new MarketBook(venue, id);
-      this.books.set(key, book);
+      this.books[venue].set(id, book);
     }
     return book;
   }
@@ -228,7 +227,7 @@ export class ShardState {
         this.changed(book);
       } else if (ev.type === 'kalshi_delta') {
         if (!this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, false)) continue;
-        const book = this.books.get(bookKey('kalshi', ev.ticker));
+        const book = this.books.kalshi.get(ev.ticker);
         if (!book?.valid) continue;
         if (!book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs) && this.gamesOfBook.has(book)) {
           this.counters.booksInvalidated++;
@@ -265,7 +264,7 @@ export class ShardState {
         this.changed(book);
       } else if (ev.type === 'polymarket_price_change') {
         for (const c of ev.changes) {
-          const book = this.books.get(bookKey('polymarket', c.assetId));
+          const book = this.books.polymarket.get(c.assetId);
           if (!book?.valid) continue;
           book.setPolymarketLevel(c.book, c.priceMicros, c.sizeHundredths, atMs);
           this.changed(book);
@@ -279,7 +278,7 @@ export class ShardState {
   invalidate(venue: Venue, instrumentIds: readonly string[], atMs: number): void {
     const lost: string[] = [];
     for (const id of instrumentIds) {
-      const book = this.books.get(bookKey(venue, id));
+      const book = this.books[venue].get(id);
       if (!book) continue;
       // A book already invalid has its resync asked for: asking again on every bad frame would hammer the venue.
       if (!book.valid) continue;
@@ -296,7 +295,7 @@ export class ShardState {
 
   /** The venue's connection dropped: none of its books can be trusted until each is snapshotted again. */
   venueDisconnected(venue: Venue, atMs: number): void {
-    const ids = [...this.books.values()].filter((b) => b.venue === venue).map((b) => b.venueMarketId);
+    const ids = [...this.books[venue].keys()];
     this.invalidate(venue, ids, atMs);
   }
 

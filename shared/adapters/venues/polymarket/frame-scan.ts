@@ -254,6 +254,10 @@ function readItem(s: RawScan): PolymarketWsEvent | undefined {
   at.fill(-1);
   let type: ItemType | undefined;
   let changes: PolymarketPriceChange['changes'] | undefined;
+  // Read in the first pass once the type is known to be one that reads them (it mostly comes first).
+  let conditionId: string | undefined;
+  let assetId: string | undefined;
+  let timestampMs: number | undefined;
   let next = EVENT_TYPE;
   s.expect(OPEN_OBJECT);
   if (s.take(CLOSE_OBJECT)) throw BAIL;
@@ -269,6 +273,14 @@ function readItem(s: RawScan): PolymarketWsEvent | undefined {
     if (k === EVENT_TYPE) {
       s.string();
       type = itemTypeOf(s);
+    } else if (type === undefined || type === 'unused' || type === 'cold') {
+      s.skip(1);
+    } else if (k === MARKET) {
+      conditionId = idAt(s);
+    } else if (k === TIMESTAMP) {
+      timestampMs = timestampAt(s);
+    } else if (k === ASSET_ID && type !== 'price_change') {
+      assetId = idAt(s);
     } else if (k === PRICE_CHANGES && type === 'price_change') {
       changes = changesAt(s);
     } else {
@@ -281,21 +293,25 @@ function readItem(s: RawScan): PolymarketWsEvent | undefined {
 
   const end = s.pos;
   let event: PolymarketWsEvent;
-  need(s, MARKET);
-  const conditionId = idAt(s);
-  if (type === 'price_change') {
+  if (conditionId === undefined) {
+    need(s, MARKET);
+    conditionId = idAt(s);
+  }
+  if (timestampMs === undefined) {
     need(s, TIMESTAMP);
-    const timestampMs = timestampAt(s);
+    timestampMs = timestampAt(s);
+  }
+  if (type === 'price_change') {
     if (changes === undefined) {
       need(s, PRICE_CHANGES);
       changes = changesAt(s);
     }
     event = { type: 'polymarket_price_change', conditionId, timestampMs, changes };
   } else {
-    need(s, ASSET_ID);
-    const assetId = idAt(s);
-    need(s, TIMESTAMP);
-    const timestampMs = timestampAt(s);
+    if (assetId === undefined) {
+      need(s, ASSET_ID);
+      assetId = idAt(s);
+    }
     if (type === 'book') {
       if (at[BUYS] !== -1 || at[SELLS] !== -1) throw BAIL;
       const hash = seek(s, HASH) ? s.text() : undefined;
