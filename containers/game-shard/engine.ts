@@ -93,7 +93,8 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   const messages: Partial<Record<FeedSource, number>> = {};
   let lines = 0;
   let engineErrors = 0;
-  let current = { line: 0, t: 0 };
+  /** The line being handled (what a candidate record names); written in place, read synchronously. */
+  const current = { line: 0, t: 0 };
   let firstT: number | undefined;
   let lastT = 0;
 
@@ -127,7 +128,8 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   return {
     handle(line, lineNo) {
       lines++;
-      current = { line: lineNo, t: line.t };
+      current.line = lineNo;
+      current.t = line.t;
       firstT ??= line.t;
       lastT = line.t;
       messages[line.source] = (messages[line.source] ?? 0) + 1;

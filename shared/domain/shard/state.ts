@@ -117,7 +117,7 @@ interface HeldGame {
   /** `topsVersion` when the pregame prior was last worked out. */
   pregameTops: number;
   /** What the last scan read and how many findings it made. */
-  scanned: { tops: number; homeWins: number | null; over: boolean; findings: number };
+  scanned: { tops: number; homeWins: number | null; over: boolean; findings: number; crossed: boolean };
 }
 
 const OVER = new Set(['final', 'postponed', 'cancelled']);
@@ -191,7 +191,7 @@ export class ShardState {
         tops: new Float64Array(0),
         topsVersion: 0,
         pregameTops: -1,
-        scanned: { tops: -1, homeWins: null, over: false, findings: -1 },
+        scanned: { tops: -1, homeWins: null, over: false, findings: -1, crossed: false },
       };
       this.games.set(spec.gameId, game);
       this.gameByEvent.set(`${spec.sport}|${spec.espnEventId}`, game);
@@ -452,15 +452,12 @@ export class ShardState {
     const homeWinProbability = over ? null : this.homeWins(game);
     const last = game.scanned;
     // A scan that found nothing finds nothing again while the model, the sides' validity and best asks stand still
-    // and no pair crosses at the top (whether anything is found does not hang on sizes, depth or the clock then);
-    // hysteresis, holding nothing, would do nothing. Most changes deep in a book or of a size end here.
+    // and no pair crosses at the top (whether anything is found does not hang on sizes, depth or the clock then;
+    // crossing hangs on the tops alone, so the last scan's answer holds); hysteresis, holding nothing, would do
+    // nothing. Most changes deep in a book or of a size end here.
     const quiet =
       last.findings === 0 &&
-      (over ||
-        (!last.over &&
-          last.tops === game.topsVersion &&
-          last.homeWins === homeWinProbability &&
-          !anyCrossAtTop(game.sides)));
+      (over || (!last.over && last.tops === game.topsVersion && last.homeWins === homeWinProbability && !last.crossed));
     if (quiet) return;
     const findings = over
       ? []
@@ -478,6 +475,7 @@ export class ShardState {
     last.homeWins = homeWinProbability;
     last.over = over;
     last.findings = findings.length;
+    last.crossed = !over && anyCrossAtTop(game.sides);
     const verdicts = game.hysteresis.decide(findings);
     for (let i = 0; i < findings.length; i++) {
       const verdict = verdicts[i];
