@@ -7,7 +7,7 @@ import type { GameStateRow } from '../../shared/domain/shard/markets.ts';
 import { type RecordLeg, type ShardCounters, type ShardGameSpec, ShardState } from '../../shared/domain/shard/state.ts';
 import { createDiscovery, type DiscoveredGames } from './engine-discovery.ts';
 import { createParseFailures, type WarnLog } from './parse-failures.ts';
-import { instrumentsIn, route } from './router.ts';
+import { instrumentsIn, type Routed, route } from './router.ts';
 
 /** One published candidate, as `--candidates-out` writes it (one JSON object per line). */
 export interface CandidateRecord {
@@ -93,7 +93,8 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   const messages: Partial<Record<FeedSource, number>> = {};
   let lines = 0;
   let engineErrors = 0;
-  let current = { line: 0, t: 0 };
+  /** The line being handled (what a candidate record names); written in place, read synchronously. */
+  const current = { line: 0, t: 0 };
   let firstT: number | undefined;
   let lastT = 0;
 
@@ -109,6 +110,8 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
     ...(outputs.gameState ? { gameState: outputs.gameState } : {}),
   });
 
+  /** The last scoreboard of each ESPN path, raw and routed. */
+  const scoreboards = new Map<string, { raw: string; routed: Routed }>();
   const discovery = createDiscovery();
   /** ESPN's latest word on each game's teams, by `sport|espnEventId`. */
   const competitors = new Map<string, DiscoveredGame['competitors']>();
@@ -125,14 +128,17 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   return {
     handle(line, lineNo) {
       lines++;
-      current = { line: lineNo, t: line.t };
+      current.line = lineNo;
+      current.t = line.t;
       firstT ??= line.t;
       lastT = line.t;
       messages[line.source] = (messages[line.source] ?? 0) + 1;
       failures.message(line.source);
-      let routed: ReturnType<typeof route>;
+      let routed: Routed;
+      // ESPN is polled: a scoreboard the same as the last one of its league parses to the same events again.
+      const held = line.source === 'espn' ? scoreboards.get(line.path ?? '') : undefined;
       try {
-        routed = route(line);
+        routed = held !== undefined && held.raw === line.raw ? held.routed : route(line);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const preview = error instanceof FeedParseError ? error.preview : line.raw.slice(0, 200);
@@ -141,6 +147,7 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
         if (venue) state.invalidate(venue, instrumentsIn(venue, line.raw), line.t);
         return;
       }
+      if (line.source === 'espn') scoreboards.set(line.path ?? '', { raw: line.raw, routed });
       try {
         switch (routed.kind) {
           case 'kalshi':

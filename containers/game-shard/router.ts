@@ -38,7 +38,8 @@ export function route(line: FeedLine): Routed {
     case 'espn': {
       const sport = ESPN_SPORT.exec(line.path ?? '')?.[1] as Sport | undefined;
       if (!sport) throw new RangeError(`espn line without a known league in its path: ${line.path ?? '(none)'}`);
-      return { kind: 'espn', events: parseEspnScoreboard(sport, JSON.parse(line.raw)) };
+      // The raw text, which the parser scans for the few fields it reads before it would JSON.parse the lot.
+      return { kind: 'espn', events: parseEspnScoreboard(sport, line.raw) };
     }
     case 'kalshi_rest':
       if (!KALSHI_MARKETS.test(line.path ?? '')) return { kind: 'ignored' };

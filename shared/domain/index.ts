@@ -61,6 +61,7 @@ export {
   type PriceMicros,
   parseHundredths,
   parseMicros,
+  parseScaledSpan,
   priceFromProbability,
   priceMicros,
   type QuantityHundredths,

@@ -183,3 +183,48 @@ export function parseMicros(text: string): MoneyMicros {
 export function parseHundredths(text: string): Hundredths {
   return parseScaled('text', text, 2);
 }
+
+/** Digits a span may hold (its decimals padded in) and still be exact in a double: below 10^15 < 2^53. */
+const SPAN_DIGITS = 15;
+
+/**
+ * The scanners' form of `parseScaled`: the decimal between `start` and `end` of `text`, read digit by digit where it
+ * stands (no substring, no regex, no float). It answers only the plain form, `-?\d+(\.\d+)?` with at most 15 digits
+ * once padded to `decimals`, and undefined for anything else (spaces, a sign alone, more digits, excess decimals that
+ * are not zeros), which the caller hands to `parseMicros`/`parseHundredths`: where it answers, it answers as they do.
+ */
+export function parseScaledSpan(text: string, start: number, end: number, decimals: number): number | undefined {
+  let i = start;
+  const negative = i < end && text.charCodeAt(i) === 45; /* - */
+  if (negative) i++;
+  const wholeStart = i;
+  let value = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+    digits++;
+  }
+  if (i === wholeStart) return undefined;
+  let scale = decimals;
+  if (i < end) {
+    if (text.charCodeAt(i) !== 46 /* . */) return undefined;
+    const fractionStart = ++i;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      if (scale > 0) {
+        value = value * 10 + d;
+        digits++;
+        scale--;
+      } else if (d !== 0) {
+        return undefined;
+      }
+    }
+    if (i === fractionStart) return undefined;
+  }
+  if (digits + scale > SPAN_DIGITS) return undefined;
+  for (; scale > 0; scale--) value *= 10;
+  return negative && value !== 0 ? -value : value;
+}

@@ -67,10 +67,10 @@ export class MarketBook {
     this.valid = false;
   }
 
-  /** The ladder a buyer of `side` takes from, and whether its prices read mirrored. */
-  private askLadder(side: Side): [Ladder, boolean] {
-    if (this.venue === 'polymarket') return [this.other, false];
-    return side === 'yes' ? [this.other, true] : [this.bids, true];
+  /** The ladder a buyer of `side` takes from; a Kalshi book's read mirrored (asks are the other side's bids). */
+  private askLadder(side: Side): Ladder {
+    if (this.venue === 'polymarket') return this.other;
+    return side === 'yes' ? this.other : this.bids;
   }
 
   private bidLadder(side: Side): Ladder {
@@ -79,18 +79,16 @@ export class MarketBook {
 
   /** Best ask of `side` in micros, -1 when nobody sells. */
   bestAsk(side: Side): number {
-    const [ladder, mirrored] = this.askLadder(side);
-    return ladder.bestPrice(mirrored);
+    return this.askLadder(side).bestPrice(this.venue === 'kalshi');
   }
 
   bestAskSize(side: Side): number {
-    return this.askLadder(side)[0].bestSize();
+    return this.askLadder(side).bestSize();
   }
 
   /** Ask levels of `side`, best first. */
   askDepth(side: Side, maxLevels: number): PriceLevel[] {
-    const [ladder, mirrored] = this.askLadder(side);
-    return ladder.levels(maxLevels, mirrored);
+    return this.askLadder(side).levels(maxLevels, this.venue === 'kalshi');
   }
 
   /** Best bid of `side` in micros, -1 when nobody buys. */

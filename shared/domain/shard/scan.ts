@@ -138,6 +138,25 @@ export function scan(input: ScanInput): Finding[] {
   return out;
 }
 
+/**
+ * Whether a Kalshi leg and a Polymarket hedge pair up (one rule, opposite teams) and their tops cross: only then can
+ * any size make money, and only then does the arbitrage read past the top of the books.
+ */
+export function crossesAtTop(a: ScanSide, b: ScanSide): boolean {
+  if (a.venue !== 'kalshi' || b.venue !== 'polymarket' || !buyable(a) || !buyable(b)) return false;
+  if (a.paysOnTeam === b.paysOnTeam || a.resolutionKey !== b.resolutionKey) return false;
+  return a.bestAskMicros + b.bestAskMicros < CONTRACT_PAYOUT_MICROS;
+}
+
+/** Whether any pair of `sides` crosses at the top (`crossesAtTop`). */
+export function anyCrossAtTop(sides: readonly ScanSide[]): boolean {
+  for (const a of sides) {
+    if (a.venue !== 'kalshi' || !buyable(a)) continue;
+    for (const b of sides) if (crossesAtTop(a, b)) return true;
+  }
+  return false;
+}
+
 function arbitrages(input: ScanInput): ArbitrageFinding[] {
   const out: ArbitrageFinding[] = [];
   const maxLevels = input.maxDepthLevels ?? DEFAULT_MAX_DEPTH_LEVELS;
@@ -145,10 +164,7 @@ function arbitrages(input: ScanInput): ArbitrageFinding[] {
   for (const a of sides) {
     if (a.venue !== 'kalshi' || !buyable(a)) continue;
     for (const b of sides) {
-      if (b.venue !== 'polymarket' || !buyable(b)) continue;
-      if (a.paysOnTeam === b.paysOnTeam || a.resolutionKey !== b.resolutionKey) continue;
-      // Only a cross at the top of both books can make money at any size.
-      if (a.bestAskMicros + b.bestAskMicros >= CONTRACT_PAYOUT_MICROS) continue;
+      if (!crossesAtTop(a, b)) continue;
       const best = optimalArbitrage(askLevels(a, maxLevels), askLevels(b, maxLevels), { yes: a.fee, no: b.fee });
       if (best.count === 0 || best.profitMicros <= 0 || best.profitMicros < input.thresholds.minArbProfitMicros) {
         continue;

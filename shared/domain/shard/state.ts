@@ -10,7 +10,7 @@ import { MarketBook } from './book.ts';
 import { Hysteresis } from './hysteresis.ts';
 import type { GameStateRow, WatchedMarket } from './markets.ts';
 import { type OutcomePair, pregameConsensus } from './pregame.ts';
-import { type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
+import { anyCrossAtTop, type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
 
 /**
  * The game shard's state, pure and synchronous: live books per venue market, the latest state per game, and on every
@@ -110,9 +110,16 @@ interface HeldGame {
   pregameHomeWinProbability: number | null;
   model: { stateVersion: number; homeWins: number | null };
   hysteresis: Hysteresis;
+  /** Each side's validity and best ask, two slots a side (all the pregame prior and a scan's findings hang on). */
+  tops: Float64Array;
+  /** Counts changes of `tops`. */
+  topsVersion: number;
+  /** `topsVersion` when the pregame prior was last worked out. */
+  pregameTops: number;
+  /** What the last scan read and how many findings it made. */
+  scanned: { tops: number; homeWins: number | null; over: boolean; findings: number; crossed: boolean };
 }
 
-const bookKey = (venue: Venue, id: string) => `${venue}|${id}`;
 const OVER = new Set(['final', 'postponed', 'cancelled']);
 
 function sameState(a: GameStateEvent, b: GameStateEvent): boolean {
@@ -134,7 +141,8 @@ export class ShardState {
     candidates: { model_edge: 0, arbitrage: 0 },
     suppressedStale: 0,
   };
-  private readonly books = new Map<string, MarketBook>();
+  /** Books by venue, then by the venue's id (no key built per message: ids come hashed from the frame once). */
+  private readonly books: Record<Venue, Map<string, MarketBook>> = { kalshi: new Map(), polymarket: new Map() };
   private readonly gamesOfBook = new Map<MarketBook, HeldGame[]>();
   private readonly games = new Map<string, HeldGame>();
   private readonly gameByEvent = new Map<string, HeldGame>();
@@ -159,11 +167,10 @@ export class ShardState {
   }
 
   private book(venue: Venue, id: string): MarketBook {
-    const key = bookKey(venue, id);
-    let book = this.books.get(key);
+    let book = this.books[venue].get(id);
     if (!book) {
       book = new MarketBook(venue, id);
-      this.books.set(key, book);
+      this.books[venue].set(id, book);
     }
     return book;
   }
@@ -181,6 +188,10 @@ export class ShardState {
         pregameHomeWinProbability: null,
         model: { stateVersion: -1, homeWins: null },
         hysteresis: new Hysteresis(),
+        tops: new Float64Array(0),
+        topsVersion: 0,
+        pregameTops: -1,
+        scanned: { tops: -1, homeWins: null, over: false, findings: -1, crossed: false },
       };
       this.games.set(spec.gameId, game);
       this.gameByEvent.set(`${spec.sport}|${spec.espnEventId}`, game);
@@ -199,6 +210,9 @@ export class ShardState {
         game.sides.push(new LiveSide(book, side, paysOn, m.fee, m.minOrderQuantity, m.resolutionKey));
       }
     }
+    // NaN equals nothing: every side reads as changed at the next evaluation.
+    if (game.tops.length !== game.sides.length * 2)
+      game.tops = new Float64Array(game.sides.length * 2).fill(Number.NaN);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -213,7 +227,7 @@ export class ShardState {
         this.changed(book);
       } else if (ev.type === 'kalshi_delta') {
         if (!this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, false)) continue;
-        const book = this.books.get(bookKey('kalshi', ev.ticker));
+        const book = this.books.kalshi.get(ev.ticker);
         if (!book?.valid) continue;
         if (!book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs) && this.gamesOfBook.has(book)) {
           this.counters.booksInvalidated++;
@@ -250,7 +264,7 @@ export class ShardState {
         this.changed(book);
       } else if (ev.type === 'polymarket_price_change') {
         for (const c of ev.changes) {
-          const book = this.books.get(bookKey('polymarket', c.assetId));
+          const book = this.books.polymarket.get(c.assetId);
           if (!book?.valid) continue;
           book.setPolymarketLevel(c.book, c.priceMicros, c.sizeHundredths, atMs);
           this.changed(book);
@@ -264,7 +278,7 @@ export class ShardState {
   invalidate(venue: Venue, instrumentIds: readonly string[], atMs: number): void {
     const lost: string[] = [];
     for (const id of instrumentIds) {
-      const book = this.books.get(bookKey(venue, id));
+      const book = this.books[venue].get(id);
       if (!book) continue;
       // A book already invalid has its resync asked for: asking again on every bad frame would hammer the venue.
       if (!book.valid) continue;
@@ -281,7 +295,7 @@ export class ShardState {
 
   /** The venue's connection dropped: none of its books can be trusted until each is snapshotted again. */
   venueDisconnected(venue: Venue, atMs: number): void {
-    const ids = [...this.books.values()].filter((b) => b.venue === venue).map((b) => b.venueMarketId);
+    const ids = [...this.books[venue].keys()];
     this.invalidate(venue, ids, atMs);
   }
 
@@ -410,14 +424,46 @@ export class ShardState {
     return homeWins;
   }
 
+  /** Notes each side's validity and best ask, counting a change. */
+  private refreshTops(game: HeldGame): void {
+    const { tops, sides } = game;
+    let changed = false;
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[i] as LiveSide;
+      const valid = side.valid ? 1 : 0;
+      const ask = side.bestAskMicros;
+      if (tops[2 * i] !== valid || tops[2 * i + 1] !== ask) {
+        tops[2 * i] = valid;
+        tops[2 * i + 1] = ask;
+        changed = true;
+      }
+    }
+    if (changed) game.topsVersion++;
+  }
+
   private evaluate(game: HeldGame, atMs: number): void {
-    if (!this.started(game, atMs)) this.updatePregame(game);
+    this.refreshTops(game);
+    // The prior reads only the sides' validity and best asks: unchanged, it would come out the same.
+    if (!this.started(game, atMs) && game.pregameTops !== game.topsVersion) {
+      this.updatePregame(game);
+      game.pregameTops = game.topsVersion;
+    }
     const over = game.state !== null && OVER.has(game.state.status);
+    const homeWinProbability = over ? null : this.homeWins(game);
+    const last = game.scanned;
+    // A scan that found nothing finds nothing again while the model, the sides' validity and best asks stand still
+    // and no pair crosses at the top (whether anything is found does not hang on sizes, depth or the clock then;
+    // crossing hangs on the tops alone, so the last scan's answer holds); hysteresis, holding nothing, would do
+    // nothing. Most changes deep in a book or of a size end here.
+    const quiet =
+      last.findings === 0 &&
+      (over || (!last.over && last.tops === game.topsVersion && last.homeWins === homeWinProbability && !last.crossed));
+    if (quiet) return;
     const findings = over
       ? []
       : scan({
           homeTeam: game.spec.home.abbreviation,
-          homeWinProbability: this.homeWins(game),
+          homeWinProbability,
           sides: game.sides,
           thresholds: this.settings,
           arbitrage: true,
@@ -425,6 +471,11 @@ export class ShardState {
           staleAfterMs: this.settings.priceStaleAfterMs,
           ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
         });
+    last.tops = game.topsVersion;
+    last.homeWins = homeWinProbability;
+    last.over = over;
+    last.findings = findings.length;
+    last.crossed = !over && anyCrossAtTop(game.sides);
     const verdicts = game.hysteresis.decide(findings);
     for (let i = 0; i < findings.length; i++) {
       const verdict = verdicts[i];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { GameStateEvent, ObservedCompetitor } from '#domain/feed/events';
 import type { Sport } from '#domain/win-probability';
 import { FeedParseError } from '../feed-parse-error.ts';
+import { scanEspnScoreboard } from './scoreboard-scan.ts';
 
 /** The parts of ESPN's scoreboard event we use (site.api.espn.com .../scoreboard; REFERENCE.md 3.2). */
 const competitor = z.object({
@@ -57,6 +58,10 @@ function preview(body: unknown): string {
 export function parseEspnScoreboard(sport: Sport, body: unknown): GameStateEvent[] {
   let json = body;
   if (typeof body === 'string') {
+    // Most of a scoreboard is what we do not read: the raw text is scanned for the fields below, JSON.parse and the
+    // schema decide whatever the scanner leaves.
+    const scanned = scanEspnScoreboard(body);
+    if (scanned !== undefined) return toGameStates(sport, scanned, body);
     try {
       json = JSON.parse(body);
     } catch {
@@ -68,7 +73,18 @@ export function parseEspnScoreboard(sport: Sport, body: unknown): GameStateEvent
     const issue = parsed.error.issues[0];
     throw new FeedParseError('espn', `scoreboard: ${issue?.path.join('.')} ${issue?.message}`, preview(body));
   }
-  return parsed.data.events.map((e) => {
+  return toGameStates(sport, parsed.data, body);
+}
+
+/** A scoreboard as zod's schema reads it. */
+export type EspnScoreboard = z.infer<typeof espnScoreboard>;
+
+/**
+ * The game states of a checked scoreboard (from the schema, or from the raw-text scanner in scoreboard-scan.ts,
+ * which reads the same fields into the same shape).
+ */
+export function toGameStates(sport: Sport, scoreboard: EspnScoreboard, body: unknown): GameStateEvent[] {
+  return scoreboard.events.map((e) => {
     const competition = e.competitions[0]!;
     const side = (homeAway: 'home' | 'away'): ObservedCompetitor => {
       const found = competition.competitors.filter((x) => x.homeAway === homeAway);

@@ -15,6 +15,7 @@ import type {
 } from '#domain/feed/events';
 import { sides } from '#domain/names';
 import { FeedParseError } from '../feed-parse-error.ts';
+import { scanKalshiWsFrame } from './frame-scan.ts';
 import {
   centsPrice,
   countFromFp,
@@ -194,8 +195,13 @@ const envelope = z.object({ type: z.string() });
 // ---------------------------------------------------------------------------------------------------------------
 // WebSocket frames: the parsers
 
-/** One WS text frame as events: [] for a type we do not use (fills, lifecycle), FeedParseError when malformed. */
+/**
+ * One WS text frame as events: [] for a type we do not use (fills, lifecycle), FeedParseError when malformed. The
+ * hot frames are read off the raw text (frame-scan.ts); what that scanner leaves, and every error, comes from here.
+ */
 export function parseKalshiWsFrame(raw: string): KalshiWsEvent[] {
+  const scanned = scanKalshiWsFrame(raw);
+  if (scanned !== undefined) return scanned;
   const frame = parseJson('kalshi_ws', raw);
   return fastBookEvents(frame) ?? eventsBySchema(frame, raw);
 }

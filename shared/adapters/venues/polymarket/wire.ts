@@ -26,6 +26,7 @@ import type {
   PolymarketWsEvent,
 } from '#domain/feed/events';
 import { FeedParseError } from '../feed-parse-error.ts';
+import { scanPolymarketWsFrame } from './frame-scan.ts';
 
 const WS: FeedSource = 'polymarket_ws';
 /** The contract has one REST source for Polymarket; CLOB REST books are counted with Gamma's answers. */
@@ -443,7 +444,8 @@ function reasonOf(error: unknown): string {
  * gives none. Anything malformed throws `FeedParseError('polymarket_ws', ...)`.
  */
 export function parsePolymarketWsFrame(raw: string): PolymarketWsEvent[] {
-  return parseFrame(raw, fastEvent);
+  // The hot events are read off the raw text (frame-scan.ts); what that scanner leaves, and every error, is read here.
+  return scanPolymarketWsFrame(raw) ?? parseFrame(raw, fastEvent);
 }
 
 /** The same parse through the zod schemas alone: the reference the hot path is tested against. */
