@@ -4,7 +4,13 @@ import type { FeedLine, FeedSource, ObservedCompetitor } from '#domain/feed/even
 import type { Venue } from '#domain/names';
 import type { TopOfBook } from '#domain/prices';
 import type { GameStateRow } from '../../shared/domain/shard/markets.ts';
-import { type RecordLeg, type ShardCounters, type ShardGameSpec, ShardState } from '../../shared/domain/shard/state.ts';
+import {
+  type RecordLeg,
+  type ShardCounters,
+  type ShardGameSpec,
+  ShardState,
+  type TickSizeChange,
+} from '../../shared/domain/shard/state.ts';
 import { createDiscovery, type DiscoveredGames } from './engine-discovery.ts';
 import { createParseFailures, type WarnLog } from './parse-failures.ts';
 import { instrumentsIn, type Routed, route } from './router.ts';
@@ -38,6 +44,8 @@ export interface EngineOutputs {
   candidate(rec: CandidateRecord): void;
   prices?(rows: TopOfBook[]): void;
   gameState?(row: GameStateRow): void;
+  /** A held market's tick changed: the stored tick follows, so the evaluator checks prices on the venue's grid. */
+  tickSize?(change: TickSizeChange): void;
   /** Books became invalid: the venue client fetches fresh snapshots (a no-op in replay). */
   resync?(venue: Venue, instrumentIds: string[]): void;
   /** Games matched across ESPN and the venues (owned ones, each time discovery adds to them), and what did not match. */
@@ -108,6 +116,7 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
     },
     ...(outputs.prices ? { prices: outputs.prices } : {}),
     ...(outputs.gameState ? { gameState: outputs.gameState } : {}),
+    ...(outputs.tickSize ? { tickSize: outputs.tickSize } : {}),
   });
 
   /** The last scoreboard of each ESPN path, raw and routed. */

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { updateMarketTick } from '#adapters/pg/reference-data';
 import type { Queryable } from '#adapters/pg/rows';
 import type { GameShardConfig } from '#config/env';
 import type { FeedLine, FeedSource } from '#domain/feed/events';
@@ -139,6 +140,16 @@ export async function startLiveShard(deps: LiveShardDeps): Promise<LiveShard> {
         sampler?.prices(prices);
       },
       gameState: (state) => sampler?.gameState(state),
+      // After the registrations queued so far, so a market's row exists before its tick is moved.
+      tickSize: ({ marketId, tickSizeMicros }) => {
+        const db = deps.db;
+        if (!db) return;
+        registering = registering.then(() =>
+          updateMarketTick(db, marketId, tickSizeMicros).catch((error) =>
+            log.error('tick size not stored', { marketId, error: String(error) }),
+          ),
+        );
+      },
       resync: (venue, ids) => feeds[venue].resync(ids),
       discovered: (games, unmatched) => {
         if (unmatched.length > 0) log.info('markets not matched', { reasons: reasonsOf(unmatched) });

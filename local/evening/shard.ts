@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { updateMarketTick } from '#adapters/pg/reference-data';
 import type { Queryable } from '#adapters/pg/rows';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { FeedLine } from '#domain/feed/events';
@@ -137,6 +138,11 @@ export function startLocalShard(deps: LocalShardDeps): LocalShard {
       gameState: (row) => {
         touched(row.gameId);
         sampler.gameState({ ...row, observedAtMs: clock.toWall(row.observedAtMs) });
+      },
+      // After the market's registration, and before the next line plays (the feeder waits for `registering`).
+      tickSize: ({ marketId, tickSizeMicros }) => {
+        const previous = registering ?? Promise.resolve();
+        registering = previous.then(() => updateMarketTick(deps.db, marketId, tickSizeMicros));
       },
       discovered: (found) => {
         for (const game of found) {

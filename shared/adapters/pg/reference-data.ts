@@ -126,3 +126,8 @@ export async function recordGameState(db: Queryable, s: GameStateInput): Promise
     [s.gameId, s.observedAtMs, s.status, s.period, s.clockRemainingSeconds, s.homeScore, s.awayScore, s.winnerTeamId],
   );
 }
+
+/** A market's tick as the venue now publishes it (Polymarket tightens it near the extremes). */
+export async function updateMarketTick(db: Queryable, marketId: string, tickSizeMicros: number): Promise<void> {
+  await db.query('UPDATE markets SET tick_size_micros = $2 WHERE id = $1', [marketId, tickSizeMicros]);
+}

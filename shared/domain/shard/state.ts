@@ -53,6 +53,14 @@ export interface ShardSink {
   resync(venue: Venue, instrumentIds: string[]): void;
   prices?(rows: TopOfBook[]): void;
   gameState?(row: GameStateRow): void;
+  /** A held market's tick changed (Polymarket tightens it near the extremes): prices off the old grid are valid now. */
+  tickSize?(change: TickSizeChange): void;
+}
+
+export interface TickSizeChange {
+  marketId: string;
+  tickSizeMicros: number;
+  observedAtMs: number;
 }
 
 export interface ShardCounters {
@@ -144,6 +152,8 @@ export class ShardState {
   /** Books by venue, then by the venue's id (no key built per message: ids come hashed from the frame once). */
   private readonly books: Record<Venue, Map<string, MarketBook>> = { kalshi: new Map(), polymarket: new Map() };
   private readonly gamesOfBook = new Map<MarketBook, HeldGame[]>();
+  /** The tick last reported per held book. */
+  private readonly tickOfBook = new Map<MarketBook, number>();
   private readonly games = new Map<string, HeldGame>();
   private readonly gameByEvent = new Map<string, HeldGame>();
   /** Kalshi subscriptions: the last seq of each sid and the tickers it carried. */
@@ -262,6 +272,10 @@ export class ShardState {
         const book = this.book('polymarket', ev.assetId);
         book.snapshotPolymarket(ev.bids, ev.asks, atMs);
         this.changed(book);
+        if (ev.tickSizeMicros !== undefined) this.tickSize(book, ev.tickSizeMicros, atMs);
+      } else if (ev.type === 'polymarket_tick_size_change') {
+        const book = this.books.polymarket.get(ev.assetId);
+        if (book) this.tickSize(book, ev.tickSizeMicros, atMs);
       } else if (ev.type === 'polymarket_price_change') {
         for (const c of ev.changes) {
           const book = this.books.polymarket.get(c.assetId);
@@ -272,6 +286,13 @@ export class ShardState {
       }
     }
     this.flush(atMs);
+  }
+
+  /** Reports a held book's tick when it differs from the one last reported (or than discovery gave, unknown here). */
+  private tickSize(book: MarketBook, tickSizeMicros: number, atMs: number): void {
+    if (!this.gamesOfBook.has(book) || this.tickOfBook.get(book) === tickSizeMicros) return;
+    this.tickOfBook.set(book, tickSizeMicros);
+    this.sink.tickSize?.({ marketId: marketIdFor(book.venue, book.venueMarketId), tickSizeMicros, observedAtMs: atMs });
   }
 
   /** Marks books invalid (a bad frame, a gap, a disconnect) and asks for their snapshots. */
