@@ -47,7 +47,10 @@ export function createPolymarketExecutor(config: PolymarketExecutorConfig, clien
         })
       : { fetch: globalThis.fetch });
   const gate =
-    clients.gate ?? createEligibilityGate({ venues: { polymarket: polymarketGeoblockCheck({ fetch: egress.fetch }) } });
+    clients.gate ??
+    createEligibilityGate({
+      venues: { polymarket: polymarketGeoblockCheck({ fetch: egress.fetch, url: config.POLYMARKET_GEOBLOCK_URL }) },
+    });
   refresh = eligibilityRefresher({ gate, venue: 'polymarket', maxAgeMs: ELIGIBILITY_MAX_AGE_MS, now });
 
   const readCredentials =

@@ -72,6 +72,8 @@ export class FakeKalshi {
   exchangeActive = true;
   /** Requests seen, by `METHOD path` (no query), for tests and the local run's report. */
   readonly requests = new Map<string, number>();
+  /** The client port of every connection a request came on: a test matches them to the egress proxy's own ports. */
+  readonly remotePorts = new Set<number>();
   private server: Server | undefined;
   private seq = 0;
   private readonly pending = new Set<NodeJS.Timeout>();
@@ -173,6 +175,7 @@ export class FakeKalshi {
     const url = new URL(req.url ?? '/', 'http://fake');
     const seen = `${req.method} ${url.pathname}`;
     this.requests.set(seen, (this.requests.get(seen) ?? 0) + 1);
+    if (req.socket.remotePort !== undefined) this.remotePorts.add(req.socket.remotePort);
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

@@ -32,6 +32,8 @@ export class FakePolymarket {
   blocked = false;
   /** Requests seen, by `METHOD path`, for tests and the local run's report. */
   readonly requests = new Map<string, number>();
+  /** The client port of every connection a request came on: a test matches them to the egress proxy's own ports. */
+  readonly remotePorts = new Set<number>();
   private server: Server | undefined;
 
   constructor(
@@ -73,6 +75,7 @@ export class FakePolymarket {
     const url = new URL(req.url ?? '/', 'http://fake');
     const seen = `${req.method} ${url.pathname}`;
     this.requests.set(seen, (this.requests.get(seen) ?? 0) + 1);
+    if (req.socket.remotePort !== undefined) this.remotePorts.add(req.socket.remotePort);
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

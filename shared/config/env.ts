@@ -274,8 +274,46 @@ export const polymarketExecutorConfig = z
     POLYMARKET_CHAIN_ID: z.coerce.number().int().positive().default(137),
     /** JSON `{ "privateKey": "0x..", "apiKey", "secret", "passphrase", "funder"?, "signatureType"? }`. */
     POLYMARKET_CREDENTIALS_SECRET_ARN: z.string().min(1).optional(),
+    /** Polymarket's geoblock check (REFERENCE.md 2.8), asked from the egress in use; a fake venue's in local mode. */
+    POLYMARKET_GEOBLOCK_URL: z.string().url().default('https://polymarket.com/api/geoblock'),
   })
   .superRefine(egressRequired);
+
+/**
+ * Local mode's live trading (`npm start -- --live`): each venue given here is traded as is (a demo environment, with
+ * its credentials from files), each one unset gets its local fake venue; unset `EGRESS_PROXY_URLS` gets the local
+ * egress proxy.
+ */
+export const localLiveConfig = z
+  .object({
+    KALSHI_REST_URL: optionalUrl,
+    KALSHI_API_KEY_ID: z.string().min(1).optional(),
+    /** The PEM file of KALSHI_API_KEY_ID's RSA private key (a demo key works only on the demo hosts). */
+    KALSHI_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    POLYMARKET_CLOB_URL: optionalUrl,
+    POLYMARKET_GEOBLOCK_URL: optionalUrl,
+    /** Polygon mainnet 137; Amoy testnet 80002. */
+    POLYMARKET_CHAIN_ID: z.coerce.number().int().positive().default(137),
+    /** A JSON file of the executor's credentials (polymarketExecutorConfig's POLYMARKET_CREDENTIALS_SECRET_ARN shape). */
+    POLYMARKET_CREDENTIALS_FILE: z.string().min(1).optional(),
+    EGRESS_PROXY_URLS: egressConfig.shape.EGRESS_PROXY_URLS,
+  })
+  .superRefine((config, ctx) => {
+    if (config.KALSHI_REST_URL && !(config.KALSHI_API_KEY_ID && config.KALSHI_PRIVATE_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KALSHI_REST_URL'],
+        message: 'a given Kalshi needs KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE',
+      });
+    }
+    if (config.POLYMARKET_CLOB_URL && !config.POLYMARKET_CREDENTIALS_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POLYMARKET_CLOB_URL'],
+        message: 'a given Polymarket needs POLYMARKET_CREDENTIALS_FILE',
+      });
+    }
+  });
 
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
 export const localStackConfig = z.object({
@@ -297,6 +335,7 @@ export type GameShardConfig = z.infer<typeof gameShardConfig>;
 export type EgressConfig = z.infer<typeof egressConfig>;
 export type KalshiExecutorConfig = z.infer<typeof kalshiExecutorConfig>;
 export type PolymarketExecutorConfig = z.infer<typeof polymarketExecutorConfig>;
+export type LocalLiveConfig = z.infer<typeof localLiveConfig>;
 
 type Env = Record<string, string | undefined>;
 
