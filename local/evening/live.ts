@@ -74,7 +74,7 @@ export async function startLocalLive(deps: LocalLiveDeps): Promise<LocalLive> {
   const fakes: LocalLive['fakes'] = {};
   try {
     let kalshiUrl = given.KALSHI_REST_URL;
-    let kalshiKeyId = given.KALSHI_API_KEY_ID;
+    let kalshiKeyId = given.LOCAL_KALSHI_API_KEY_ID;
     let kalshiPem: string | undefined;
     if (kalshiUrl) {
       kalshiPem = await readFile(given.KALSHI_PRIVATE_KEY_FILE as string, 'utf8');

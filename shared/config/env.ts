@@ -287,8 +287,9 @@ export const polymarketExecutorConfig = z
 export const localLiveConfig = z
   .object({
     KALSHI_REST_URL: optionalUrl,
-    KALSHI_API_KEY_ID: z.string().min(1).optional(),
-    /** The PEM file of KALSHI_API_KEY_ID's RSA private key (a demo key works only on the demo hosts). */
+    /** The key id of KALSHI_PRIVATE_KEY_FILE (not KALSHI_API_KEY_ID, which the shard pairs with a secret ARN). */
+    LOCAL_KALSHI_API_KEY_ID: z.string().min(1).optional(),
+    /** The PEM file of that key's RSA private key (a demo key works only on the demo hosts). */
     KALSHI_PRIVATE_KEY_FILE: z.string().min(1).optional(),
     POLYMARKET_CLOB_URL: optionalUrl,
     POLYMARKET_GEOBLOCK_URL: optionalUrl,
@@ -299,11 +300,11 @@ export const localLiveConfig = z
     EGRESS_PROXY_URLS: egressConfig.shape.EGRESS_PROXY_URLS,
   })
   .superRefine((config, ctx) => {
-    if (config.KALSHI_REST_URL && !(config.KALSHI_API_KEY_ID && config.KALSHI_PRIVATE_KEY_FILE)) {
+    if (config.KALSHI_REST_URL && !(config.LOCAL_KALSHI_API_KEY_ID && config.KALSHI_PRIVATE_KEY_FILE)) {
       ctx.addIssue({
         code: 'custom',
         path: ['KALSHI_REST_URL'],
-        message: 'a given Kalshi needs KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE',
+        message: 'a given Kalshi needs LOCAL_KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE',
       });
     }
     if (config.POLYMARKET_CLOB_URL && !config.POLYMARKET_CREDENTIALS_FILE) {
