@@ -3,11 +3,12 @@ import { z } from 'zod';
 
 /**
  * `npm start [-- --games 8 --seed 1 | --feed FILE] [--speed N|max] [--port 3000] [--once] [--report FILE]
- * [--data-dir .data] [--messages N]`: the whole pipeline on this machine (DESIGN.md section 2) over a simulated or
- * recorded evening. See local/evening/run.ts.
+ * [--data-dir .data] [--messages N] [--live]`: the whole pipeline on this machine (DESIGN.md section 2) over a simulated or
+ * recorded evening. See local/evening/run.ts. `--live` (or TRADING_MODE=live) trades live through the egress, on
+ * local fake venues unless the venues are given (local/evening/live.ts).
  */
 const USAGE =
-  'usage: npm start -- [--games 8] [--seed 1] [--messages N] | [--feed FILE]  [--speed N|max] [--port 3000] [--once] [--report FILE] [--data-dir .data]';
+  'usage: npm start -- [--games 8] [--seed 1] [--messages N] | [--feed FILE]  [--speed N|max] [--port 3000] [--once] [--report FILE] [--data-dir .data] [--live]';
 
 const argsSchema = z
   .object({
@@ -20,6 +21,7 @@ const argsSchema = z
     once: z.boolean().default(false),
     report: z.string().min(1).optional(),
     'data-dir': z.string().min(1).default('.data'),
+    live: z.boolean().default(false),
   })
   .strict();
 
@@ -39,6 +41,7 @@ try {
       once: { type: 'boolean' },
       report: { type: 'string' },
       'data-dir': { type: 'string' },
+      live: { type: 'boolean' },
     },
     strict: true,
   });
@@ -73,6 +76,7 @@ const code = await runEvening({
   port: parsed.port,
   once: parsed.once,
   dataDir: parsed['data-dir'],
+  live: parsed.live,
   ...(parsed.report ? { reportFile: parsed.report } : {}),
 });
 process.exit(code);

@@ -1,7 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type pg from 'pg';
+import type WebSocket from 'ws';
 import { makeSqsClient } from '#adapters/aws/clients';
+import { egressFromConfig } from '#adapters/egress/dispatcher';
+import { createEgressMetricsPublisher } from '#adapters/egress/metrics';
+import type { EgressDispatcher } from '#adapters/egress/types';
+import { egressWebSocket } from '#adapters/egress/websocket';
 import { createPool } from '#adapters/pg/pool';
 import { priceCacheFromConfig } from '#adapters/price-cache/from-config';
 import { createEspnPoller } from '#adapters/venues/espn/poller';
@@ -62,10 +67,13 @@ export function createRepeatingPoll(opts: {
   everyMs: number;
   polls: readonly ((fetch: typeof globalThis.fetch) => Promise<unknown>)[];
   onError: (error: unknown) => void;
+  /** The fetch the polls go out with (the egress' when one is configured). */
+  fetch?: typeof globalThis.fetch;
 }): PolledFeed {
   const abort = new AbortController();
+  const baseFetch = opts.fetch ?? globalThis.fetch;
   const fetchAbortable: typeof globalThis.fetch = (input, init) =>
-    globalThis.fetch(input, {
+    baseFetch(input, {
       ...init,
       signal: AbortSignal.any([abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
     });
@@ -101,17 +109,19 @@ export function createRepeatingPoll(opts: {
 /**
  * What the shard polls, its bodies all to `onRaw` (the engine's discovery reads them, as a replay does): each
  * league's open Kalshi game-winner markets (every page, following `cursor`) and Gamma's open markets ending near now,
- * every `DISCOVERY_EVERY_MS`; each league's ESPN scoreboard every `ESPN_EVERY_MS`.
+ * every `DISCOVERY_EVERY_MS`; each league's ESPN scoreboard every `ESPN_EVERY_MS`. The venues' polls go out through
+ * `fetch` (the egress' when configured); ESPN is not a venue and goes out directly.
  */
 export function polledFeeds(
   config: Pick<GameShardConfig, 'ESPN_LEAGUES' | 'KALSHI_REST_URL' | 'POLYMARKET_GAMMA_URL' | 'ESPN_BASE_URL'>,
-  opts: { signer?: KalshiSigner; now?: () => number } = {},
+  opts: { signer?: KalshiSigner; now?: () => number; fetch?: typeof globalThis.fetch } = {},
 ): PolledFeedFactory[] {
   const now = opts.now ?? Date.now;
   const leagues = config.ESPN_LEAGUES.map((sport) => teamAliases.league(sport).config);
   const discovery = (onRaw: RawSink) =>
     createRepeatingPoll({
       everyMs: DISCOVERY_EVERY_MS,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
       onError: (error) => logger.warn('discovery poll failed', { error: String(error) }),
       polls: [
         ...leagues.map((league) => (fetch: typeof globalThis.fetch) => {
@@ -154,11 +164,12 @@ export function polledFeeds(
   return [discovery, espn];
 }
 
-/** The venues' WebSocket clients from the config, as the shard drives them. */
+/** The venues' WebSocket clients from the config, as the shard drives them; `WebSocket` carries the egress. */
 export function venueFeeds(
   config: Pick<GameShardConfig, 'KALSHI_WS_URL' | 'POLYMARKET_WS_URL'>,
-  opts: { signer?: KalshiSigner; now?: () => number } = {},
+  opts: { signer?: KalshiSigner; now?: () => number; WebSocket?: typeof WebSocket } = {},
 ): Record<Venue, (callbacks: FeedCallbacks) => VenueFeed> {
+  const socket = opts.WebSocket ? { WebSocket: opts.WebSocket } : {};
   const now = opts.now ?? Date.now;
   const onError = (venue: Venue) => (error: Error) =>
     logger.warn('venue socket error', { venue, error: error.message });
@@ -168,6 +179,7 @@ export function venueFeeds(
         url: config.KALSHI_WS_URL,
         ...(opts.signer ? { signer: opts.signer } : {}),
         tickers: [],
+        ...socket,
         ...callbacks,
         onError: onError('kalshi'),
         now,
@@ -179,6 +191,7 @@ export function venueFeeds(
       const client = createPolymarketWsClient({
         url: config.POLYMARKET_WS_URL,
         assetIds: [],
+        ...socket,
         ...callbacks,
         onError: onError('polymarket'),
         now,
@@ -217,13 +230,18 @@ export async function runLiveProcess(opts: LiveProcessOptions): Promise<LiveShar
   if (!config.CANDIDATES_QUEUE_URL) throw new Error('invalid configuration: CANDIDATES_QUEUE_URL: required live');
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   const signer = await kalshiSigner(config);
+  // Venue REST and WebSocket traffic through the egress when one is configured (issue 14).
+  const egress: EgressDispatcher | undefined = egressFromConfig(config, {
+    onChange: (change) => logger.warn('egress changed', { ...change }),
+  });
+  const publishEgressMetrics = egress ? createEgressMetricsPublisher({ egress }) : undefined;
   const pool: pg.Pool | undefined =
     config.DATABASE_URL || config.DATABASE_SECRET_ARN ? createPool({ component: 'gameShard' }, config) : undefined;
   const sqs = makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION);
   const shard = await startLiveShard({
     config,
-    feeds: opts.feeds ?? venueFeeds(config, { signer }),
-    polled: polledFeeds(config, { signer }),
+    feeds: opts.feeds ?? venueFeeds(config, { signer, ...(egress ? { WebSocket: egressWebSocket(egress) } : {}) }),
+    polled: polledFeeds(config, { signer, ...(egress ? { fetch: egress.fetch } : {}) }),
     sqs,
     candidatesQueueUrl: config.CANDIDATES_QUEUE_URL,
     priceCache: priceCacheFromConfig(config),
@@ -234,7 +252,10 @@ export async function runLiveProcess(opts: LiveProcessOptions): Promise<LiveShar
   });
 
   const publishMetrics = metricsPublisher(shard);
-  const metricsTimer = setInterval(publishMetrics, METRICS_EVERY_MS);
+  const metricsTimer = setInterval(() => {
+    publishMetrics();
+    publishEgressMetrics?.();
+  }, METRICS_EVERY_MS);
   metricsTimer.unref();
 
   const onSignal = (signal: NodeJS.Signals) => {
@@ -249,6 +270,7 @@ export async function runLiveProcess(opts: LiveProcessOptions): Promise<LiveShar
       .stop()
       .then(async () => {
         publishMetrics();
+        await egress?.close();
         await pool?.end();
         sqs.destroy();
         clearTimeout(deadline);

@@ -34,7 +34,7 @@ export function createPolymarketExecutor(config: PolymarketExecutorConfig, clien
     {
       venue: 'polymarket',
       probeUrl: `${config.POLYMARKET_CLOB_URL}/time`,
-      eligibility: (fetch) => polymarketGeoblockCheck({ fetch }),
+      eligibility: (fetch) => polymarketGeoblockCheck({ fetch, url: config.POLYMARKET_GEOBLOCK_URL }),
       async loadCredentials() {
         if (!credentials) {
           const json = await readCredentials();

@@ -20,6 +20,7 @@ import { startPoller } from '../pipeline/poller.ts';
 import { startLocalStack } from '../stack.ts';
 import { FeedClock, type Speed } from './clock.ts';
 import { type EveningFeed, fileFeed, simulatedFeed } from './feed.ts';
+import { type LocalLive, startLocalLive } from './live.ts';
 import { progressView } from './progress.ts';
 import { type EveningReport, formatEveningReport, percentiles, readEveningReport } from './report.ts';
 import { startLocalShard } from './shard.ts';
@@ -32,6 +33,11 @@ export interface EveningOptions {
   once: boolean;
   reportFile?: string;
   dataDir: string;
+  /**
+   * Trade live (`TRADING_MODE=live` does the same): the executors take the execution queues and place orders through
+   * the egress, on the local fake venues unless the venues are given (local/evening/live.ts).
+   */
+  live?: boolean;
 }
 
 const INITIAL_PAPER_BANKROLL_MICROS = 10_000_000_000;
@@ -85,7 +91,8 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
   const env = { ...stack.env, LOCAL_SECRETS_FILE: join(opts.dataDir, 'secrets.json') };
   step(`parts: ${stack.parts.join(', ')}`);
   const cooldownDefault = opts.speed === 'max' ? {} : { SIGNAL_COOLDOWN_MS: String(Math.round(60_000 / opts.speed)) };
-  const config = loadConfig(evaluatorConfig, { defaults: cooldownDefault, overrides: env });
+  const liveEnv: Record<string, string> = opts.live ? { TRADING_MODE: 'live' } : {};
+  const config = loadConfig(evaluatorConfig, { defaults: cooldownDefault, overrides: { ...env, ...liveEnv } });
   const shardConfig = loadConfig(gameShardConfig, { overrides: env });
 
   const pool = createPool({ connectionString: stack.databaseUrl });
@@ -109,6 +116,19 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
 
   const sqs = makeSqsClient(stack.sqsEndpoint);
   const dynamo = makeDynamoClient(config.DYNAMODB_ENDPOINT);
+  let live: LocalLive | undefined;
+  if (config.TRADING_MODE === 'live') {
+    live = await startLocalLive({
+      env,
+      databaseUrl: stack.databaseUrl,
+      sqs,
+      dynamo,
+      queues: stack.queues,
+      since: new Date(),
+      step,
+    });
+    step(`live trading: ${live.parts.join(', ')}`);
+  }
   const priceCache = priceCacheFromConfig(shardConfig);
   step(`price cache: ${shardConfig.REDIS_URL ? 'Redis at REDIS_URL' : 'in memory (no REDIS_URL)'}`);
 
@@ -191,7 +211,7 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
   const evaluator = createSignalEvaluator(config, { pool: evaluatorPool, sqs, dynamo });
   const settlement = createSettlementHandler({
     pool: settlementPool,
-    config: loadConfig(settlementConfig, { overrides: env }),
+    config: loadConfig(settlementConfig, { overrides: { ...env, ...liveEnv } }),
   });
   const poller = startPoller({
     sqs,
@@ -281,6 +301,10 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
       await sleep(100);
       done = await decided();
     }
+    if (live && !(await live.settled(DECISION_DEADLINE_MS))) {
+      say('some live orders were still open at the deadline');
+      exitCode = 1;
+    }
     phase = 'settling';
     clearInterval(settlementTimer);
     await settle();
@@ -302,8 +326,11 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
     });
     say('');
     say(formatEveningReport(report));
+    const liveSummary = await live?.summary();
+    if (liveSummary) say(`live: ${JSON.stringify(liveSummary)}`);
     if (opts.reportFile) {
-      await writeFile(opts.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+      const written = liveSummary ? { ...report, live: liveSummary } : report;
+      await writeFile(opts.reportFile, `${JSON.stringify(written, null, 2)}\n`);
       step(`report written to ${opts.reportFile}`);
     }
     if (report.total.undecided > 0) {
@@ -322,6 +349,7 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
     clearInterval(settlementTimer);
     view.stop();
     await poller.stop();
+    await live?.stop();
     await settling;
     await api.stop();
     await relay.stop();

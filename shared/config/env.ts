@@ -146,6 +146,45 @@ const sportList = z
   .refine((list) => new Set(list).size === list.length, 'a league is named twice');
 
 /**
+ * The egress client of a process that sends venue traffic (shared/adapters/egress): the proxies in failover order
+ * (`EGRESS_PROXY_URLS`, comma-separated; the one `EGRESS_PROXY_URL` CDK sets counts as a one-entry list), the URL each
+ * health probe fetches through each proxy, how often, and the bound within which a dead egress is left.
+ */
+const egress = {
+  EGRESS_PROXY_URLS: z
+    .string()
+    .optional()
+    .refine(
+      (list) =>
+        (list ?? '')
+          .split(',')
+          .map((url) => url.trim())
+          .filter((url) => url !== '')
+          .every((url) => z.string().url().safeParse(url).success),
+      'must be comma-separated URLs',
+    ),
+  EGRESS_PROXY_URL: optionalUrl,
+  EGRESS_PROBE_URL: z.string().url().default('https://api.elections.kalshi.com/trade-api/v2/exchange/status'),
+  EGRESS_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  EGRESS_FAILOVER_WITHIN_MS: z.coerce.number().int().positive().default(5_000),
+};
+
+function probeFitsBound(
+  config: { EGRESS_PROBE_INTERVAL_MS: number; EGRESS_FAILOVER_WITHIN_MS: number },
+  ctx: z.RefinementCtx,
+) {
+  if (config.EGRESS_PROBE_INTERVAL_MS >= config.EGRESS_FAILOVER_WITHIN_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EGRESS_PROBE_INTERVAL_MS'],
+      message: 'must be below EGRESS_FAILOVER_WITHIN_MS (a probe has to fit inside the bound)',
+    });
+  }
+}
+
+export const egressConfig = z.object(egress).superRefine(probeFitsBound);
+
+/**
  * The game shard (containers/game-shard): which games it owns (`SHARD_INDEX` of `SHARD_COUNT`), its thresholds,
  * the venues' and ESPN's base URLs (the real ones by default, a fake venue's in tests), where its candidates,
  * prices and states go, and the health port ECS checks. `RECORD_TO` turns on record mode: every raw message to
@@ -177,7 +216,8 @@ export const gameShardConfig = z
     REDIS_URL: optionalUrl,
     REDIS_AUTH_TOKEN: z.string().min(1).optional(),
     CANDIDATES_QUEUE_URL: optionalUrl,
-    EGRESS_PROXY_URL: optionalUrl,
+    /** Venue REST and WebSocket traffic goes through these egress proxies when set (ESPN goes out directly). */
+    ...egress,
     /** The log level; the name Powertools' logger reads itself (ECS tasks get `compute.logLevel` from CDK). */
     POWERTOOLS_LOG_LEVEL: z
       .string()
@@ -186,6 +226,7 @@ export const gameShardConfig = z
       .default('INFO'),
   })
   .superRefine((config, ctx) => {
+    probeFitsBound(config, ctx);
     if (config.SHARD_INDEX >= config.SHARD_COUNT) {
       ctx.addIssue({
         code: 'custom',
@@ -200,35 +241,6 @@ export const gameShardConfig = z
         message: 'KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_SECRET_ARN go together',
       });
     }
-  });
-
-/**
- * The egress client of a process that sends venue traffic (shared/adapters/egress): the proxies in failover order
- * (`EGRESS_PROXY_URLS`, comma-separated; the one `EGRESS_PROXY_URL` CDK sets counts as a one-entry list), the URL each
- * health probe fetches through each proxy, how often, and the bound within which a dead egress is left.
- */
-export const egressConfig = z
-  .object({
-    EGRESS_PROXY_URLS: z
-      .string()
-      .optional()
-      .refine(
-        (list) =>
-          (list ?? '')
-            .split(',')
-            .map((url) => url.trim())
-            .filter((url) => url !== '')
-            .every((url) => z.string().url().safeParse(url).success),
-        'must be comma-separated URLs',
-      ),
-    EGRESS_PROXY_URL: optionalUrl,
-    EGRESS_PROBE_URL: z.string().url().default('https://api.elections.kalshi.com/trade-api/v2/exchange/status'),
-    EGRESS_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
-    EGRESS_FAILOVER_WITHIN_MS: z.coerce.number().int().positive().default(5_000),
-  })
-  .refine((config) => config.EGRESS_PROBE_INTERVAL_MS < config.EGRESS_FAILOVER_WITHIN_MS, {
-    path: ['EGRESS_PROBE_INTERVAL_MS'],
-    message: 'must be below EGRESS_FAILOVER_WITHIN_MS (a probe has to fit inside the bound)',
   });
 
 /**
@@ -274,8 +286,47 @@ export const polymarketExecutorConfig = z
     POLYMARKET_CHAIN_ID: z.coerce.number().int().positive().default(137),
     /** JSON `{ "privateKey": "0x..", "apiKey", "secret", "passphrase", "funder"?, "signatureType"? }`. */
     POLYMARKET_CREDENTIALS_SECRET_ARN: z.string().min(1).optional(),
+    /** Polymarket's geoblock check (REFERENCE.md 2.8), asked from the egress in use; a fake venue's in local mode. */
+    POLYMARKET_GEOBLOCK_URL: z.string().url().default('https://polymarket.com/api/geoblock'),
   })
   .superRefine(egressRequired);
+
+/**
+ * Local mode's live trading (`npm start -- --live`): each venue given here is traded as is (a demo environment, with
+ * its credentials from files), each one unset gets its local fake venue; unset `EGRESS_PROXY_URLS` gets the local
+ * egress proxy.
+ */
+export const localLiveConfig = z
+  .object({
+    KALSHI_REST_URL: optionalUrl,
+    /** The key id of KALSHI_PRIVATE_KEY_FILE (not KALSHI_API_KEY_ID, which the shard pairs with a secret ARN). */
+    LOCAL_KALSHI_API_KEY_ID: z.string().min(1).optional(),
+    /** The PEM file of that key's RSA private key (a demo key works only on the demo hosts). */
+    KALSHI_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    POLYMARKET_CLOB_URL: optionalUrl,
+    POLYMARKET_GEOBLOCK_URL: optionalUrl,
+    /** Polygon mainnet 137; Amoy testnet 80002. */
+    POLYMARKET_CHAIN_ID: z.coerce.number().int().positive().default(137),
+    /** A JSON file of the executor's credentials (polymarketExecutorConfig's POLYMARKET_CREDENTIALS_SECRET_ARN shape). */
+    POLYMARKET_CREDENTIALS_FILE: z.string().min(1).optional(),
+    EGRESS_PROXY_URLS: egress.EGRESS_PROXY_URLS,
+  })
+  .superRefine((config, ctx) => {
+    if (config.KALSHI_REST_URL && !(config.LOCAL_KALSHI_API_KEY_ID && config.KALSHI_PRIVATE_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KALSHI_REST_URL'],
+        message: 'a given Kalshi needs LOCAL_KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE',
+      });
+    }
+    if (config.POLYMARKET_CLOB_URL && !config.POLYMARKET_CREDENTIALS_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POLYMARKET_CLOB_URL'],
+        message: 'a given Polymarket needs POLYMARKET_CREDENTIALS_FILE',
+      });
+    }
+  });
 
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
 export const localStackConfig = z.object({
@@ -297,6 +348,7 @@ export type GameShardConfig = z.infer<typeof gameShardConfig>;
 export type EgressConfig = z.infer<typeof egressConfig>;
 export type KalshiExecutorConfig = z.infer<typeof kalshiExecutorConfig>;
 export type PolymarketExecutorConfig = z.infer<typeof polymarketExecutorConfig>;
+export type LocalLiveConfig = z.infer<typeof localLiveConfig>;
 
 type Env = Record<string, string | undefined>;
 

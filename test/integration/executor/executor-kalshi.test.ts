@@ -14,9 +14,9 @@ import type { ExecutionRequest } from '#contracts/execution-request';
 import { kalshiOrderFeeMicros } from '#domain/fees';
 import { createKalshiExecutor } from '../../../functions/executor-kalshi/executor.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../../../local/emulators/dynamodb.ts';
+import { FakeKalshi } from '../../../local/fake-venues/kalshi.ts';
 import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
 import { applyStreamedFills, type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
-import { FakeKalshi } from '../../support/executor-fake-kalshi.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
 import { modelEdgeCandidate } from '../../support/sample-candidates.ts';
@@ -173,7 +173,8 @@ describe('Kalshi executor against a local Kalshi REST server', () => {
     expect(first.batchItemFailures.length).toBeLessThanOrEqual(1);
     expect(again.batchItemFailures).toEqual([]);
     expect(await orderRow(request.orderId)).toMatchObject({ status: 'filled', filled_hundredths: request.count * 100 });
-    const fee = 10_000;
+    // The fake charges Kalshi's taker fee on the fill, as Kalshi's fee table does.
+    const fee = kalshiOrderFeeMicros([{ priceMicros: request.limitPriceMicros, quantity: request.count * 100 }]);
     expect(before - (await liveBankroll())).toBe(request.count * request.limitPriceMicros + fee);
     // The body has the fixture's shape: an IOC limit buy with our client order id.
     expect(Object.keys(posts[0]!).sort()).toEqual(
@@ -220,7 +221,8 @@ describe('Kalshi executor against a local Kalshi REST server', () => {
     const result = await executeRequest(d, request);
     expect(result).toEqual({ status: 'done', orderStatus: 'filled' });
     expect(kalshi.posts.filter((p) => p.client_order_id === request.clientOrderId)).toHaveLength(1);
-    expect(before - (await liveBankroll())).toBe(request.count * request.limitPriceMicros + 10_000);
+    const fee = kalshiOrderFeeMicros([{ priceMicros: request.limitPriceMicros, quantity: request.count * 100 }]);
+    expect(before - (await liveBankroll())).toBe(request.count * request.limitPriceMicros + fee);
   });
 
   it('a partial fill then a fill move the bankroll by exactly their cost plus the venue fees, each fill once', async () => {

@@ -15,11 +15,11 @@ import {
 } from '#adapters/venues/polymarket/orders';
 import type { ExecutionRequest } from '#contracts/execution-request';
 import { priceMicros, quantityHundredths } from '#domain/units';
+import { FakeKalshi } from '../../../local/fake-venues/kalshi.ts';
+import { FakePolymarket } from '../../../local/fake-venues/polymarket.ts';
 import { addressOf, bytesToHex, recoverAddress } from '../../../shared/adapters/crypto/eip712.ts';
 import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
 import { type ExecutionEvent, type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
-import { FakeKalshi } from '../../support/executor-fake-kalshi.ts';
-import { FakePolymarket } from '../../support/executor-fake-polymarket.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
 import { arbitrageCandidate } from '../../support/sample-candidates.ts';

@@ -28,6 +28,8 @@ export interface PolymarketWsClientOptions {
   silenceTimeoutMs?: number;
   /** Jitter source in [0, 1); default `Math.random`. */
   random?: () => number;
+  /** The `ws` class to connect with (the egress' `egressWebSocket`, so the socket goes out through the proxy). */
+  WebSocket?: typeof WebSocket;
 }
 
 export interface PolymarketWsClient {
@@ -98,7 +100,10 @@ export function createPolymarketWsClient(options: PolymarketWsClientOptions): Po
   }
 
   function connect(): void {
-    const ws = new WebSocket(options.url, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, perMessageDeflate: false });
+    const ws = new (options.WebSocket ?? WebSocket)(options.url, {
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      perMessageDeflate: false,
+    });
     socket = ws;
 
     ws.on('open', () => {
