@@ -258,8 +258,8 @@ async function waitForFirstLeg(deps: ExecutorDeps, order: StoredOrder) {
 }
 
 /**
- * Why this order may not be sent now, or undefined: the gates first, then the evaluator's limits on the order at its
- * limit price and the market's fee, with its own reservation left out of the state.
+ * Why this order may not be sent now, or undefined: the gates first, then the evaluator's limits on the order as the
+ * evaluator sized it, with its own reservation left out of the state.
  */
 function sendProblem(
   deps: ExecutorDeps,
@@ -273,8 +273,10 @@ function sendProblem(
   if (!deps.gates.credentialsPresent) return 'credentials_missing';
   if (dailyLossReached(risk, deps.limits)) return 'risk_daily_loss_limit';
   if (quantity > hundredthsOf(deps.limits.maxContractsPerOrder)) return 'risk_max_contracts_per_order';
-  const atLimit = fillLeg({ ...order.leg, depth: [{ priceMicros: order.limitPriceMicros, quantity }] }, quantity);
-  const overLimit = limitProblem({ state: risk, limits: deps.limits, gameId: order.gameId, fills: [atLimit] });
+  // Priced as the evaluator priced it (the depth the candidate saw, fees included), so an order it accepted is refused
+  // only when the state moved since (other orders, fills, settlements), not because the two measured it apart.
+  const asDecided = fillLeg(order.leg, quantity);
+  const overLimit = limitProblem({ state: risk, limits: deps.limits, gameId: order.gameId, fills: [asDecided] });
   return overLimit ? `risk_${overLimit}` : undefined;
 }
 
