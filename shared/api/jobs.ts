@@ -1,6 +1,7 @@
 import type { JobStatus } from '#domain/status/jobs';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { BrowserJobMessage, CreateJobBody, JobView } from '../contracts/api/jobs.ts';
+import { checkEventUrl } from '../browser-jobs/origins.ts';
 import { logger } from '../observability.ts';
 import type { JobRow } from '../ports/api/jobs.ts';
 import type { ApiStores } from '../ports/api-store.ts';
@@ -62,6 +63,10 @@ export async function submitJob(
   body: CreateJobBody,
   idempotencyKey: string,
 ): Promise<SubmittedJob> {
+  if (deps.sportsbookOrigins) {
+    const check = checkEventUrl(deps.sportsbookOrigins, body.payload.sportsbook, body.payload.eventUrl);
+    if (!check.allowed) throw new ApiError(400, 'url_not_allowed', check.reason, [{ path: ['payload', 'eventUrl'] }]);
+  }
   const hash = requestHash(body);
   const existing = await deps.store.jobs.findByIdempotencyKey(actor.sub, idempotencyKey);
   if (existing) return replay(existing, hash);
