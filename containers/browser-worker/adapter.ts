@@ -52,6 +52,8 @@ export interface EventOdds {
 
 /** What the bet slip shows just before the confirmation click. */
 export interface ReviewedBet {
+  /** The book's own id of the event, as its bet history names it. */
+  eventRef: string;
   selection: string;
   americanOdds: number;
   stakeMicros: number;
@@ -81,9 +83,9 @@ export interface SportsbookAdapter {
   fillSlip(page: Page, input: { selection: string; stakeMicros: number }): Promise<ReviewedBet>;
   /** Clicks the confirmation once. */
   confirm(page: Page, reviewed: ReviewedBet): Promise<ConfirmResult>;
-  /** The book's bet history: a bet of this selection and stake placed at or after `since`, if there is one. */
+  /** The book's bet history: a bet of this event, selection and stake placed at or after `since`, if any. */
   findBet(
     page: Page,
-    input: { origin: string; selection: string; stakeMicros: number; since: Date },
+    input: { origin: string; eventRef: string; selection: string; stakeMicros: number; since: Date },
   ): Promise<BetReceipt | undefined>;
 }

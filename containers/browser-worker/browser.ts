@@ -1,0 +1,83 @@
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { isOnOrigin } from '../../shared/browser-jobs/origins.ts';
+import { JobFailure } from './adapter.ts';
+
+export interface BrowserOptions {
+  chromiumPath: string;
+  proxyUrl?: string | undefined;
+  /** SPKI hashes of the only certificates accepted beyond the system's roots (the local demo books'). */
+  trustedCertSpki?: string | undefined;
+}
+
+/** Debian's Chromium, headless, as itself: no stealth flags, no spoofed user agent. */
+export function launchBrowser(opts: BrowserOptions): Promise<Browser> {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+  if (opts.trustedCertSpki) args.push(`--ignore-certificate-errors-spki-list=${opts.trustedCertSpki}`);
+  return chromium.launch({
+    executablePath: opts.chromiumPath,
+    headless: true,
+    args,
+    ...(opts.proxyUrl ? { proxy: { server: opts.proxyUrl } } : {}),
+  });
+}
+
+/**
+ * Runs `work` on a page of a fresh browser context that can reach `origin` only: every request elsewhere is aborted,
+ * and documents are fetched without following redirects, so a redirect comes back to the browser as a new request
+ * that passes the same check. The context (cookies, storage) is this job's alone and is closed after it.
+ */
+export async function withJobPage<T>(
+  browser: Browser,
+  input: {
+    origin: string;
+    cookies?: Parameters<BrowserContext['addCookies']>[0];
+    /** Shutdown: closing the context makes whatever the job is waiting on fail at once. */
+    signal?: AbortSignal;
+  },
+  work: (page: Page) => Promise<T>,
+  stepTimeoutMs: number,
+): Promise<T> {
+  const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: false });
+  const blocked: string[] = [];
+  const close = () => void context.close().catch(() => undefined);
+  input.signal?.addEventListener('abort', close, { once: true });
+  try {
+    await context.route('**/*', async (route) => {
+      const request = route.request();
+      if (!isOnOrigin(input.origin, request.url())) {
+        blocked.push(request.url());
+        await route.abort('blockedbyclient');
+        return;
+      }
+      if (request.resourceType() !== 'document') {
+        await route.continue();
+        return;
+      }
+      const response = await route.fetch({ maxRedirects: 0 });
+      await route.fulfill({ response });
+    });
+    if (input.cookies) await context.addCookies(input.cookies);
+    const page = await context.newPage();
+    page.setDefaultTimeout(stepTimeoutMs);
+    page.setDefaultNavigationTimeout(stepTimeoutMs);
+    try {
+      return await work(page);
+    } catch (error) {
+      if (blocked.length > 0 && !(error instanceof JobFailure)) {
+        throw new JobFailure('navigation_blocked', `the page tried to leave ${input.origin}`, { blocked });
+      }
+      throw error;
+    }
+  } finally {
+    input.signal?.removeEventListener('abort', close);
+    await context.close().catch(() => undefined);
+  }
+}
