@@ -102,14 +102,18 @@ export const demoAdapter: SportsbookAdapter = {
 
   async fillSlip(page, { selection, stakeMicros }) {
     const stake = stakeText(stakeMicros);
-    if (!/^[a-z0-9_-]+\.[a-z0-9_-]+$/.test(selection)) throw new JobFailure('selector_missing', `no selection ${selection}`);
+    if (!/^[a-z0-9_-]+\.[a-z0-9_-]+$/.test(selection))
+      throw new JobFailure('selector_missing', `no selection ${selection}`);
     const button = page.locator(`${SELECTORS.event} ${SELECTORS.selection}[data-selection="${selection}"]`);
     if ((await button.count()) === 0) throw new JobFailure('selector_missing', `no selection ${selection} on the page`);
     await Promise.all([page.waitForURL((url) => url.pathname !== new URL(page.url()).pathname), button.click()]);
     if ((await pageName(page)) !== 'slip') throw new JobFailure('page_error', `the slip did not open`);
     const eventRef = (await page.locator(SELECTORS.slip).getAttribute('data-event-id')) ?? '';
     await page.locator(SELECTORS.stakeInput).fill(stake);
-    await Promise.all([page.waitForURL((url) => url.pathname === '/slip/confirm'), page.locator(SELECTORS.reviewButton).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/slip/confirm'),
+      page.locator(SELECTORS.reviewButton).click(),
+    ]);
     await page.locator(SELECTORS.review).waitFor();
     return {
       eventRef,
@@ -125,7 +129,8 @@ export const demoAdapter: SportsbookAdapter = {
     // The confirmation answers with another page (a receipt, a price change, a login): wait until it replaced this one.
     await page.locator('main[data-page]:not([data-page="confirm"])').waitFor();
     const name = await pageName(page);
-    if (name === 'price-changed') return { priceMoved: { americanOdds: parseAmerican(await text(page, SELECTORS.newOdds)) } };
+    if (name === 'price-changed')
+      return { priceMoved: { americanOdds: parseAmerican(await text(page, SELECTORS.newOdds)) } };
     if (name !== 'receipt') throw new JobFailure('page_error', `after the confirmation the book showed "${name}"`);
     return { placed: await receiptFrom(page) };
   },

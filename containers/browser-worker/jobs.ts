@@ -3,8 +3,8 @@ import { errors as playwrightErrors } from 'playwright-core';
 import { z } from 'zod';
 import { americanToDecimal, impliedProbability } from '#domain/odds';
 import { priceFromProbability } from '#domain/units';
-import { openSessionData, sessionKeyById } from '../../shared/adapters/secrets/session-keys.ts';
 import type { SecretsProvider } from '../../shared/adapters/secrets/provider.ts';
+import { openSessionData, sessionKeyById } from '../../shared/adapters/secrets/session-keys.ts';
 import { checkEventUrl, type SportsbookOrigins } from '../../shared/browser-jobs/origins.ts';
 import { type BrowserJobMessage, browserJobMessageSchema } from '../../shared/contracts/api/jobs.ts';
 import { logger } from '../../shared/observability.ts';
@@ -125,7 +125,7 @@ function classifyError(error: unknown): JobFailure {
   if (error instanceof playwrightErrors.TimeoutError) {
     return new JobFailure('selector_missing', error.message.split('\n')[0] ?? 'timed out waiting for the page');
   }
-  return new JobFailure('page_error', error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+  return new JobFailure('page_error', error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
 }
 
 type Cookies = Parameters<BrowserContext['addCookies']>[0];
@@ -146,7 +146,11 @@ async function runJob(
   const live =
     message.job.type === 'place_bet' &&
     deps.liveBetting &&
-    (await deps.store.hasActiveConsent({ userId: message.userId, scope: 'live_trading', sportsbook: payload.sportsbook }));
+    (await deps.store.hasActiveConsent({
+      userId: message.userId,
+      scope: 'live_trading',
+      sportsbook: payload.sportsbook,
+    }));
   return withJobPage(
     deps.browser,
     { origin: check.origin, ...(cookies ? { cookies } : {}), signal },
@@ -218,7 +222,9 @@ async function sessionFailure(
   }
   return new JobFailure(
     seen,
-    seen === 'challenge' ? 'the sportsbook challenged the session; it is paused until its owner acts' : 'session expired',
+    seen === 'challenge'
+      ? 'the sportsbook challenged the session; it is paused until its owner acts'
+      : 'session expired',
   );
 }
 
@@ -304,8 +310,14 @@ async function placeBet(
     });
   }
   if (!live) return { mode: 'paper', wouldPlace: reviewed };
-  if (!(await deps.store.markConfirming({ jobId: message.jobId, workerId: deps.workerId, result: { mode: 'live', reviewed } }))) {
-    throw new Shutdown('the job is no longer this worker\'s');
+  if (
+    !(await deps.store.markConfirming({
+      jobId: message.jobId,
+      workerId: deps.workerId,
+      result: { mode: 'live', reviewed },
+    }))
+  ) {
+    throw new Shutdown("the job is no longer this worker's");
   }
   const confirmed = await step('confirm', deps.stepTimeoutMs, () => adapter.confirm(page, reviewed));
   if ('priceMoved' in confirmed) {

@@ -10,7 +10,10 @@ import { relayJobOutbox } from '../../shared/browser-jobs/outbox-relay.ts';
 
 /** The clients and settings a caller may bring instead of the ones the config builds (local mode, tests). */
 export type ApiDepsOverrides = Partial<
-  Pick<ApiDeps, 'sqs' | 'browserJobsQueueUrl' | 'sportsbookOrigins' | 'dynamo' | 'idempotencyTable' | 'priceCache' | 'now'>
+  Pick<
+    ApiDeps,
+    'sqs' | 'browserJobsQueueUrl' | 'sportsbookOrigins' | 'dynamo' | 'idempotencyTable' | 'priceCache' | 'now'
+  >
 >;
 
 /**

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { SportsbookOrigins } from '../browser-jobs/origins.ts';
 import type { SecretsProvider } from '../adapters/secrets/provider.ts';
+import type { SportsbookOrigins } from '../browser-jobs/origins.ts';
 import type { ApiStore } from '../ports/api-store.ts';
 import type { DependencyProbe } from '../ports/dependency-probe.ts';
 import type { PriceCache } from '../ports/price-cache.ts';

@@ -1,7 +1,7 @@
 import type { JobStatus } from '#domain/status/jobs';
+import { checkEventUrl } from '../browser-jobs/origins.ts';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { BrowserJobMessage, CreateJobBody, JobView } from '../contracts/api/jobs.ts';
-import { checkEventUrl } from '../browser-jobs/origins.ts';
 import { logger } from '../observability.ts';
 import type { JobRow } from '../ports/api/jobs.ts';
 import type { ApiStores } from '../ports/api-store.ts';

@@ -63,7 +63,10 @@ const sportsbookOrigins = z
   .default('')
   .transform((text, ctx) => {
     const origins: Record<string, string> = {};
-    for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const [name = '', url = ''] = entry.split('=', 2);
       const origin = URL.canParse(url) ? new URL(url) : undefined;
       if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || origin?.protocol !== 'https:' || origin.origin !== url) {
@@ -76,7 +79,10 @@ const sportsbookOrigins = z
   });
 
 /** Unset in the API means no origin check at job creation (the worker still checks); set, it is the allowlist. */
-const optionalSportsbookOrigins = z.preprocess((value) => (value === '' ? undefined : value), sportsbookOrigins.optional());
+const optionalSportsbookOrigins = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  sportsbookOrigins.optional(),
+);
 
 export const databaseConfig = z.object(database);
 
@@ -244,6 +250,24 @@ export const browserWorkerConfig = z.object({
   JOB_VISIBILITY_TIMEOUT_S: z.coerce.number().int().min(5).max(43_200).default(120),
   SQS_WAIT_TIME_S: z.coerce.number().int().min(0).max(20).default(20),
   SPORTSBOOK_ORIGINS: sportsbookOrigins,
+  /** `book=adapter` for a sportsbook driven by another's adapter module (`demo2=demo`); by default its own name's. */
+  SPORTSBOOK_ADAPTERS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const pairs = text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map((entry) => entry.split('='));
+      if (pairs.some((pair) => pair.length !== 2 || !pair.every((name) => /^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)))) {
+        ctx.addIssue({ code: 'custom', message: 'expected book=adapter,book2=adapter' });
+        return z.NEVER;
+      }
+      return Object.fromEntries(pairs) as Record<string, string>;
+    }),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+  PRICE_STALE_AFTER_MS: risk.PRICE_STALE_AFTER_MS,
   /** SPKI sha256 (base64) of certificates Chromium accepts beside the system roots: the local demo books' only. */
   TRUSTED_CERT_SPKI: z.string().default(''),
   EGRESS_PROXY_URL: optionalUrl,

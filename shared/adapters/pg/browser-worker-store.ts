@@ -83,7 +83,15 @@ export function createPgBrowserWorkerStore(pool: pg.Pool): BrowserWorkerStore {
         `UPDATE jobs SET status = $3, result = $4, error = $5, screenshot_key = COALESCE($6, screenshot_key),
                 finished_at = now()
           WHERE id = $1 AND worker_id = $2 AND status = ANY($7::text[])`,
-        [jobId, workerId, status, JSON.stringify(result), error ?? null, screenshotKey ?? null, jobStatus.sourcesOf(status)],
+        [
+          jobId,
+          workerId,
+          status,
+          JSON.stringify(result),
+          error ?? null,
+          screenshotKey ?? null,
+          jobStatus.sourcesOf(status),
+        ],
       );
       return (rowCount ?? 0) > 0;
     },
@@ -173,7 +181,13 @@ export function createPgBrowserWorkerStore(pool: pg.Pool): BrowserWorkerStore {
          SELECT timestamptz 'epoch' + t.at_ms * interval '1 millisecond', t.id, t.venue, 'yes', t.ask, t.odds
            FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::bigint[], $5::integer[]) AS t(at_ms, id, venue, ask, odds)
          ON CONFLICT (market_id, side, observed_at) DO NOTHING`,
-        [prices.map((p) => p.observedAtMs), ids, venues, prices.map((p) => p.askMicros), prices.map((p) => p.americanOdds)],
+        [
+          prices.map((p) => p.observedAtMs),
+          ids,
+          venues,
+          prices.map((p) => p.askMicros),
+          prices.map((p) => p.americanOdds),
+        ],
       );
     },
 

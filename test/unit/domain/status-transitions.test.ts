@@ -60,7 +60,9 @@ describe.each([
 describe('status machines', () => {
   it('refuse a status they do not know', () => {
     expect(jobStatus.canTransition('archived' as JobStatus, 'queued')).toBe(false);
-    expect(() => sessionStatus.assertTransition('active', 'suspended' as SessionStatus)).toThrow(InvalidTransitionError);
+    expect(() => sessionStatus.assertTransition('active', 'suspended' as SessionStatus)).toThrow(
+      InvalidTransitionError,
+    );
   });
   it('never let a finished job or an ended session start again', () => {
     for (const status of ['succeeded', 'failed', 'cancelled'] as const) expect(jobStatus.isTerminal(status)).toBe(true);
