@@ -7,6 +7,8 @@ export interface BrowserOptions {
   proxyUrl?: string | undefined;
   /** SPKI hashes of the only certificates accepted beyond the system's roots (the local demo books'). */
   trustedCertSpki?: string | undefined;
+  /** The configured sportsbooks' hosts: the browser resolves no other name (no internal or third-party host). */
+  allowedHosts: readonly string[];
 }
 
 /** Debian's Chromium, headless, as itself: no stealth flags, no spoofed user agent. */
@@ -20,6 +22,9 @@ export function launchBrowser(opts: BrowserOptions): Promise<Browser> {
     '--disable-component-update',
     '--disable-sync',
   ];
+  // IP literals go through these rules too, so an internal address (169.254.169.254, 10.x) resolves to nothing.
+  const excluded = opts.allowedHosts.map((host) => `, EXCLUDE ${host}`).join('');
+  args.push(`--host-resolver-rules=MAP * ~NOTFOUND${excluded}`);
   if (opts.trustedCertSpki) args.push(`--ignore-certificate-errors-spki-list=${opts.trustedCertSpki}`);
   return chromium.launch({
     executablePath: opts.chromiumPath,
@@ -31,8 +36,8 @@ export function launchBrowser(opts: BrowserOptions): Promise<Browser> {
 
 /**
  * Runs `work` on a page of a fresh browser context that can reach `origin` only: every request elsewhere is aborted,
- * and documents are fetched without following redirects, so a redirect comes back to the browser as a new request
- * that passes the same check. The context (cookies, storage) is this job's alone and is closed after it.
+ * and a redirect off the origin closes the context. The context (cookies, storage) is this job's alone and is closed
+ * after it.
  */
 export async function withJobPage<T>(
   browser: Browser,
@@ -57,12 +62,15 @@ export async function withJobPage<T>(
         await route.abort('blockedbyclient');
         return;
       }
-      if (request.resourceType() !== 'document') {
-        await route.continue();
-        return;
+      await route.continue();
+    });
+    // Playwright routes only the first request of a redirect chain: a hop off the origin is caught here and ends the
+    // job's context at once (the browser's host rules keep it to the configured books' hosts meanwhile).
+    context.on('request', (request) => {
+      if (request.redirectedFrom() && !isOnOrigin(input.origin, request.url())) {
+        blocked.push(request.url());
+        void context.close().catch(() => undefined);
       }
-      const response = await route.fetch({ maxRedirects: 0 });
-      await route.fulfill({ response });
     });
     if (input.cookies) await context.addCookies(input.cookies);
     const page = await context.newPage();

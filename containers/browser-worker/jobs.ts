@@ -107,7 +107,7 @@ export async function handleJobMessage(deps: JobRunnerDeps, body: string, signal
     const failure = classifyError(error);
     if (BOOK_FAILURES.has(failure.code)) deps.breakers.failed(sportsbook, deps.now());
     else deps.breakers.neutral(sportsbook);
-    logger.warn('browser job failed', { jobId: message.jobId, code: failure.code, message: failure.message });
+    logger.warn('browser job failed', { jobId: message.jobId, code: failure.code, reason: failure.message });
     outcome = { status: 'failed', error: failure.code, result: { error: failure.code, ...failure.details } };
   }
   const finished = await deps.store.finishJob({

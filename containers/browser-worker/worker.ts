@@ -51,6 +51,7 @@ export async function startBrowserWorker(parts: BrowserWorkerParts): Promise<Bro
     chromiumPath: config.CHROMIUM_PATH,
     proxyUrl: config.EGRESS_PROXY_URL,
     trustedCertSpki: config.TRUSTED_CERT_SPKI,
+    allowedHosts: Object.values(config.SPORTSBOOK_ORIGINS).map((origin) => new URL(origin).hostname),
   });
   const screenshots: ScreenshotStore =
     config.SCREENSHOT_BUCKET && parts.s3
