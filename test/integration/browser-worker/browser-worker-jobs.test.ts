@@ -55,7 +55,7 @@ describe.skipIf(chromiumMissing)('browser worker jobs (real Chromium, demo sport
     await checkOdds('demo');
     const job = await checkOdds('demo2');
     expect(job.status).toBe('succeeded');
-    const [found, ...others] = job.result?.surebets as {
+    const [found, ...others] = (job.result?.surebets ?? []) as {
       market: string;
       margin: number;
       payoutMicros: number;
