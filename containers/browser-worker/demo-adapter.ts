@@ -106,7 +106,10 @@ export const demoAdapter: SportsbookAdapter = {
       throw new JobFailure('selector_missing', `no selection ${selection}`);
     const button = page.locator(`${SELECTORS.event} ${SELECTORS.selection}[data-selection="${selection}"]`);
     if ((await button.count()) === 0) throw new JobFailure('selector_missing', `no selection ${selection} on the page`);
-    await Promise.all([page.waitForURL((url) => url.pathname !== new URL(page.url()).pathname), button.click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/slip' || url.pathname === '/login'),
+      button.click(),
+    ]);
     if ((await pageName(page)) !== 'slip') throw new JobFailure('page_error', `the slip did not open`);
     const eventRef = (await page.locator(SELECTORS.slip).getAttribute('data-event-id')) ?? '';
     await page.locator(SELECTORS.stakeInput).fill(stake);

@@ -30,6 +30,8 @@ export interface JobRunnerDeps {
   /** How old another book's price may be to pair with this one in a surebet. */
   priceMaxAgeMs: number;
   now(): number;
+  /** Jobs this process is running now: a second message for one of them waits, it never runs the job twice. */
+  running: Set<string>;
 }
 
 /** What the consumer does with the message. */
@@ -86,6 +88,17 @@ export async function handleJobMessage(deps: JobRunnerDeps, body: string, signal
   const { sportsbook } = message.job.payload;
   const waitMs = deps.breakers.admit(sportsbook, deps.now());
   if (waitMs !== undefined) return { action: 'retry', afterMs: waitMs };
+  if (deps.running.has(message.jobId)) return { action: 'retry', afterMs: deps.stepTimeoutMs };
+  deps.running.add(message.jobId);
+  try {
+    return await takeAndRun(deps, message, signal);
+  } finally {
+    deps.running.delete(message.jobId);
+  }
+}
+
+async function takeAndRun(deps: JobRunnerDeps, message: BrowserJobMessage, signal: AbortSignal): Promise<Disposition> {
+  const { sportsbook } = message.job.payload;
   const taken = await deps.store.takeJob({ jobId: message.jobId, workerId: deps.workerId });
   if (taken.outcome === 'held_elsewhere') return { action: 'retry', afterMs: deps.stepTimeoutMs };
   if (taken.outcome === 'drop') {
@@ -213,8 +226,11 @@ async function sessionFailure(
   message: BrowserJobMessage,
   error: unknown,
 ): Promise<unknown> {
-  if (error instanceof JobFailure && !BOOK_FAILURES.has(error.code)) return error;
-  const seen = await adapter.classify(page).catch(() => undefined);
+  const known = error instanceof JobFailure && (error.code === 'challenge' || error.code === 'session_expired');
+  if (error instanceof JobFailure && !known && !BOOK_FAILURES.has(error.code)) return error;
+  const seen = known
+    ? (error.code as 'challenge' | 'session_expired')
+    : await adapter.classify(page).catch(() => undefined);
   if (!seen) return error;
   if (message.job.type === 'place_bet') {
     const target = { userId: message.userId, sessionId: message.job.payload.sessionId };

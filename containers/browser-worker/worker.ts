@@ -75,6 +75,7 @@ export async function startBrowserWorker(parts: BrowserWorkerParts): Promise<Bro
     surebetStakeMicros: config.SUREBET_STAKE_MICROS,
     priceMaxAgeMs: config.PRICE_STALE_AFTER_MS,
     now,
+    running: new Set(),
   };
   const consumer = startConsumer({
     sqs: parts.sqs,
