@@ -52,7 +52,12 @@ export async function withJobPage<T>(
 ): Promise<T> {
   const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: false });
   const blocked: string[] = [];
-  const close = () => void context.close().catch(() => undefined);
+  let opened = false;
+  // Closing a context while its first page is still being made can hang in Playwright: until then, the check after
+  // `newPage` stops the job instead.
+  const close = () => {
+    if (opened) void context.close().catch(() => undefined);
+  };
   input.signal?.addEventListener('abort', close, { once: true });
   try {
     await context.route('**/*', async (route) => {
@@ -74,7 +79,10 @@ export async function withJobPage<T>(
     });
     if (input.cookies) await context.addCookies(input.cookies);
     const page = await context.newPage();
-    page.setDefaultTimeout(stepTimeoutMs);
+    opened = true;
+    if (input.signal?.aborted) throw new Error('stopped before the job began');
+    // One action waits at most half a step: a selector that is not there fails as such before its step times out.
+    page.setDefaultTimeout(Math.ceil(stepTimeoutMs / 2));
     page.setDefaultNavigationTimeout(stepTimeoutMs);
     try {
       return await work(page);

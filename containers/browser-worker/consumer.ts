@@ -47,7 +47,6 @@ export function startConsumer(opts: ConsumerOptions): Consumer {
   let state: WorkerHealth['state'] = 'running';
   let lastHeartbeatOk = true;
   const running = new Map<string, { jobId?: string; abort: AbortController }>();
-  const receiving = new AbortController();
 
   const beat = async () => {
     const jobs = [...running.values()].flatMap((entry) => (entry.jobId ? [entry.jobId] : []));
@@ -63,7 +62,10 @@ export function startConsumer(opts: ConsumerOptions): Consumer {
       logger.warn('heartbeat failed', { error });
     }
   };
-  const heartbeat = setInterval(() => void beat(), opts.heartbeatIntervalMs);
+  let beating: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beating = beat();
+  }, opts.heartbeatIntervalMs);
 
   const visibility = (message: Message, seconds: number) =>
     opts.sqs.send(
@@ -110,6 +112,11 @@ export function startConsumer(opts: ConsumerOptions): Consumer {
     }
   }
 
+  /**
+   * A receive is never aborted: a long poll cut off mid-wait may still be handed a message (SQS, and the emulator,
+   * deliver to the request), which would then sit invisible until its timeout. A message received while draining is
+   * released at once instead.
+   */
   async function lane(): Promise<void> {
     while (state === 'running') {
       let messages: Message[] = [];
@@ -121,20 +128,21 @@ export function startConsumer(opts: ConsumerOptions): Consumer {
             WaitTimeSeconds: opts.waitTimeS,
             VisibilityTimeout: opts.visibilityTimeoutS,
           }),
-          { abortSignal: receiving.signal },
         );
         messages = received.Messages ?? [];
       } catch (error) {
-        if (state !== 'running') return;
         logger.warn('receive failed', { error });
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
-      for (const message of messages) await process(message);
+      for (const message of messages) {
+        if (state === 'running') await process(message);
+        else await visibility(message, 0).catch(() => undefined);
+      }
     }
   }
 
   const lanes = Array.from({ length: opts.concurrency }, () => lane());
-  void beat();
+  beating = beat();
 
   return {
     health: () => ({
@@ -147,7 +155,6 @@ export function startConsumer(opts: ConsumerOptions): Consumer {
     async stop() {
       if (state !== 'running') return;
       state = 'draining';
-      receiving.abort();
       let graceTimer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
         graceTimer = setTimeout(resolve, opts.shutdownGraceMs);
