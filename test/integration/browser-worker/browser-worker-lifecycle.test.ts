@@ -132,7 +132,7 @@ describe.skipIf(chromiumMissing)(
           ...process.env,
           DATABASE_URL: h.db.url,
           BROWSER_JOBS_QUEUE_URL: queueUrl,
-          SQS_ENDPOINT: new URL(queueUrl).origin,
+          SQS_ENDPOINT: h.sqsEndpoint,
           WORKER_NAME: `killed-${randomUUID()}`,
           HEARTBEAT_INTERVAL_MS: '200',
           JOB_VISIBILITY_TIMEOUT_S: '5',
@@ -144,11 +144,22 @@ describe.skipIf(chromiumMissing)(
           TRADING_MODE: 'live',
           LIVE_BETTING: 'true',
           HEALTH_PORT: '0',
-          POWERTOOLS_LOG_LEVEL: 'ERROR',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
         },
-        stdio: 'ignore',
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      await h.waitFor(job.id, (j) => j.status === 'running', 30_000);
+      let stderr = '';
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+      }
+      await h.send(queueUrl, job.message);
+      await h
+        .waitFor(job.id, (j) => j.status === 'running', 30_000)
+        .catch((error: unknown) => {
+          throw new Error(`${String(error)}; worker output: ${stderr}`);
+        });
       demo().admin.setSwitches({ slowPageMs: 3_000 });
       await until(
         'the bet on the book',

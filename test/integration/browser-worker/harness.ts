@@ -38,6 +38,7 @@ export interface JobRecord {
 export interface WorkerHarness {
   db: TestDatabase;
   sqs: SQSClient;
+  sqsEndpoint: string;
   books: DemoSportsbooks;
   dir: string;
   secrets: SecretsProvider;
@@ -98,6 +99,7 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
   return {
     db,
     sqs,
+    sqsEndpoint: emulator.endpoint,
     books,
     dir,
     secrets,
