@@ -164,6 +164,8 @@ export function startConsumer(opts: ConsumerOptions): Consumer {
       for (const entry of running.values()) entry.abort.abort();
       await Promise.allSettled(lanes);
       clearInterval(heartbeat);
+      // A beat still in flight would mark the worker alive again after the deregistration.
+      await beating;
       await opts.registry
         .deregister(opts.workerId)
         .catch((error: unknown) => logger.warn('deregister failed', { error }));

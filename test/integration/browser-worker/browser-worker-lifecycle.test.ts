@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoAdapter } from '../../../containers/browser-worker/demo-adapter.ts';
@@ -66,10 +67,19 @@ describe.skipIf(chromiumMissing)(
       expect(worker.health().breakers.demo).toMatchObject({ state: 'open', consecutiveFailures: 2 });
       const held = await checkOdds(h.eventUrl('demo'));
       await h.send(queueUrl, held.message);
+      // Received and put back unclaimed: in flight on the queue while its row is still queued.
       await until(
         'the held job to be deferred',
-        () => h.sqs,
-        () => true,
+        async () =>
+          (
+            await h.sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: queueUrl,
+                AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+              }),
+            )
+          ).Attributes,
+        (a) => a?.ApproximateNumberOfMessagesNotVisible === '1',
       );
       expect((await h.waitFor(held.id, () => true)).status).toBe('queued');
       const done = await h.waitFor(held.id, finished, 20_000);
