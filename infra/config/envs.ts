@@ -28,6 +28,8 @@ const dev: EnvConfig = {
   schedules: { settlementEveryMinutes: 5, retentionHourUtc: 4 },
   retentionDays: 7,
   tradingMode: 'paper',
+  // No sportsbook is configured until its adapter and origin are reviewed: every browser job is refused until then.
+  sportsbooks: { origins: {}, liveBetting: false },
   auth: { jwtIssuer: 'https://auth.dev.sharpline.example/', jwtAudience: ['sharpline-dev-api'] },
   api: { throttleRatePerSecond: 20, throttleBurst: 40 },
   compute: {
@@ -118,6 +120,8 @@ const prod: EnvConfig = {
   schedules: { settlementEveryMinutes: 1, retentionHourUtc: 4 },
   retentionDays: 90,
   tradingMode: 'paper',
+  // No sportsbook is configured until its adapter and origin are reviewed: every browser job is refused until then.
+  sportsbooks: { origins: {}, liveBetting: false },
   auth: { jwtIssuer: 'https://auth.sharpline.example/', jwtAudience: ['sharpline-api'] },
   api: { throttleRatePerSecond: 200, throttleBurst: 400 },
   compute: {

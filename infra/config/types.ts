@@ -42,6 +42,11 @@ export interface EnvConfig {
   /** Days of market prices and finished records kept in Postgres (`RETENTION_DAYS`). */
   retentionDays: number;
   tradingMode: 'paper' | 'live';
+  /**
+   * The sportsbooks browser jobs may name, each with the one origin the worker may open there (the API refuses a job
+   * off it, the worker never navigates elsewhere). Bets are confirmed only with `liveBetting` and a live tradingMode.
+   */
+  sportsbooks: { origins: Record<string, string>; liveBetting: boolean };
   auth: { jwtIssuer: string; jwtAudience: string[] };
   api: { throttleRatePerSecond: number; throttleBurst: number };
   compute: {

@@ -58,31 +58,33 @@ const risk = {
 };
 
 /** `name=https://origin,name2=https://origin2`: each sportsbook a job may name and the one origin it may open there. */
-const sportsbookOrigins = z
-  .string()
-  .default('')
-  .transform((text, ctx) => {
-    const origins: Record<string, string> = {};
-    for (const entry of text
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean)) {
-      const [name = '', url = ''] = entry.split('=', 2);
-      const origin = URL.canParse(url) ? new URL(url) : undefined;
-      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || origin?.protocol !== 'https:' || origin.origin !== url) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=https://host[:port]` });
-        return z.NEVER;
-      }
-      origins[name] = origin.origin;
+function parseSportsbookOrigins(text: string, ctx: z.RefinementCtx): Record<string, string> {
+  const origins: Record<string, string> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name = '', url = ''] = entry.split('=', 2);
+    const origin = URL.canParse(url) ? new URL(url) : undefined;
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || origin?.protocol !== 'https:' || origin.origin !== url) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=https://host[:port]` });
+      return z.NEVER;
     }
-    return origins;
-  });
+    origins[name] = origin.origin;
+  }
+  return origins;
+}
 
-/** Unset in the API means no origin check at job creation (the worker still checks); set, it is the allowlist. */
-const optionalSportsbookOrigins = z.preprocess(
-  (value) => (value === '' ? undefined : value),
-  sportsbookOrigins.optional(),
-);
+const sportsbookOrigins = z.string().default('').transform(parseSportsbookOrigins);
+
+/**
+ * Unset in the API means no origin check at job creation (local mode and tests; the worker still checks). Set, even
+ * empty as in an env with no sportsbook configured, it is the allowlist: a job for any other book is refused.
+ */
+const optionalSportsbookOrigins = z
+  .string()
+  .optional()
+  .transform((text, ctx) => (text === undefined ? undefined : parseSportsbookOrigins(text, ctx)));
 
 export const databaseConfig = z.object(database);
 

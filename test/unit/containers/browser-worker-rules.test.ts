@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserWorkerConfig, loadConfig } from '#config/env';
+import { apiConfig, browserWorkerConfig, loadConfig } from '#config/env';
 import { americanToDecimal } from '#domain/odds';
 import { surebet } from '#domain/surebet';
 import { CircuitBreakers } from '../../../containers/browser-worker/breaker.ts';
@@ -54,6 +54,13 @@ describe('SPORTSBOOK_ORIGINS', () => {
     for (const bad of ['demo=http://x.test', 'demo=https://x.test/path', 'Demo=https://x.test', 'demo']) {
       expect(() => load(bad)).toThrow(/SPORTSBOOK_ORIGINS/);
     }
+  });
+});
+
+describe('the API SPORTSBOOK_ORIGINS variable', () => {
+  it('unset means no check at creation; set, even empty, is the allowlist', () => {
+    expect(loadConfig(apiConfig, { env: {} }).SPORTSBOOK_ORIGINS).toBeUndefined();
+    expect(loadConfig(apiConfig, { env: { SPORTSBOOK_ORIGINS: '' } }).SPORTSBOOK_ORIGINS).toEqual({});
   });
 });
 
