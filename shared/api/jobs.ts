@@ -18,6 +18,9 @@ function toView(row: JobRow): JobView {
     status: row.status,
     priority: row.priority,
     payload: row.payload as JobView['payload'],
+    error: row.error,
+    result: row.result,
+    screenshotKey: row.screenshot_key,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
