@@ -249,8 +249,15 @@ describe('component database roles (migration 0400)', () => {
       () => ["INSERT INTO jobs (user_id, type, payload) VALUES ('x', 'place_bet', '{}')"],
     ],
     ['browserWorker', 'deletes a session', 'refused', () => ['DELETE FROM sportsbook_sessions']],
-    ['browserWorker', 'reads consents', 'refused', () => ['SELECT 1 FROM user_consents']],
-    ['browserWorker', 'reads workers', 'refused', () => ['SELECT 1 FROM workers']],
+    // The worker checks a user's consent at the moment it uses a session, and registers and heartbeats itself (0710).
+    ['browserWorker', 'reads consents', 'ok', () => ['SELECT 1 FROM user_consents']],
+    [
+      'browserWorker',
+      'changes a consent',
+      'refused',
+      () => ['UPDATE user_consents SET revoked_at = revoked_at WHERE false'],
+    ],
+    ['browserWorker', 'reads workers', 'ok', () => ['SELECT 1 FROM workers']],
   ];
 
   it.each(cases)('%s %s: %s', async (component, _what, expected, statement) => {
