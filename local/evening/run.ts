@@ -43,6 +43,13 @@ export interface EveningOptions {
 const INITIAL_PAPER_BANKROLL_MICROS = 10_000_000_000;
 /** After the feed ends, how long the evaluator gets to decide what is still queued. */
 const DECISION_DEADLINE_MS = 60_000;
+/** After a Ctrl-C, how long the evaluator gets to decide what was sent before the report. */
+const INTERRUPTED_DECISION_MS = 20_000;
+/**
+ * One Ctrl-C can arrive more than once: the terminal signals the whole process group, and npm and tsx relay it to
+ * their child as well. Signals this close to the first are that same Ctrl-C, not a second one.
+ */
+const SAME_SIGNAL_MS = 1_000;
 const SETTLEMENT_EVERY_MS = 2_000;
 const PROGRESS_EVERY_MS = 1_000;
 /** Lines played between two yields to the event loop, so the queue, the evaluator and the API keep moving. */
@@ -76,11 +83,20 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
   const step = (line: string) => say(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
 
   let interrupted = false;
+  let interruptedAt = 0;
   let wakeServe: (() => void) | undefined;
-  const onSigint = () => {
-    if (interrupted) return;
+  // The first Ctrl-C (or SIGTERM) stops the feed and lets what was sent be decided, reported and stopped in order. A
+  // second one, once the first had time to be heard, exits at once: the embedded Postgres stops with this process
+  // (its watchdog), and the emulators live in it.
+  const onSigint = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      if (Date.now() - interruptedAt < SAME_SIGNAL_MS) return;
+      say(`\n${signal} again: exiting now, without waiting for what is queued`);
+      process.exit(130);
+    }
     interrupted = true;
-    say('\nstopping: no more feed lines; draining what is queued');
+    interruptedAt = Date.now();
+    say('\nstopping: no more feed lines; deciding what was sent, then the report (Ctrl-C again to exit now)');
     wakeServe?.();
   };
   process.on('SIGINT', onSigint);
@@ -296,7 +312,8 @@ export async function runEvening(opts: EveningOptions): Promise<number> {
     };
     const dlqCount = async () => (await queueCounts(sqs, stack.queues.candidates)).dlq;
     let done = await decided();
-    while (done < ids.length && Date.now() < deadline && !(interrupted && Date.now() > deadline - 45_000)) {
+    const interruptedDeadline = () => Math.min(deadline, interruptedAt + INTERRUPTED_DECISION_MS);
+    while (done < ids.length && Date.now() < (interrupted ? interruptedDeadline() : deadline)) {
       if (done + (await dlqCount()) >= ids.length) break;
       await sleep(100);
       done = await decided();

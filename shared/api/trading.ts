@@ -1,4 +1,5 @@
 import type {
+  BankrollHistoryQuery,
   ListBankrollQuery,
   ListGamesQuery,
   ListMarketsQuery,
@@ -93,6 +94,26 @@ export async function listBankroll(deps: ApiDeps, q: ListBankrollQuery) {
       updatedAt: r.updated_at.toISOString(),
     }),
     (r) => ({ k: r.account, id: r.mode }),
+  );
+}
+
+/** One bankroll's balance after each change, oldest first: the chart of the bankroll over time. */
+export async function listBankrollHistory(deps: ApiDeps, q: BankrollHistoryQuery) {
+  const rows = await deps.store.trading.listBankrollHistory({ ...q, after: decodeCursor(q.cursor) });
+  return page(
+    rows,
+    q.limit,
+    (r) => ({
+      account: r.account,
+      mode: r.mode,
+      balanceMicros: r.balance_micros,
+      deltaMicros: r.delta_micros,
+      version: r.version,
+      reason: r.reason,
+      ref: r.ref,
+      at: r.at.toISOString(),
+    }),
+    (r) => ({ k: String(r.id), id: String(r.version) }),
   );
 }
 

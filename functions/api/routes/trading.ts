@@ -22,6 +22,9 @@ export function tradingRoutes(deps: ApiDeps): RouteEntry[] {
     route('GET', '/v1/bankroll', roles, async (event) =>
       json(200, await trading.listBankroll(deps, queryParams(event, q.listBankrollQuerySchema))),
     ),
+    route('GET', '/v1/bankroll/history', roles, async (event) =>
+      json(200, await trading.listBankrollHistory(deps, queryParams(event, q.bankrollHistoryQuerySchema))),
+    ),
     route('GET', '/v1/games', roles, async (event) =>
       json(200, await trading.listGames(deps, queryParams(event, q.listGamesQuerySchema))),
     ),

@@ -7,7 +7,7 @@ import type { Percentiles, RunStatus } from '../run-status.ts';
 import { Api, ApiError } from './api.ts';
 
 /**
- * The local dashboard: every 1.5 s it reads the HTTP API (signals, positions, markets, games, bankroll, kill switch)
+ * The local dashboard: every 1.5 s it reads the HTTP API (signals, positions, markets, games, bankroll history, kill switch)
  * and the run status of this process, and redraws. Each panel stands alone: one that cannot load says so.
  */
 type ItemOf<F> = F extends (...args: never[]) => Promise<{ items: (infer I)[] }> ? I : never;
@@ -15,7 +15,7 @@ type Signal = ItemOf<typeof trading.listSignals>;
 type Position = ItemOf<typeof trading.listPositions>;
 type Market = ItemOf<typeof trading.listMarkets>;
 type Game = ItemOf<typeof trading.listGames>;
-type Bankroll = ItemOf<typeof trading.listBankroll>;
+type BankrollChange = ItemOf<typeof trading.listBankrollHistory>;
 
 const REFRESH_MS = 1500;
 const LATEST_SIGNALS = 25;
@@ -33,8 +33,9 @@ const signals = new Map<string, Signal>();
 let signalsSince: string | undefined;
 const markets = new Map<string, Market>();
 const games = new Map<string, Game>();
-/** Bankroll points as the page saw them: one per balance version (every change bumps it). */
+/** The paper bankroll's history from the API: one point per balance version (every change bumps it). */
 const bankrollPoints = new Map<number, { atSec: number; balanceMicros: number }>();
+let bankrollSince: string | undefined;
 let chart: uPlot | undefined;
 let killSwitch: KillSwitchView | undefined;
 /** Bumped by each change from the button: a read that began before it may be older than the change, and is dropped. */
@@ -128,7 +129,7 @@ async function loadReferenceData(positions: Position[]): Promise<void> {
 }
 
 function renderBankroll(): void {
-  const points = [...bankrollPoints.values()].sort((a, b) => a.atSec - b.atSec);
+  const points = [...bankrollPoints.entries()].sort(([a], [b]) => a - b).map(([, point]) => point);
   const xs = points.map((p) => p.atSec);
   const ys = points.map((p) => p.balanceMicros);
   const last = points.at(-1);
@@ -180,15 +181,17 @@ function renderBankroll(): void {
   );
 }
 
+/**
+ * The whole history on the first refresh, then what changed since the newest change seen. `since` is inclusive, so
+ * that change comes again and the map drops the repeat. Each change is written under the bankroll's lock, so one
+ * committed after the newest seen never carries an earlier time.
+ */
 async function refreshBankroll(): Promise<void> {
-  const items = await api.all<Bankroll>('/v1/bankroll', { mode: 'paper' });
-  const paper = items.find((b) => b.account === 'default') ?? items[0];
-  if (paper) {
-    bankrollPoints.set(paper.version, {
-      atSec: Date.parse(paper.updatedAt) / 1000,
-      balanceMicros: paper.balanceMicros,
-    });
+  const changes = await api.all<BankrollChange>('/v1/bankroll/history', { mode: 'paper', since: bankrollSince });
+  for (const change of changes) {
+    bankrollPoints.set(change.version, { atSec: Date.parse(change.at) / 1000, balanceMicros: change.balanceMicros });
   }
+  bankrollSince = changes.at(-1)?.at ?? bankrollSince;
   renderBankroll();
 }
 

@@ -76,6 +76,7 @@ function storesOn(db: pg.Pool | pg.PoolClient): ApiStores {
       listTrades: (q) => reads.listTrades(db, q),
       listPositions: (q) => reads.listPositions(db, q),
       listBankrolls: (q) => reads.listBankrolls(db, q),
+      listBankrollHistory: (q) => reads.listBankrollHistory(db, q),
       listGames: (q) => reads.listGames(db, q),
       listMarkets: (q) => reads.listMarkets(db, q),
     },

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type {
+  BankrollHistoryRow,
   BankrollRow,
   GameRow,
   MarketRow,
@@ -91,6 +92,26 @@ export async function listBankrolls(
        AND ($2::text IS NULL OR (account, mode) > ($2::text, $3::text))
      ORDER BY account, mode LIMIT $4`,
     [q.mode ?? null, ...cursorParams(q.after), q.limit + 1],
+  );
+  return rows;
+}
+
+/**
+ * The audit rows of one bankroll, keyed by the row id: each change is written under the bankroll row's lock, so id
+ * order is the order of the balances (version order). The cursor's `k` is that id.
+ */
+export async function listBankrollHistory(
+  db: Db,
+  q: { account: string; mode: string; since?: string; limit: number; after?: After },
+): Promise<BankrollHistoryRow[]> {
+  const { rows } = await runQuery<BankrollHistoryRow>(
+    db,
+    `SELECT id, account, mode, new_balance_micros AS balance_micros, delta_micros, new_version AS version, reason, ref, at
+     FROM bankroll_audit
+     WHERE account = $1 AND mode = $2 AND ($3::timestamptz IS NULL OR at >= $3)
+       AND ($4::bigint IS NULL OR id > $4::bigint)
+     ORDER BY id LIMIT $5`,
+    [q.account, q.mode, q.since ?? null, q.after?.k ?? null, q.limit + 1],
   );
   return rows;
 }

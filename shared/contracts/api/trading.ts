@@ -31,6 +31,22 @@ export const listPositionsQuerySchema = z.strictObject({
 
 export const listBankrollQuerySchema = z.strictObject({ mode: modeSchema.optional(), ...page });
 
+/** An instant as ISO 8601 with an offset, or as epoch milliseconds (what a chart's clock holds); becomes ISO. */
+const instantOrEpochMsSchema = z.union([
+  instantSchema,
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'an ISO 8601 instant or epoch milliseconds')
+    .transform((ms) => new Date(Number(ms)).toISOString()),
+]);
+
+export const bankrollHistoryQuerySchema = z.strictObject({
+  mode: modeSchema,
+  account: z.string().min(1).max(64).default('default'),
+  since: instantOrEpochMsSchema.optional(),
+  ...page,
+});
+
 export const listGamesQuerySchema = z.strictObject({
   sport: z.enum(['nba', 'nfl']).optional(),
   status: z.enum(gameStatuses).optional(),
@@ -50,5 +66,6 @@ export type ListSignalsQuery = z.infer<typeof listSignalsQuerySchema>;
 export type ListTradesQuery = z.infer<typeof listTradesQuerySchema>;
 export type ListPositionsQuery = z.infer<typeof listPositionsQuerySchema>;
 export type ListBankrollQuery = z.infer<typeof listBankrollQuerySchema>;
+export type BankrollHistoryQuery = z.infer<typeof bankrollHistoryQuerySchema>;
 export type ListGamesQuery = z.infer<typeof listGamesQuerySchema>;
 export type ListMarketsQuery = z.infer<typeof listMarketsQuerySchema>;

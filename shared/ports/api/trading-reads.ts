@@ -55,6 +55,19 @@ export interface BankrollRow {
   updated_at: Date;
 }
 
+/** One change of a bankroll's balance, as its trigger wrote it to bankroll_audit (the opening row included). */
+export interface BankrollHistoryRow {
+  id: number;
+  account: string;
+  mode: TradingMode;
+  balance_micros: number;
+  delta_micros: number;
+  version: number;
+  reason: string;
+  ref: string | null;
+  at: Date;
+}
+
 export interface GameRow {
   id: string;
   sport: 'nba' | 'nfl';
@@ -112,6 +125,14 @@ export interface TradingReads {
     after?: PageAfter;
   }): Promise<PositionRow[]>;
   listBankrolls(q: { mode?: string; limit: number; after?: PageAfter }): Promise<BankrollRow[]>;
+  /** One bankroll's changes in the order they were made (oldest first); `since` is inclusive. */
+  listBankrollHistory(q: {
+    account: string;
+    mode: string;
+    since?: string;
+    limit: number;
+    after?: PageAfter;
+  }): Promise<BankrollHistoryRow[]>;
   listGames(q: {
     sport?: string;
     status?: string;

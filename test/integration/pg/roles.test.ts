@@ -117,6 +117,16 @@ describe('component database roles (migration 0400)', () => {
       () => ["INSERT INTO audit_logs (actor, action, resource_type) VALUES ('a', 'b', 'c')"],
     ],
     ['api', 'reads the bankroll', 'ok', () => ['SELECT balance_micros FROM bankroll']],
+    ['api', 'reads the bankroll history (0710)', 'ok', () => ['SELECT new_balance_micros FROM bankroll_audit']],
+    [
+      'api',
+      'writes the bankroll history',
+      'refused',
+      () => [
+        `INSERT INTO bankroll_audit (account, mode, new_balance_micros, delta_micros, new_version, reason)
+         VALUES ('default', 'paper', 1, 1, 99, 'forged')`,
+      ],
+    ],
     ['api', 'updates the bankroll', 'refused', () => ["UPDATE bankroll SET version = version + 1, last_reason = 'x'"]],
     [
       'api',
