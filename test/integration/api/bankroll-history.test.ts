@@ -4,7 +4,7 @@ import { type ApiStack, startApiStack, writeCounts } from './harness.ts';
 
 /**
  * GET /v1/bankroll/history over the audit trail the bankroll's trigger writes: the server reads it as the API's own
- * database role (the harness hands the server `rolePool('api')`), so the route works only with migration 0710's grant.
+ * database role (the harness hands the server `rolePool('api')`), so the route works only with migration 0720's grant.
  */
 let stack: ApiStack;
 let viewer: string;

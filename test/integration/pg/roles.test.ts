@@ -117,7 +117,7 @@ describe('component database roles (migration 0400)', () => {
       () => ["INSERT INTO audit_logs (actor, action, resource_type) VALUES ('a', 'b', 'c')"],
     ],
     ['api', 'reads the bankroll', 'ok', () => ['SELECT balance_micros FROM bankroll']],
-    ['api', 'reads the bankroll history (0710)', 'ok', () => ['SELECT new_balance_micros FROM bankroll_audit']],
+    ['api', 'reads the bankroll history (0720)', 'ok', () => ['SELECT new_balance_micros FROM bankroll_audit']],
     [
       'api',
       'writes the bankroll history',
