@@ -85,6 +85,8 @@ export function startLocalShard(deps: LocalShardDeps): LocalShard {
   const tallies = new Map<string, GameTally & { lastLine: number }>();
   /** Market row id -> game row id. */
   const gameOfMarket = new Map<string, string>();
+  /** The wall time each game's latest state was stamped with. */
+  const lastStateAt = new Map<string, number>();
   const emitted: EmittedCandidate[] = [];
   let registering: Promise<void> | undefined;
   let lineStartedAt = 0;
@@ -137,7 +139,11 @@ export function startLocalShard(deps: LocalShardDeps): LocalShard {
       },
       gameState: (row) => {
         touched(row.gameId);
-        sampler.gameState({ ...row, observedAtMs: clock.toWall(row.observedAtMs) });
+        // At full speed two polls can be played in one wall-clock ms; a game's states are one row per observation
+        // time, so each later state is stamped at least 1 ms after the one before (else the final one would be lost).
+        const observedAtMs = Math.max(clock.toWall(row.observedAtMs), (lastStateAt.get(row.gameId) ?? 0) + 1);
+        lastStateAt.set(row.gameId, observedAtMs);
+        sampler.gameState({ ...row, observedAtMs });
       },
       // After the market's registration, and before the next line plays (the feeder waits for `registering`).
       tickSize: ({ marketId, tickSizeMicros }) => {
