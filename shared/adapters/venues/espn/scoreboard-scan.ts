@@ -195,19 +195,64 @@ function event(s: RawScan): Event {
   return { id, date, competitions };
 }
 
+/**
+ * The events of the last scoreboard scanned with it, each with its raw text, by place. A poll mostly repeats the
+ * games not in play character for character: an event whose text is the one at its place last time reads as it
+ * read then (an event's value hangs on its own text alone, and a JSON value ends where its text says), so only the
+ * games that moved are scanned again. One memo per stream of polls (an ESPN path); a scan that bails leaves it.
+ */
+export interface ScoreboardMemo {
+  texts: string[];
+  events: Event[];
+}
+
+export const newScoreboardMemo = (): ScoreboardMemo => ({ texts: [], events: [] });
+
 const ROOT_KEYS = ['leagues', 'season', 'day', 'events'];
 
-function scoreboard(s: RawScan): EspnScoreboard {
+function eventsOf(s: RawScan, memo: ScoreboardMemo | undefined, texts: string[]): Event[] {
+  const out: Event[] = [];
+  s.expect(OPEN_ARRAY);
+  if (s.take(CLOSE_ARRAY)) return out;
+  do {
+    s.peek();
+    const start = s.pos;
+    const i = out.length;
+    const before = memo?.texts[i];
+    // A substring compared whole (a slice and a memcmp): startsWith goes character by character here.
+    if (before !== undefined && s.raw.substring(start, start + before.length) === before) {
+      s.pos = start + before.length;
+      out.push(memo?.events[i] as Event);
+      texts.push(before);
+    } else {
+      out.push(event(s));
+      texts.push(s.raw.slice(start, s.pos));
+    }
+  } while (s.more(CLOSE_ARRAY));
+  return out;
+}
+
+function scoreboard(s: RawScan, memo: ScoreboardMemo | undefined): ScoreboardMemo {
   let events: Event[] | undefined;
+  const texts: string[] = [];
   members(s, ROOT_KEYS, (k) => {
-    if (k === 3) events = elements(s, () => event(s));
+    if (k === 3) events = eventsOf(s, memo, texts);
     else s.skip(1);
   });
   if (events === undefined) throw BAIL;
-  return { events };
+  return { events, texts };
 }
 
-/** The scoreboard's fields read off its raw text, or undefined: "ask JSON.parse and the schema". */
-export function scanEspnScoreboard(raw: string): EspnScoreboard | undefined {
-  return scanWith(raw, scoreboard);
+/**
+ * The scoreboard's fields read off its raw text, or undefined: "ask JSON.parse and the schema". With `memo`, the
+ * events unchanged since the last scan with it are taken from it, and it then holds this scoreboard's.
+ */
+export function scanEspnScoreboard(raw: string, memo?: ScoreboardMemo): EspnScoreboard | undefined {
+  const read = scanWith(raw, (s) => scoreboard(s, memo));
+  if (read === undefined) return undefined;
+  if (memo) {
+    memo.texts = read.texts;
+    memo.events = read.events;
+  }
+  return { events: read.events };
 }
