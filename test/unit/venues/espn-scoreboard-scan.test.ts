@@ -129,18 +129,26 @@ describe('the ESPN scoreboard scanner agrees with the schema', () => {
     );
   });
 
-  it('with a memo of the polls before: the same as a scan of its own, and the unchanged games taken from it', () => {
+  it('with a memo of the polls before: the same as a scan of its own, unchanged games and teams taken from it', () => {
     for (const sport of ['nba', 'nfl'] as const) {
       const stream = polled.filter(([s]) => s === sport).map(([, raw]) => raw);
       const memo = newScoreboardMemo();
-      let reused = 0;
+      let games = 0;
+      let teams = 0;
       for (const raw of stream) {
-        const before = new Set(memo.events);
+        const gamesBefore = new Set(memo.events.map((e) => e.value));
+        const teamsBefore = new Set(memo.competitors.flat().map((c) => c.value));
         const memoized = scanEspnScoreboard(raw, memo);
         expect(memoized).toStrictEqual(scanEspnScoreboard(raw));
-        reused += memoized?.events.filter((e) => before.has(e)).length ?? 0;
+        const events = memoized?.events ?? [];
+        games += events.filter((e) => gamesBefore.has(e)).length;
+        teams += events
+          .filter((e) => !gamesBefore.has(e))
+          .flatMap((e) => e.competitions.flatMap((c) => c.competitors))
+          .filter((c) => teamsBefore.has(c)).length;
       }
-      expect(reused).toBeGreaterThan(0);
+      expect(games).toBeGreaterThan(0);
+      expect(teams).toBeGreaterThan(0);
     }
   });
 
