@@ -10,7 +10,10 @@ import { relayJobOutbox } from '../../shared/browser-jobs/outbox-relay.ts';
 
 /** The clients and settings a caller may bring instead of the ones the config builds (local mode, tests). */
 export type ApiDepsOverrides = Partial<
-  Pick<ApiDeps, 'sqs' | 'browserJobsQueueUrl' | 'dynamo' | 'idempotencyTable' | 'priceCache' | 'now'>
+  Pick<
+    ApiDeps,
+    'sqs' | 'browserJobsQueueUrl' | 'sportsbookOrigins' | 'dynamo' | 'idempotencyTable' | 'priceCache' | 'now'
+  >
 >;
 
 /**
@@ -31,6 +34,7 @@ export function apiDepsFromConfig(
     secrets,
     sqs,
     browserJobsQueueUrl: queueUrl,
+    sportsbookOrigins: 'sportsbookOrigins' in overrides ? overrides.sportsbookOrigins : config.SPORTSBOOK_ORIGINS,
     relayJobMessage: async (jobId) => {
       if (!queueUrl) throw new Error('the browser-jobs queue is not configured');
       return relayJobOutbox({ pool, sqs, queueUrl }, { jobId });

@@ -32,6 +32,8 @@ const dev: EnvConfig = {
     kalshiRestUrl: 'https://demo-api.kalshi.co/trade-api/v2',
     polymarketClobUrl: 'https://clob.polymarket.com',
   },
+  // No sportsbook is configured until its adapter and origin are reviewed: every browser job is refused until then.
+  sportsbooks: { origins: {}, liveBetting: false },
   auth: { jwtIssuer: 'https://auth.dev.sharpline.example/', jwtAudience: ['sharpline-dev-api'] },
   api: { throttleRatePerSecond: 20, throttleBurst: 40 },
   compute: {
@@ -126,6 +128,8 @@ const prod: EnvConfig = {
     kalshiRestUrl: 'https://api.elections.kalshi.com/trade-api/v2',
     polymarketClobUrl: 'https://clob.polymarket.com',
   },
+  // No sportsbook is configured until its adapter and origin are reviewed: every browser job is refused until then.
+  sportsbooks: { origins: {}, liveBetting: false },
   auth: { jwtIssuer: 'https://auth.sharpline.example/', jwtAudience: ['sharpline-api'] },
   api: { throttleRatePerSecond: 200, throttleBurst: 400 },
   compute: {

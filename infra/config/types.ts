@@ -44,6 +44,11 @@ export interface EnvConfig {
   tradingMode: 'paper' | 'live';
   /** The venues' order hosts the executors use; dev and staging trade against Kalshi's demo environment. */
   venues: { kalshiRestUrl: string; kalshiApiKeyId?: string; polymarketClobUrl: string };
+  /**
+   * The sportsbooks browser jobs may name, each with the one origin the worker may open there (the API refuses a job
+   * off it, the worker never navigates elsewhere). Bets are confirmed only with `liveBetting` and a live tradingMode.
+   */
+  sportsbooks: { origins: Record<string, string>; liveBetting: boolean };
   auth: { jwtIssuer: string; jwtAudience: string[] };
   api: { throttleRatePerSecond: number; throttleBurst: number };
   compute: {

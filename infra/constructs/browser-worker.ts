@@ -10,6 +10,13 @@ import { type DatabaseAccess, databaseEnvironment, grantDatabase } from '../stac
 import type { EgressAccess } from './egress.ts';
 import { ServiceTask } from './service-task.ts';
 
+/** `SPORTSBOOK_ORIGINS` as the worker and the API read it (shared/config/env.ts). */
+export function sportsbookOriginsVariable(config: EnvConfig): string {
+  return Object.entries(config.sportsbooks.origins)
+    .map(([name, origin]) => `${name}=${origin}`)
+    .join(',');
+}
+
 export interface BrowserWorkerProps {
   config: EnvConfig;
   cluster: Cluster;
@@ -41,6 +48,8 @@ export class BrowserWorker extends Construct {
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
         EGRESS_PROXY_URL: props.egress.proxyUrl,
+        SPORTSBOOK_ORIGINS: sportsbookOriginsVariable(config),
+        LIVE_BETTING: String(config.sportsbooks.liveBetting),
         ...databaseEnvironment(props.database, 'browserWorker'),
       },
     });

@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { serviceNames } from '#config/metrics';
 import { lambdaEntries } from '../config/paths.ts';
 import type { EnvConfig } from '../config/types.ts';
+import { sportsbookOriginsVariable } from '../constructs/browser-worker.ts';
 import { SharplineLogGroup } from '../constructs/log-group.ts';
 import { SharplineFunction } from '../constructs/sharpline-function.ts';
 import { controlTower } from '../lib/control-tower.ts';
@@ -61,6 +62,7 @@ export class ApiStack extends Stack {
       environment: {
         ...databaseEnvironment(database, 'api'),
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
+        SPORTSBOOK_ORIGINS: sportsbookOriginsVariable(config),
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
       },
     });

@@ -1,4 +1,5 @@
 import type { JobStatus } from '#domain/status/jobs';
+import { checkEventUrl } from '../browser-jobs/origins.ts';
 import type { ListResponse } from '../contracts/api/common.ts';
 import type { BrowserJobMessage, CreateJobBody, JobView } from '../contracts/api/jobs.ts';
 import { logger } from '../observability.ts';
@@ -17,6 +18,9 @@ function toView(row: JobRow): JobView {
     status: row.status,
     priority: row.priority,
     payload: row.payload as JobView['payload'],
+    error: row.error,
+    result: row.result,
+    screenshotKey: row.screenshot_key,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -62,6 +66,10 @@ export async function submitJob(
   body: CreateJobBody,
   idempotencyKey: string,
 ): Promise<SubmittedJob> {
+  if (deps.sportsbookOrigins) {
+    const check = checkEventUrl(deps.sportsbookOrigins, body.payload.sportsbook, body.payload.eventUrl);
+    if (!check.allowed) throw new ApiError(400, 'url_not_allowed', check.reason, [{ path: ['payload', 'eventUrl'] }]);
+  }
   const hash = requestHash(body);
   const existing = await deps.store.jobs.findByIdempotencyKey(actor.sub, idempotencyKey);
   if (existing) return replay(existing, hash);

@@ -57,6 +57,35 @@ const risk = {
   MAX_CONTRACTS_PER_MARKET: z.coerce.number().int().positive().default(20_000),
 };
 
+/** `name=https://origin,name2=https://origin2`: each sportsbook a job may name and the one origin it may open there. */
+function parseSportsbookOrigins(text: string, ctx: z.RefinementCtx): Record<string, string> {
+  const origins: Record<string, string> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name = '', url = ''] = entry.split('=', 2);
+    const origin = URL.canParse(url) ? new URL(url) : undefined;
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || origin?.protocol !== 'https:' || origin.origin !== url) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=https://host[:port]` });
+      return z.NEVER;
+    }
+    origins[name] = origin.origin;
+  }
+  return origins;
+}
+
+const sportsbookOrigins = z.string().default('').transform(parseSportsbookOrigins);
+
+/**
+ * Unset in the API means no origin check at job creation (local mode and tests; the worker still checks). Set, even
+ * empty as in an env with no sportsbook configured, it is the allowlist: a job for any other book is refused.
+ */
+const optionalSportsbookOrigins = z
+  .string()
+  .optional()
+  .transform((text, ctx) => (text === undefined ? undefined : parseSportsbookOrigins(text, ctx)));
+
 export const databaseConfig = z.object(database);
 
 export const apiConfig = z.object({
@@ -67,6 +96,8 @@ export const apiConfig = z.object({
   /** ElastiCache AUTH token (a secret); REDIS_URL carries host and port only. */
   REDIS_AUTH_TOKEN: z.string().min(1).optional(),
   BROWSER_JOBS_QUEUE_URL: optionalUrl,
+  /** The sportsbooks a job may name and their origins (the worker's SPORTSBOOK_ORIGINS): jobs off them get a 400. */
+  SPORTSBOOK_ORIGINS: optionalSportsbookOrigins,
   /** Probed by /health/detailed only; unset means no idempotency table to probe. */
   IDEMPOTENCY_TABLE: z.string().min(1).optional(),
   /** Secrets Manager secret holding the base64 AES-256 key for sportsbook sessions; unset means the local file. */
@@ -328,6 +359,61 @@ export const localLiveConfig = z
     }
   });
 
+/**
+ * The browser worker (containers/browser-worker, issue 13): its queue, how many jobs at once, its heartbeat, the
+ * sportsbooks it may open (name -> origin, nothing else is ever navigated to), the browser it drives and its proxy
+ * (the egress in AWS), where screenshots go, and the trading mode: a bet is confirmed only with TRADING_MODE=live and
+ * LIVE_BETTING=true (and the user's live_trading consent, checked per job).
+ */
+export const browserWorkerConfig = z.object({
+  ...stage,
+  ...database,
+  ...aws,
+  ...tradingMode,
+  BROWSER_JOBS_QUEUE_URL: z.string().url(),
+  WORKER_NAME: z.string().min(1).max(256).default('browser-worker'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Seconds a received job stays invisible to other workers; the worker extends it while the job runs. */
+  JOB_VISIBILITY_TIMEOUT_S: z.coerce.number().int().min(5).max(43_200).default(120),
+  SQS_WAIT_TIME_S: z.coerce.number().int().min(0).max(20).default(20),
+  SPORTSBOOK_ORIGINS: sportsbookOrigins,
+  /** `book=adapter` for a sportsbook driven by another's adapter module (`demo2=demo`); by default its own name's. */
+  SPORTSBOOK_ADAPTERS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const pairs = text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map((entry) => entry.split('='));
+      if (pairs.some((pair) => pair.length !== 2 || !pair.every((name) => /^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)))) {
+        ctx.addIssue({ code: 'custom', message: 'expected book=adapter,book2=adapter' });
+        return z.NEVER;
+      }
+      return Object.fromEntries(pairs) as Record<string, string>;
+    }),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+  PRICE_STALE_AFTER_MS: risk.PRICE_STALE_AFTER_MS,
+  /** SPKI sha256 (base64) of certificates Chromium accepts beside the system roots: the local demo books' only. */
+  TRUSTED_CERT_SPKI: z.string().default(''),
+  EGRESS_PROXY_URL: optionalUrl,
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  SCREENSHOT_DIR: z.string().min(1).default('.data/screenshots'),
+  /** Set in AWS: screenshots go to this bucket instead of SCREENSHOT_DIR. */
+  SCREENSHOT_BUCKET: z.string().min(1).optional(),
+  LIVE_BETTING: z.enum(['true', 'false']).default('false'),
+  STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).default(60_000),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  SESSION_KEY_SECRET_ARN: z.string().min(1).optional(),
+  LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
+  /** Stake of the surebet candidates the worker publishes, in micros. */
+  SUREBET_STAKE_MICROS: z.coerce.number().int().positive().default(100_000_000),
+});
+
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */
 export const localStackConfig = z.object({
   DATABASE_URL: database.DATABASE_URL,
@@ -345,6 +431,7 @@ export type MigrateConfig = z.infer<typeof migrateConfig>;
 export type LocalStackConfig = z.infer<typeof localStackConfig>;
 export type OutboxRelayConfig = z.infer<typeof outboxRelayConfig>;
 export type GameShardConfig = z.infer<typeof gameShardConfig>;
+export type BrowserWorkerConfig = z.infer<typeof browserWorkerConfig>;
 export type EgressConfig = z.infer<typeof egressConfig>;
 export type KalshiExecutorConfig = z.infer<typeof kalshiExecutorConfig>;
 export type PolymarketExecutorConfig = z.infer<typeof polymarketExecutorConfig>;

@@ -6,7 +6,7 @@ import { runQuery } from './errors.ts';
 type Db = pg.Pool | pg.PoolClient;
 
 const COLUMNS =
-  'id, user_id, type, payload, priority, status, request_hash, response, created_at, updated_at, created_at::text AS cursor_key';
+  'id, user_id, type, payload, priority, status, request_hash, response, error, result, screenshot_key, created_at, updated_at, created_at::text AS cursor_key';
 
 /** Inserts the job unless the user already used this idempotency key; undefined then. */
 export async function insertJobOnce(

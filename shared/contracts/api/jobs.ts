@@ -51,6 +51,12 @@ export interface JobView {
   status: JobStatus;
   priority: number;
   payload: CreateJobBody['payload'];
+  /** The worker's outcome once the job finished: a failure class (`url_not_allowed`, `challenge`, ...) or null. */
+  error: string | null;
+  /** check_odds: the prices read and any surebets; place_bet: the slip (paper) or the book's receipt (live). */
+  result: Record<string, unknown> | null;
+  /** Where the final page's screenshot is (`screenshots/<id>.png` under the data dir locally, `s3://...` in AWS). */
+  screenshotKey: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -10,6 +10,10 @@ export interface JobRow {
   status: JobStatus;
   request_hash: string | null;
   response: unknown;
+  /** What the browser worker recorded: its failure class, its result and the key of the final screenshot. */
+  error: string | null;
+  result: Record<string, unknown> | null;
+  screenshot_key: string | null;
   created_at: Date;
   updated_at: Date;
   cursor_key: string;

@@ -12,8 +12,12 @@ const allowedJobMoves: ReadonlyArray<[JobStatus, JobStatus]> = [
   ['running', 'cancelled'],
 ];
 const allowedSessionMoves: ReadonlyArray<[SessionStatus, SessionStatus]> = [
+  ['active', 'paused'],
   ['active', 'revoked'],
   ['active', 'expired'],
+  ['paused', 'active'],
+  ['paused', 'revoked'],
+  ['paused', 'expired'],
 ];
 
 function everyPair<S extends string>(statuses: readonly S[]): Array<[S, S]> {
@@ -56,10 +60,13 @@ describe.each([
 describe('status machines', () => {
   it('refuse a status they do not know', () => {
     expect(jobStatus.canTransition('archived' as JobStatus, 'queued')).toBe(false);
-    expect(() => sessionStatus.assertTransition('active', 'paused' as SessionStatus)).toThrow(InvalidTransitionError);
+    expect(() => sessionStatus.assertTransition('active', 'suspended' as SessionStatus)).toThrow(
+      InvalidTransitionError,
+    );
   });
   it('never let a finished job or an ended session start again', () => {
     for (const status of ['succeeded', 'failed', 'cancelled'] as const) expect(jobStatus.isTerminal(status)).toBe(true);
-    expect(sessionStatus.sourcesOf('active')).toEqual([]);
+    expect(sessionStatus.isTerminal('revoked')).toBe(true);
+    expect(sessionStatus.isTerminal('expired')).toBe(true);
   });
 });
