@@ -1,3 +1,4 @@
+import { newScoreboardMemo, type ScoreboardMemo } from '#adapters/venues/espn/scoreboard-scan';
 import { FeedParseError } from '#adapters/venues/feed-parse-error';
 import type { SignalCandidate } from '#contracts/signal-candidate';
 import type { FeedLine, FeedSource, ObservedCompetitor } from '#domain/feed/events';
@@ -119,8 +120,8 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
     ...(outputs.tickSize ? { tickSize: outputs.tickSize } : {}),
   });
 
-  /** The last scoreboard of each ESPN path, raw and routed. */
-  const scoreboards = new Map<string, { raw: string; routed: Routed }>();
+  /** The last scoreboard of each ESPN path, raw and routed, and the memo of its scanned games. */
+  const scoreboards = new Map<string, { raw: string; routed: Routed | null; memo: ScoreboardMemo }>();
   const discovery = createDiscovery();
   /** ESPN's latest word on each game's teams, by `sport|espnEventId`. */
   const competitors = new Map<string, DiscoveredGame['competitors']>();
@@ -145,9 +146,17 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
       failures.message(line.source);
       let routed: Routed;
       // ESPN is polled: a scoreboard the same as the last one of its league parses to the same events again.
-      const held = line.source === 'espn' ? scoreboards.get(line.path ?? '') : undefined;
+      let held: { raw: string; routed: Routed | null; memo: ScoreboardMemo } | undefined;
+      if (line.source === 'espn') {
+        const path = line.path ?? '';
+        held = scoreboards.get(path);
+        if (!held) {
+          held = { raw: '', routed: null, memo: newScoreboardMemo() };
+          scoreboards.set(path, held);
+        }
+      }
       try {
-        routed = held !== undefined && held.raw === line.raw ? held.routed : route(line);
+        routed = held?.routed && held.raw === line.raw ? held.routed : route(line, held?.memo);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const preview = error instanceof FeedParseError ? error.preview : line.raw.slice(0, 200);
@@ -156,7 +165,10 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
         if (venue) state.invalidate(venue, instrumentsIn(venue, line.raw), line.t);
         return;
       }
-      if (line.source === 'espn') scoreboards.set(line.path ?? '', { raw: line.raw, routed });
+      if (held) {
+        held.raw = line.raw;
+        held.routed = routed;
+      }
       try {
         switch (routed.kind) {
           case 'kalshi':

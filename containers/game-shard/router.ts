@@ -1,3 +1,4 @@
+import type { ScoreboardMemo } from '#adapters/venues/espn/scoreboard-scan';
 import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
 import { parseKalshiMarketsResponse, parseKalshiWsFrame } from '#adapters/venues/kalshi/wire';
 import { parseGammaMarkets, parsePolymarketWsFrame } from '#adapters/venues/polymarket/wire';
@@ -27,9 +28,10 @@ const KALSHI_MARKETS = /^\/(trade-api\/v2\/)?markets(\/[^/?]+)?(\?|$)/;
 
 /**
  * Routes a line to its source's parser (each throws `FeedParseError` on a message that does not parse). REST lines
- * other than market discovery (order book fetches) carry nothing the live books take.
+ * other than market discovery (order book fetches) carry nothing the live books take. `espnMemo`: the memo of the
+ * line's ESPN path (its unchanged games are not scanned again).
  */
-export function route(line: FeedLine): Routed {
+export function route(line: FeedLine, espnMemo?: ScoreboardMemo): Routed {
   switch (line.source) {
     case 'kalshi_ws':
       return { kind: 'kalshi', events: parseKalshiWsFrame(line.raw) };
@@ -39,7 +41,7 @@ export function route(line: FeedLine): Routed {
       const sport = ESPN_SPORT.exec(line.path ?? '')?.[1] as Sport | undefined;
       if (!sport) throw new RangeError(`espn line without a known league in its path: ${line.path ?? '(none)'}`);
       // The raw text, which the parser scans for the few fields it reads before it would JSON.parse the lot.
-      return { kind: 'espn', events: parseEspnScoreboard(sport, line.raw) };
+      return { kind: 'espn', events: parseEspnScoreboard(sport, line.raw, espnMemo) };
     }
     case 'kalshi_rest':
       if (!KALSHI_MARKETS.test(line.path ?? '')) return { kind: 'ignored' };

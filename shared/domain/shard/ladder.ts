@@ -56,16 +56,38 @@ export class Ladder {
     const i = this.search(key);
     const exists = this.keys[i] === key;
     if (size <= 0) {
-      if (exists) {
-        this.keys.splice(i, 1);
-        this.sizes.splice(i, 1);
-      }
+      if (exists) this.removeAt(i);
     } else if (exists) {
       this.sizes[i] = size;
     } else {
-      this.keys.splice(i, 0, key);
-      this.sizes.splice(i, 0, size);
+      this.insertAt(i, key, size);
     }
+  }
+
+  // Shifted by hand rather than spliced: splice allocates the array of what it removed on every call, and the
+  // levels moved are the few between `i` and the top at the end.
+  private removeAt(i: number): void {
+    const { keys, sizes } = this;
+    const last = keys.length - 1;
+    for (let j = i; j < last; j++) {
+      keys[j] = keys[j + 1] as number;
+      sizes[j] = sizes[j + 1] as number;
+    }
+    keys.pop();
+    sizes.pop();
+  }
+
+  private insertAt(i: number, key: number, size: number): void {
+    const { keys, sizes } = this;
+    let j = keys.length;
+    keys.push(key);
+    sizes.push(size);
+    for (; j > i; j--) {
+      keys[j] = keys[j - 1] as number;
+      sizes[j] = sizes[j - 1] as number;
+    }
+    keys[i] = key;
+    sizes[i] = size;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { candidateId, type FeeSchedule, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
 import { EDGE_REFERENCE_CONTRACTS, modelEdgeBps } from '../edge.ts';
 import type { Side, Venue } from '../names.ts';
-import { optimalArbitrage } from '../optimal-arbitrage.ts';
+import { type OptimalArbitrage, optimalArbitrage } from '../optimal-arbitrage.ts';
 import type { PriceLevel } from '../order-book.ts';
 import { CONTRACT_PAYOUT_MICROS, HUNDREDTHS_PER_CONTRACT, priceFromProbability } from '../units.ts';
 
@@ -58,6 +58,53 @@ export interface ScanInput {
   /** A leg observed longer ago than this is stale: found, flagged, never published. Unset: nothing is stale. */
   staleAfterMs?: number;
   maxDepthLevels?: number;
+  /** The game's memo of its pairs' sizings: a pair whose depth is what it was is not sized again. */
+  arbitrageMemo?: ArbitrageMemo;
+}
+
+type Sizing = Pick<OptimalArbitrage, 'count' | 'profitMicros'>;
+
+function sameLevels(a: readonly PriceLevel[], b: readonly PriceLevel[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as PriceLevel;
+    const y = b[i] as PriceLevel;
+    if (x.priceMicros !== y.priceMicros || x.quantity !== y.quantity) return false;
+  }
+  return true;
+}
+
+/**
+ * The last sizing of each pair of sides with the depth and fees it was worked out on. `optimalArbitrage` is pure:
+ * while the two legs' depth stands still (a crossed pair is scanned again on every change to any book of its game,
+ * and most of those are elsewhere) it would size the same, so its answer is kept. One per game.
+ */
+export class ArbitrageMemo {
+  private readonly pairs = new Map<
+    ScanSide,
+    Map<ScanSide, { yes: PriceLevel[]; no: PriceLevel[]; fees: [FeeSchedule, FeeSchedule]; sizing: Sizing }>
+  >();
+
+  size(a: ScanSide, b: ScanSide, yes: PriceLevel[], no: PriceLevel[]): Sizing {
+    let ofA = this.pairs.get(a);
+    if (!ofA) {
+      ofA = new Map();
+      this.pairs.set(a, ofA);
+    }
+    const held = ofA.get(b);
+    if (
+      held &&
+      held.fees[0] === a.fee &&
+      held.fees[1] === b.fee &&
+      sameLevels(held.yes, yes) &&
+      sameLevels(held.no, no)
+    )
+      return held.sizing;
+    const { count, profitMicros } = optimalArbitrage(yes, no, { yes: a.fee, no: b.fee });
+    const sizing = { count, profitMicros };
+    ofA.set(b, { yes, no, fees: [a.fee, b.fee], sizing });
+    return sizing;
+  }
 }
 
 interface FindingBase {
@@ -165,7 +212,11 @@ function arbitrages(input: ScanInput): ArbitrageFinding[] {
     if (a.venue !== 'kalshi' || !buyable(a)) continue;
     for (const b of sides) {
       if (!crossesAtTop(a, b)) continue;
-      const best = optimalArbitrage(askLevels(a, maxLevels), askLevels(b, maxLevels), { yes: a.fee, no: b.fee });
+      const yes = askLevels(a, maxLevels);
+      const no = askLevels(b, maxLevels);
+      const best = input.arbitrageMemo
+        ? input.arbitrageMemo.size(a, b, yes, no)
+        : optimalArbitrage(yes, no, { yes: a.fee, no: b.fee });
       if (best.count === 0 || best.profitMicros <= 0 || best.profitMicros < input.thresholds.minArbProfitMicros) {
         continue;
       }

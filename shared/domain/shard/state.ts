@@ -10,7 +10,15 @@ import { MarketBook } from './book.ts';
 import { Hysteresis } from './hysteresis.ts';
 import type { GameStateRow, WatchedMarket } from './markets.ts';
 import { type OutcomePair, pregameConsensus } from './pregame.ts';
-import { anyCrossAtTop, type Finding, type ScanSide, type ScanThresholds, scan, toCandidate } from './scan.ts';
+import {
+  ArbitrageMemo,
+  anyCrossAtTop,
+  type Finding,
+  type ScanSide,
+  type ScanThresholds,
+  scan,
+  toCandidate,
+} from './scan.ts';
 
 /**
  * The game shard's state, pure and synchronous: live books per venue market, the latest state per game, and on every
@@ -118,6 +126,7 @@ interface HeldGame {
   pregameHomeWinProbability: number | null;
   model: { stateVersion: number; homeWins: number | null };
   hysteresis: Hysteresis;
+  arbitrageMemo: ArbitrageMemo;
   /** Each side's validity and best ask, two slots a side (all the pregame prior and a scan's findings hang on). */
   tops: Float64Array;
   /** Counts changes of `tops`. */
@@ -198,6 +207,7 @@ export class ShardState {
         pregameHomeWinProbability: null,
         model: { stateVersion: -1, homeWins: null },
         hysteresis: new Hysteresis(),
+        arbitrageMemo: new ArbitrageMemo(),
         tops: new Float64Array(0),
         topsVersion: 0,
         pregameTops: -1,
@@ -490,6 +500,7 @@ export class ShardState {
           arbitrage: true,
           nowMs: atMs,
           staleAfterMs: this.settings.priceStaleAfterMs,
+          arbitrageMemo: game.arbitrageMemo,
           ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
         });
     last.tops = game.topsVersion;

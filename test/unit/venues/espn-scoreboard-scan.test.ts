@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanEspnScoreboard } from '#adapters/venues/espn/scoreboard-scan';
+import { newScoreboardMemo, scanEspnScoreboard } from '#adapters/venues/espn/scoreboard-scan';
 import { parseEspnScoreboard } from '#adapters/venues/espn/wire';
 import { FeedParseError } from '#adapters/venues/feed-parse-error';
 import type { Sport } from '#domain/win-probability';
@@ -124,6 +124,46 @@ describe('the ESPN scoreboard scanner agrees with the schema', () => {
         if (v === undefined) delete node[last];
         else node[last] = v;
         agree(sport, JSON.stringify(body));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('with a memo of the polls before: the same as a scan of its own, unchanged games and teams taken from it', () => {
+    for (const sport of ['nba', 'nfl'] as const) {
+      const stream = polled.filter(([s]) => s === sport).map(([, raw]) => raw);
+      const memo = newScoreboardMemo();
+      let games = 0;
+      let teams = 0;
+      for (const raw of stream) {
+        const gamesBefore = new Set(memo.events.map((e) => e.value));
+        const teamsBefore = new Set(memo.competitors.flat().map((c) => c.value));
+        const memoized = scanEspnScoreboard(raw, memo);
+        expect(memoized).toStrictEqual(scanEspnScoreboard(raw));
+        const events = memoized?.events ?? [];
+        games += events.filter((e) => gamesBefore.has(e)).length;
+        teams += events
+          .filter((e) => !gamesBefore.has(e))
+          .flatMap((e) => e.competitions.flatMap((c) => c.competitors))
+          .filter((c) => teamsBefore.has(c)).length;
+      }
+      expect(games).toBeGreaterThan(0);
+      expect(teams).toBeGreaterThan(0);
+    }
+  });
+
+  it('with a memo, on scoreboards edited as text after one that scanned: the answer of a scan of its own', () => {
+    const edit = fc.record({ at: fc.nat(), char: fc.constantFrom(...'" {}[],:0-.9eax\\') });
+    fc.assert(
+      fc.property(fc.constantFrom(...base), fc.array(edit, { minLength: 1, maxLength: 3 }), ([, raw], edits) => {
+        const memo = newScoreboardMemo();
+        expect(scanEspnScoreboard(raw, memo)).toBeDefined();
+        let text = raw;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          text = `${text.slice(0, at)}${e.char}${text.slice(at + 1)}`;
+        }
+        expect(scanEspnScoreboard(text, memo)).toStrictEqual(scanEspnScoreboard(text));
       }),
       { numRuns: 1500 },
     );

@@ -163,7 +163,7 @@ function competition(s: RawScan): Competition {
   let competitors: Competitor[] | undefined;
   let statusRead: Status | undefined;
   members(s, COMPETITION_KEYS, (k) => {
-    if (k === 9) competitors = elements(s, () => competitor(s));
+    if (k === 9) competitors = elements(s, () => competitorAt(s));
     else if (k === 11) statusRead = status(s);
     else s.skip(1);
   });
@@ -195,19 +195,87 @@ function event(s: RawScan): Event {
   return { id, date, competitions };
 }
 
+/** A value read at one place of a scoreboard, with its raw text. */
+interface Read<T> {
+  text: string;
+  value: T;
+}
+
+/**
+ * The last scoreboard scanned with it: its events and, by event place, its competitors, each with its raw text. A
+ * poll mostly repeats the games not in play character for character, and a game in play mostly its teams: a value
+ * whose text is the one at its place last time reads as it read then (a value hangs on its own text alone, and a
+ * JSON value ends where its text says), so only what moved is scanned again. One memo per stream of polls (an ESPN
+ * path); a scan that bails leaves it as it was.
+ */
+export interface ScoreboardMemo {
+  events: Read<Event>[];
+  competitors: Read<Competitor>[][];
+}
+
+export const newScoreboardMemo = (): ScoreboardMemo => ({ events: [], competitors: [] });
+
+/** The value at the cursor: the one read before when the text there is the same, else read afresh. */
+function reread<T>(s: RawScan, before: Read<T> | undefined, read: () => T): Read<T> {
+  s.peek();
+  const start = s.pos;
+  // A substring compared whole (a slice and a memcmp): startsWith goes character by character here.
+  if (before !== undefined && s.raw.substring(start, start + before.text.length) === before.text) {
+    s.pos = start + before.text.length;
+    return before;
+  }
+  const value = read();
+  return { text: s.raw.slice(start, s.pos), value };
+}
+
+/** The competitors of the event being read, in order, and those of its place in the last scan (set per event). */
+let competitorsBefore: Read<Competitor>[] | undefined;
+let competitorsRead: Read<Competitor>[] = [];
+
+function competitorAt(s: RawScan): Competitor {
+  const read = reread(s, competitorsBefore?.[competitorsRead.length], () => competitor(s));
+  competitorsRead.push(read);
+  return read.value;
+}
+
 const ROOT_KEYS = ['leagues', 'season', 'day', 'events'];
 
-function scoreboard(s: RawScan): EspnScoreboard {
+function eventsOf(s: RawScan, memo: ScoreboardMemo | undefined, next: ScoreboardMemo): Event[] {
+  s.expect(OPEN_ARRAY);
+  if (s.take(CLOSE_ARRAY)) return [];
+  do {
+    const i = next.events.length;
+    const before = memo?.events[i];
+    competitorsBefore = memo?.competitors[i];
+    competitorsRead = [];
+    const read = reread(s, before, () => event(s));
+    next.events.push(read);
+    next.competitors.push(read === before ? (competitorsBefore ?? []) : competitorsRead);
+  } while (s.more(CLOSE_ARRAY));
+  return next.events.map((e) => e.value);
+}
+
+function scoreboard(s: RawScan, memo: ScoreboardMemo | undefined): { events: Event[]; memo: ScoreboardMemo } {
   let events: Event[] | undefined;
+  const next = newScoreboardMemo();
   members(s, ROOT_KEYS, (k) => {
-    if (k === 3) events = elements(s, () => event(s));
+    if (k === 3) events = eventsOf(s, memo, next);
     else s.skip(1);
   });
   if (events === undefined) throw BAIL;
-  return { events };
+  return { events, memo: next };
 }
 
-/** The scoreboard's fields read off its raw text, or undefined: "ask JSON.parse and the schema". */
-export function scanEspnScoreboard(raw: string): EspnScoreboard | undefined {
-  return scanWith(raw, scoreboard);
+/**
+ * The scoreboard's fields read off its raw text, or undefined: "ask JSON.parse and the schema". With `memo`, what
+ * is unchanged since the last scan with it is taken from it, and it then holds this scoreboard's.
+ */
+export function scanEspnScoreboard(raw: string, memo?: ScoreboardMemo): EspnScoreboard | undefined {
+  const read = scanWith(raw, (s) => scoreboard(s, memo));
+  if (read === undefined) return undefined;
+  if (memo) {
+    memo.events = read.memo.events;
+    memo.competitors = read.memo.competitors;
+  }
+  return { events: read.events };
 }

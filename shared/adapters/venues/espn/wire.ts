@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GameStateEvent, ObservedCompetitor } from '#domain/feed/events';
 import type { Sport } from '#domain/win-probability';
 import { FeedParseError } from '../feed-parse-error.ts';
-import { scanEspnScoreboard } from './scoreboard-scan.ts';
+import { type ScoreboardMemo, scanEspnScoreboard } from './scoreboard-scan.ts';
 
 /** The parts of ESPN's scoreboard event we use (site.api.espn.com .../scoreboard; REFERENCE.md 3.2). */
 const competitor = z.object({
@@ -53,14 +53,15 @@ function preview(body: unknown): string {
 
 /**
  * One `game_state` event per scoreboard event. `body` is the parsed JSON, or the raw text as the poller delivers
- * it. Competitors are chosen by `homeAway`, never by position. Throws FeedParseError on anything else.
+ * it. Competitors are chosen by `homeAway`, never by position. Throws FeedParseError on anything else. `memo`: the
+ * last raw scoreboard of the same poll stream (scoreboard-scan.ts), whose unchanged events are not scanned again.
  */
-export function parseEspnScoreboard(sport: Sport, body: unknown): GameStateEvent[] {
+export function parseEspnScoreboard(sport: Sport, body: unknown, memo?: ScoreboardMemo): GameStateEvent[] {
   let json = body;
   if (typeof body === 'string') {
     // Most of a scoreboard is what we do not read: the raw text is scanned for the fields below, JSON.parse and the
     // schema decide whatever the scanner leaves.
-    const scanned = scanEspnScoreboard(body);
+    const scanned = scanEspnScoreboard(body, memo);
     if (scanned !== undefined) return toGameStates(sport, scanned, body);
     try {
       json = JSON.parse(body);
