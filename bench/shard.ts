@@ -69,14 +69,6 @@ function createEngine(): { handle(line: FeedLine, lineNo: number): void; candida
   return { handle: engine.handle, candidates: () => candidates, summary: () => engine.summary() };
 }
 
-/** The line with its times cut to whole milliseconds; the same object when it had none to cut. */
-function wholeMs(line: FeedLine): FeedLine {
-  const raw = line.raw.replace(/("ts_ms":)(\d+)\.\d+/g, '$1$2').replace(/("timestamp":")(\d+)\.\d+"/g, '$1$2"');
-  const t = Math.floor(line.t);
-  if (raw === line.raw && t === line.t) return line;
-  return { ...line, t, raw };
-}
-
 async function loadFeed(): Promise<{ lines: FeedLine[]; origin: string }> {
   const file = process.env.BENCH_SHARD_FEED;
   if (file) {
@@ -88,17 +80,7 @@ async function loadFeed(): Promise<{ lines: FeedLine[]; origin: string }> {
     return { lines, origin: `${file} (${lines.length} lines)` };
   }
   const opts = evening(MESSAGES);
-  let repaired = 0;
-  const lines = [...simulateEvening(opts).lines].map((line) => {
-    const fixed = wholeMs(line);
-    if (fixed !== line) repaired += 1;
-    return fixed;
-  });
-  if (repaired > 0)
-    console.log(
-      `feed: ${fmt(repaired)} lines carried fractional epoch-ms times (t, Kalshi ts_ms, Polymarket timestamp), which ` +
-        'no venue sends and the parsers rightly refuse; cut to whole ms before timing (a simulator defect, reported).',
-    );
+  const lines = [...simulateEvening(opts).lines];
   return {
     lines,
     origin: `local/simulator (seed ${opts.seed}, ${opts.games} games, ${opts.sports.join('+')}, ${fmt(MESSAGES)} venue messages asked)`,
@@ -225,9 +207,7 @@ async function timeReplay(): Promise<number> {
   try {
     const file = join(dir, 'evening.jsonl');
     // The simulator's default evening (300 000 venue messages) is its 330 000-line evening; scaled to the ask.
-    const replayLines = [...simulateEvening(evening(Math.round((REPLAY_LINES * 300_000) / 330_000))).lines].map(
-      wholeMs,
-    );
+    const replayLines = [...simulateEvening(evening(Math.round((REPLAY_LINES * 300_000) / 330_000))).lines];
     const text = `${replayLines.map((l) => JSON.stringify(l)).join('\n')}\n`;
     await writeFile(file, text);
     const written = { lines: replayLines.length, bytes: text.length };
