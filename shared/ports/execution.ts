@@ -27,6 +27,8 @@ export interface OrderToPlace {
   createdAtMs: number;
   /** The market's fee rule, as the candidate carried it. */
   fee: Leg['fee'];
+  /** A buy unless said otherwise; a sell gives back contracts held (an open hedge's unwind). */
+  action?: 'buy' | 'sell';
 }
 
 /** One execution as the venue reports it, with the venue's own fee. */

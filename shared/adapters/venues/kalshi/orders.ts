@@ -99,7 +99,7 @@ export function kalshiFillOf(fill: KalshiFill, side: 'yes' | 'no'): VenueFill {
   };
 }
 
-/** The body of `POST /portfolio/orders` for a buy of `order` (the shape of fixture kalshi_create_order_request). */
+/** The body of `POST /portfolio/orders` for `order` (the shape of fixture kalshi_create_order_request). */
 export function kalshiCreateOrderBody(order: OrderToPlace): Record<string, unknown> {
   const whole = order.quantity % 100 === 0;
   const price = decimalString(order.limitPriceMicros, 6, 4);
@@ -107,7 +107,7 @@ export function kalshiCreateOrderBody(order: OrderToPlace): Record<string, unkno
     ticker: order.venueMarketId,
     client_order_id: order.clientOrderId,
     side: order.side,
-    action: 'buy',
+    action: order.action ?? 'buy',
     ...(whole ? { count: order.quantity / 100 } : { count_fp: decimalString(order.quantity, 2, 2) }),
     [order.side === 'yes' ? 'yes_price_dollars' : 'no_price_dollars']: price,
     time_in_force: 'immediate_or_cancel',

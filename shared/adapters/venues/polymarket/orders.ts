@@ -63,18 +63,23 @@ export interface PolymarketOrdersOptions {
   now: () => number;
 }
 
-/** The signed-order fields for a BUY of `order` (amounts in 6-decimal base units, i.e. micros). */
+/**
+ * The signed-order fields for `order` (amounts in 6-decimal base units, i.e. micros): a BUY gives USDC (the cost, rounded
+ * up) for shares; a SELL gives shares for at least the proceeds at the limit, rounded down.
+ */
 export function polymarketOrderFields(order: OrderToPlace, maker: string, signer: string, signatureType: number) {
   // A salt below 2^48, so it is an exact JSON number as the API takes it.
   const salt = Number.parseInt(createHash('sha256').update(order.clientOrderId).digest('hex').slice(0, 12), 16);
+  const shares = String(order.quantity * 10_000);
+  const sell = order.action === 'sell';
   return {
     salt,
     maker,
     signer,
     tokenId: order.venueMarketId,
-    makerAmount: String(costMicros(order.limitPriceMicros, order.quantity, 'up')),
-    takerAmount: String(order.quantity * 10_000),
-    side: 'BUY' as const,
+    makerAmount: sell ? shares : String(costMicros(order.limitPriceMicros, order.quantity, 'up')),
+    takerAmount: sell ? String(costMicros(order.limitPriceMicros, order.quantity, 'down')) : shares,
+    side: (sell ? 'SELL' : 'BUY') as 'BUY' | 'SELL',
     signatureType,
     timestamp: String(order.createdAtMs),
     expiration: '0',
@@ -223,8 +228,13 @@ export function createPolymarketOrderClient(options: PolymarketOrdersOptions): V
       }
       const status = answer.status.toLowerCase();
       if (status === 'matched') {
-        const matched = shares.parse(answer.takingAmount);
-        return reportOf(order, answer.orderID || orderId, matched, usd.parse(answer.makingAmount), 'done');
+        // The amounts are the order's own: a BUY makes USDC and takes shares, a SELL the other way round.
+        const [sharesText, usdText] =
+          order.action === 'sell'
+            ? [answer.makingAmount, answer.takingAmount]
+            : [answer.takingAmount, answer.makingAmount];
+        const matched = shares.parse(sharesText);
+        return reportOf(order, answer.orderID || orderId, matched, usd.parse(usdText), 'done');
       }
       return reportOf(order, answer.orderID || orderId, 0, 0, status === 'unmatched' ? 'done' : 'open');
     },
