@@ -27,6 +27,7 @@ export function formatSummary(s: ReplaySummary): string {
     ['resyncs requested', String(s.resyncs)],
     ['candidates', entries(s.candidates)],
     ['candidates suppressed as stale', String(s.suppressedStale)],
+    ['model edges awaiting the game state', String(s.modelEdgeAwaitingState)],
     ['engine errors', String(s.engineErrors)],
     ['feed time', `${(s.feedDurationMs / 1000).toFixed(1)} s`],
     ['duration', `${(s.durationMs / 1000).toFixed(2)} s (${Math.round(s.linesPerSecond)} lines/s)`],

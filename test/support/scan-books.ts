@@ -50,6 +50,7 @@ function scanSide(side: MarketSide): ScanSide {
     bestAskMicros: best?.priceMicros ?? -1,
     bestAskQuantity: best?.quantity ?? 0,
     askDepth: (maxLevels) => side.asks.slice(0, maxLevels),
+    askChangedAtMs: side.observedAtMs,
     valid: true,
   };
 }

@@ -18,6 +18,9 @@ export class MarketBook {
   observedAtMs = 0;
   /** Counts every change, so a caller can tell a book that moved from one that did not. */
   version = 0;
+  /** Feed time of the last change of each ladder's best price (its side's best ask, read mirrored for Kalshi). */
+  private bidsTopChangedAtMs = 0;
+  private otherTopChangedAtMs = 0;
 
   constructor(
     readonly venue: Venue,
@@ -26,41 +29,51 @@ export class MarketBook {
     this.other = new Ladder(venue === 'kalshi' ? 'highest' : 'lowest');
   }
 
-  private touched(atMs: number): void {
+  private touched(atMs: number, bidsTop: number, otherTop: number): void {
     this.observedAtMs = atMs;
     this.version++;
+    if (this.bids.bestPrice() !== bidsTop) this.bidsTopChangedAtMs = atMs;
+    if (this.other.bestPrice() !== otherTop) this.otherTopChangedAtMs = atMs;
   }
 
   /** Kalshi `orderbook_snapshot`: both sides' bids. */
   snapshotKalshi(yesBids: readonly PriceLevel[], noBids: readonly PriceLevel[], atMs: number): void {
+    const bidsTop = this.bids.bestPrice();
+    const otherTop = this.other.bestPrice();
     this.bids.replace(yesBids);
     this.other.replace(noBids);
     this.valid = true;
-    this.touched(atMs);
+    this.touched(atMs, bidsTop, otherTop);
   }
 
   /** Kalshi `orderbook_delta` on a valid book; a level driven below zero invalidates the book. */
   applyKalshiDelta(side: Side, priceMicros: number, deltaHundredths: number, atMs: number): boolean {
     if (!this.valid) return false;
+    const bidsTop = this.bids.bestPrice();
+    const otherTop = this.other.bestPrice();
     const ok = (side === 'yes' ? this.bids : this.other).add(priceMicros, deltaHundredths);
     if (!ok) this.valid = false;
-    this.touched(atMs);
+    this.touched(atMs, bidsTop, otherTop);
     return ok;
   }
 
   /** Polymarket `book`: the token's whole book. */
   snapshotPolymarket(bids: readonly PriceLevel[], asks: readonly PriceLevel[], atMs: number): void {
+    const bidsTop = this.bids.bestPrice();
+    const otherTop = this.other.bestPrice();
     this.bids.replace(bids);
     this.other.replace(asks);
     this.valid = true;
-    this.touched(atMs);
+    this.touched(atMs, bidsTop, otherTop);
   }
 
   /** Polymarket `price_change`: a level's new aggregate size; 0 removes it. */
   setPolymarketLevel(book: 'bid' | 'ask', priceMicros: number, sizeHundredths: number, atMs: number): void {
     if (!this.valid) return;
+    const bidsTop = this.bids.bestPrice();
+    const otherTop = this.other.bestPrice();
     (book === 'bid' ? this.bids : this.other).set(priceMicros, sizeHundredths);
-    this.touched(atMs);
+    this.touched(atMs, bidsTop, otherTop);
   }
 
   invalidate(): void {
@@ -80,6 +93,11 @@ export class MarketBook {
   /** Best ask of `side` in micros, -1 when nobody sells. */
   bestAsk(side: Side): number {
     return this.askLadder(side).bestPrice(this.venue === 'kalshi');
+  }
+
+  /** Feed time of the last change of `side`'s best ask (0 before any). */
+  askChangedAtMs(side: Side): number {
+    return this.askLadder(side) === this.bids ? this.bidsTopChangedAtMs : this.otherTopChangedAtMs;
   }
 
   bestAskSize(side: Side): number {

@@ -1,6 +1,6 @@
 import type { Finding } from './scan.ts';
 
-export type Verdict = 'publish' | 'stale' | 'repeat';
+export type Verdict = 'publish' | 'stale' | 'awaiting_state' | 'repeat';
 
 interface Held {
   signature: string;
@@ -10,8 +10,8 @@ interface Held {
 
 /**
  * Publishes an opportunity once: again for the same market side or pair only when its prices or size changed, or
- * when it had gone in between (a scan that did not find it). A stale finding is never published; it is counted once
- * per signature, and the same prices found fresh later are published then. One instance per game: each `decide`
+ * when it had gone in between (a scan that did not find it). A stale finding, or one awaiting the game's state, is
+ * never published; it is counted once per signature, and the same prices found fresh later are published then. One instance per game: each `decide`
  * takes that game's whole scan.
  */
 export class Hysteresis {
@@ -22,10 +22,11 @@ export class Hysteresis {
     const verdicts = findings.map((f): Verdict => {
       const prior = this.held.get(f.key);
       const same = prior !== undefined && prior.signature === f.signature;
-      const published = (same && prior.published) || !f.stale;
+      const held = f.stale || f.awaitingState;
+      const published = (same && prior.published) || !held;
       next.set(f.key, { signature: f.signature, published });
       if (same && prior.published) return 'repeat';
-      if (f.stale) return same ? 'repeat' : 'stale';
+      if (held) return same ? 'repeat' : f.stale ? 'stale' : 'awaiting_state';
       return 'publish';
     });
     this.held = next;

@@ -30,6 +30,8 @@ export interface ScanSide {
   askDepth(maxLevels: number): PriceLevel[];
   /** When the book was last observed (feed time). */
   readonly observedAtMs: number;
+  /** Feed time of the last change of the best ask. */
+  readonly askChangedAtMs: number;
   /** False after a gap, a bad frame or a disconnect, until a snapshot: never priced. */
   readonly valid: boolean;
 }
@@ -57,6 +59,12 @@ export interface ScanInput {
   nowMs: number;
   /** A leg observed longer ago than this is stale: found, flagged, never published. Unset: nothing is stale. */
   staleAfterMs?: number;
+  /**
+   * Feed time of the game's latest state observation (poll), changed or not. A model edge on a side whose best ask
+   * moved after it is held back (`awaitingState`): the venue may be pricing a score the model has not seen yet.
+   * Unset: no model edge waits.
+   */
+  stateObservedAtMs?: number;
   maxDepthLevels?: number;
   /** The game's memo of its pairs' sizings: a pair whose depth is what it was is not sized again. */
   arbitrageMemo?: ArbitrageMemo;
@@ -121,6 +129,8 @@ interface FindingBase {
   stale: boolean;
   /** The stalest leg's observation. */
   observedAtMs: number;
+  /** A model edge on an ask newer than the model's state: found, never published until a poll catches up. */
+  awaitingState: boolean;
 }
 
 export interface ModelEdgeFinding extends FindingBase {
@@ -176,6 +186,7 @@ export function scan(input: ScanInput): Finding[] {
         quantity,
         stale: isStale(input, s.observedAtMs),
         observedAtMs: s.observedAtMs,
+        awaitingState: input.stateObservedAtMs !== undefined && input.stateObservedAtMs < s.askChangedAtMs,
         leg: s,
         askMicros: s.bestAskMicros,
       });
@@ -241,6 +252,7 @@ function arbitrages(input: ScanInput): ArbitrageFinding[] {
         quantity,
         stale: isStale(input, observedAtMs),
         observedAtMs,
+        awaitingState: false,
         leg: a,
         hedge: b,
         legAskMicros: a.bestAskMicros,

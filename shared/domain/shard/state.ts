@@ -77,6 +77,8 @@ export interface ShardCounters {
   resyncs: number;
   candidates: { model_edge: number; arbitrage: number };
   suppressedStale: number;
+  /** Model edges held back because the side's best ask moved after the game's latest poll (once per signature). */
+  modelEdgeAwaitingState: number;
 }
 
 /** One buyable side of a held game, reading its book live. */
@@ -112,6 +114,9 @@ class LiveSide implements ScanSide {
   get observedAtMs(): number {
     return this.book.observedAtMs;
   }
+  get askChangedAtMs(): number {
+    return this.book.askChangedAtMs(this.side);
+  }
   get valid(): boolean {
     return this.book.valid;
   }
@@ -122,6 +127,8 @@ interface HeldGame {
   sides: LiveSide[];
   state: GameStateEvent | null;
   stateVersion: number;
+  /** Feed time of the latest poll of this game, whether its state changed or not (what the model has seen up to). */
+  polledAtMs: number;
   bookVersion: number;
   pregameHomeWinProbability: number | null;
   model: { stateVersion: number; homeWins: number | null };
@@ -157,6 +164,7 @@ export class ShardState {
     resyncs: 0,
     candidates: { model_edge: 0, arbitrage: 0 },
     suppressedStale: 0,
+    modelEdgeAwaitingState: 0,
   };
   /** Books by venue, then by the venue's id (no key built per message: ids come hashed from the frame once). */
   private readonly books: Record<Venue, Map<string, MarketBook>> = { kalshi: new Map(), polymarket: new Map() };
@@ -203,6 +211,7 @@ export class ShardState {
         sides: [],
         state: null,
         stateVersion: 0,
+        polledAtMs: 0,
         bookVersion: 0,
         pregameHomeWinProbability: null,
         model: { stateVersion: -1, homeWins: null },
@@ -352,11 +361,14 @@ export class ShardState {
     for (const ev of events) {
       const game = this.gameByEvent.get(`${ev.sport}|${ev.espnEventId}`);
       if (!game) continue;
+      game.polledAtMs = atMs;
+      // Even an unchanged state is news: a model edge awaiting it may be published now. A game whose last scan
+      // found nothing (nothing awaiting either) ends at the scan-skip check.
+      if (!this.touched.includes(game)) this.touched.push(game);
       if (game.state && sameState(game.state, ev)) continue;
       game.state = ev;
       game.stateVersion++;
       if (this.sink.gameState) this.sink.gameState(this.stateRow(game, atMs));
-      if (!this.touched.includes(game)) this.touched.push(game);
     }
     this.flush(atMs);
   }
@@ -485,7 +497,8 @@ export class ShardState {
     // A scan that found nothing finds nothing again while the model, the sides' validity and best asks stand still
     // and no pair crosses at the top (whether anything is found does not hang on sizes, depth or the clock then;
     // crossing hangs on the tops alone, so the last scan's answer holds); hysteresis, holding nothing, would do
-    // nothing. Most changes deep in a book or of a size end here.
+    // nothing. Most changes deep in a book or of a size end here. A finding awaiting the game's state counts as a
+    // finding, so the poll that lets it through rescans.
     const quiet =
       last.findings === 0 &&
       (over || (!last.over && last.tops === game.topsVersion && last.homeWins === homeWinProbability && !last.crossed));
@@ -500,6 +513,7 @@ export class ShardState {
           arbitrage: true,
           nowMs: atMs,
           staleAfterMs: this.settings.priceStaleAfterMs,
+          stateObservedAtMs: game.polledAtMs,
           arbitrageMemo: game.arbitrageMemo,
           ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
         });
@@ -512,6 +526,7 @@ export class ShardState {
     for (let i = 0; i < findings.length; i++) {
       const verdict = verdicts[i];
       if (verdict === 'stale') this.counters.suppressedStale++;
+      if (verdict === 'awaiting_state') this.counters.modelEdgeAwaitingState++;
       if (verdict === 'publish') this.publish(game, findings[i] as Finding, atMs);
     }
   }

@@ -21,6 +21,7 @@ const side = (venue: ScanSide['venue'], fee: ScanSide['fee']): ScanSide => ({
   bestAskQuantity: 0,
   askDepth: () => [],
   observedAtMs: 0,
+  askChangedAtMs: 0,
   valid: true,
 });
 

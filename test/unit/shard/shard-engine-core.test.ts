@@ -106,6 +106,7 @@ function side(over: Partial<ScanSide> & Pick<ScanSide, 'venue' | 'paysOnTeam'>, 
     bestAskQuantity: asks[0]?.quantity ?? 0,
     askDepth: (n) => asks.slice(0, n),
     observedAtMs: 1_000,
+    askChangedAtMs: 1_000,
     valid: true,
     ...over,
   };
