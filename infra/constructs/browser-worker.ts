@@ -1,6 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { type Cluster, type ContainerImage, FargateService } from 'aws-cdk-lib/aws-ecs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceNames } from '#config/metrics';
@@ -16,6 +18,9 @@ export function sportsbookOriginsVariable(config: EnvConfig): string {
     .map(([name, origin]) => `${name}=${origin}`)
     .join(',');
 }
+
+/** How long a job's screenshot is kept. */
+export const SCREENSHOT_RETENTION_DAYS = 30;
 
 export interface BrowserWorkerProps {
   config: EnvConfig;
@@ -33,11 +38,26 @@ export interface BrowserWorkerProps {
  */
 export class BrowserWorker extends Construct {
   readonly service: FargateService;
+  /** Each job's final page (`screenshots/<jobId>.png`), referenced from the job; the worker only writes it. */
+  readonly screenshots: Bucket;
 
   constructor(scope: Construct, id: string, props: BrowserWorkerProps) {
     super(scope, id);
     const { config } = props;
     const size = config.compute.browserWorker;
+    this.screenshots = new Bucket(this, 'Screenshots', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Evidence for disputes about a job, not an archive.
+      lifecycleRules: [{ expiration: Duration.days(SCREENSHOT_RETENTION_DAYS) }],
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.screenshots).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'Only the worker task role writes here and nothing reads it yet; CloudTrail records the role, an access-log bucket would log one writer.',
+    });
     const task = new ServiceTask(this, 'Task', {
       config,
       name: 'browser-worker',
@@ -48,12 +68,22 @@ export class BrowserWorker extends Construct {
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
         EGRESS_PROXY_URL: props.egress.proxyUrl,
+        SCREENSHOT_BUCKET: this.screenshots.bucketName,
         SPORTSBOOK_ORIGINS: sportsbookOriginsVariable(config),
         LIVE_BETTING: String(config.sportsbooks.liveBetting),
         ...databaseEnvironment(props.database, 'browserWorker'),
       },
     });
     props.browserJobsQueue.grantConsumeMessages(task.taskRole);
+    // PutObject only, on the worker's own prefix (containers/browser-worker/screenshots.ts): no read, no delete.
+    task.taskRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.screenshots.arnForObjects('screenshots/*')] }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(this.screenshots.node.defaultChild as CfnBucket);
+    Validations.of(task).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/screenshots/*]`,
+      reason: 'One object per job, keyed by its id: the worker may put objects under the screenshots/ prefix only.',
+    });
     grantSessionKeyRead(props.sessionDataKey, task.taskRole);
     grantDatabase(props.database, 'browserWorker', task.taskRole);
     this.service = new FargateService(this, 'Service', {
