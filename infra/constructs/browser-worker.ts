@@ -7,6 +7,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceNames } from '#config/metrics';
 import type { EnvConfig } from '../config/types.ts';
+import { controlTower } from '../lib/control-tower.ts';
 import { grantSessionKeyRead, type SessionKeyAccess } from '../lib/session-key-access.ts';
 import { type DatabaseAccess, databaseEnvironment, grantDatabase } from '../stacks/database-access.ts';
 import type { EgressAccess } from './egress.ts';
@@ -46,18 +47,33 @@ export class BrowserWorker extends Construct {
     const { config } = props;
     const size = config.compute.browserWorker;
     this.screenshots = new Bucket(this, 'Screenshots', {
-      encryption: BucketEncryption.S3_MANAGED,
+      // The AWS-managed aws/s3 key (CT.S3.PR.10); S3 uses it on the writer's behalf, no key grant needed.
+      encryption: BucketEncryption.KMS_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       // Evidence for disputes about a job, not an archive.
       lifecycleRules: [{ expiration: Duration.days(SCREENSHOT_RETENTION_DAYS) }],
       removalPolicy: config.removalPolicy,
     });
-    Validations.of(this.screenshots).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason:
-        'Only the worker task role writes here and nothing reads it yet; CloudTrail records the role, an access-log bucket would log one writer.',
-    });
+    const accessLogs =
+      'Only the worker task role writes here and nothing reads it yet; CloudTrail records the role, an access-log bucket would log one writer.';
+    Validations.of(this.screenshots).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-S1', reason: accessLogs },
+      { id: controlTower.s3AccessLogs, reason: accessLogs },
+      {
+        id: controlTower.s3Versioning,
+        reason: 'Each key is written once (screenshots/<jobId>.png) and expires after 30 days: no versions to keep.',
+      },
+      {
+        id: controlTower.s3ObjectLock,
+        reason:
+          'Screenshots are short-lived job evidence removed by the lifecycle rule; a lock would fight the expiry.',
+      },
+      {
+        id: controlTower.s3EventNotifications,
+        reason: 'Nothing reacts to a new screenshot: the job row records its key when the worker finishes the job.',
+      },
+    );
     const task = new ServiceTask(this, 'Task', {
       config,
       name: 'browser-worker',

@@ -18,7 +18,7 @@ describe('screenshot bucket', () => {
     expect(buckets).toHaveLength(1);
     t.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
       },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
