@@ -1,10 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { type Cluster, type ContainerImage, FargateService } from 'aws-cdk-lib/aws-ecs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { serviceNames } from '#config/metrics';
 import type { EnvConfig } from '../config/types.ts';
+import { controlTower } from '../lib/control-tower.ts';
 import { grantSessionKeyRead, type SessionKeyAccess } from '../lib/session-key-access.ts';
 import { type DatabaseAccess, databaseEnvironment, grantDatabase } from '../stacks/database-access.ts';
 import type { EgressAccess } from './egress.ts';
@@ -16,6 +19,9 @@ export function sportsbookOriginsVariable(config: EnvConfig): string {
     .map(([name, origin]) => `${name}=${origin}`)
     .join(',');
 }
+
+/** How long a job's screenshot is kept. */
+export const SCREENSHOT_RETENTION_DAYS = 30;
 
 export interface BrowserWorkerProps {
   config: EnvConfig;
@@ -33,11 +39,41 @@ export interface BrowserWorkerProps {
  */
 export class BrowserWorker extends Construct {
   readonly service: FargateService;
+  /** Each job's final page (`screenshots/<jobId>.png`), referenced from the job; the worker only writes it. */
+  readonly screenshots: Bucket;
 
   constructor(scope: Construct, id: string, props: BrowserWorkerProps) {
     super(scope, id);
     const { config } = props;
     const size = config.compute.browserWorker;
+    this.screenshots = new Bucket(this, 'Screenshots', {
+      // The AWS-managed aws/s3 key (CT.S3.PR.10); S3 uses it on the writer's behalf, no key grant needed.
+      encryption: BucketEncryption.KMS_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Evidence for disputes about a job, not an archive.
+      lifecycleRules: [{ expiration: Duration.days(SCREENSHOT_RETENTION_DAYS) }],
+      removalPolicy: config.removalPolicy,
+    });
+    const accessLogs =
+      'Only the worker task role writes here and nothing reads it yet; CloudTrail records the role, an access-log bucket would log one writer.';
+    Validations.of(this.screenshots).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-S1', reason: accessLogs },
+      { id: controlTower.s3AccessLogs, reason: accessLogs },
+      {
+        id: controlTower.s3Versioning,
+        reason: 'Each key is written once (screenshots/<jobId>.png) and expires after 30 days: no versions to keep.',
+      },
+      {
+        id: controlTower.s3ObjectLock,
+        reason:
+          'Screenshots are short-lived job evidence removed by the lifecycle rule; a lock would fight the expiry.',
+      },
+      {
+        id: controlTower.s3EventNotifications,
+        reason: 'Nothing reacts to a new screenshot: the job row records its key when the worker finishes the job.',
+      },
+    );
     const task = new ServiceTask(this, 'Task', {
       config,
       name: 'browser-worker',
@@ -48,12 +84,22 @@ export class BrowserWorker extends Construct {
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
         EGRESS_PROXY_URL: props.egress.proxyUrl,
+        SCREENSHOT_BUCKET: this.screenshots.bucketName,
         SPORTSBOOK_ORIGINS: sportsbookOriginsVariable(config),
         LIVE_BETTING: String(config.sportsbooks.liveBetting),
         ...databaseEnvironment(props.database, 'browserWorker'),
       },
     });
     props.browserJobsQueue.grantConsumeMessages(task.taskRole);
+    // PutObject only, on the worker's own prefix (containers/browser-worker/screenshots.ts): no read, no delete.
+    task.taskRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.screenshots.arnForObjects('screenshots/*')] }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(this.screenshots.node.defaultChild as CfnBucket);
+    Validations.of(task).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/screenshots/*]`,
+      reason: 'One object per job, keyed by its id: the worker may put objects under the screenshots/ prefix only.',
+    });
     grantSessionKeyRead(props.sessionDataKey, task.taskRole);
     grantDatabase(props.database, 'browserWorker', task.taskRole);
     this.service = new FargateService(this, 'Service', {

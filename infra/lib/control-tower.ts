@@ -59,6 +59,14 @@ export const controlTower = {
   ecsNonRoot: rule('ecs_task_definition_nonroot_user_check'),
   /** CT.ECS.PR.6: containers with a read-only root filesystem. */
   ecsReadOnlyRoot: rule('ecs_containers_readonly_access_check'),
+  /** CT.S3.PR.2: S3 server access logging. */
+  s3AccessLogs: rule('s3_bucket_logging_enabled_check'),
+  /** CT.S3.PR.4: S3 event notifications. */
+  s3EventNotifications: rule('s3_event_notifications_enabled_check'),
+  /** CT.S3.PR.9: S3 Object Lock. */
+  s3ObjectLock: rule('s3_bucket_object_lock_enabled_check'),
+  /** CT.S3.PR.11: S3 versioning. */
+  s3Versioning: rule('s3_bucket_versioning_enabled_check'),
 } as const;
 
 /**
