@@ -28,6 +28,8 @@ export class FakePolymarket {
   /** The id Polymarket answers with: the EIP-712 hash of the signed order on `chainId`. */
   orderIdOf: (order: Record<string, unknown>) => string;
   matchAll = true;
+  /** A fee rate the fake's answers carry (`fee_rate_bps`), as the CLOB's may; unset, they carry none. */
+  feeRateBps: number | undefined;
   /** What the geoblock check says about the caller. */
   blocked = false;
   /** Requests seen, by `METHOD path`, for tests and the local run's report. */
@@ -112,14 +114,25 @@ export class FakePolymarket {
         makingAmount: this.matchAll ? paid : '0',
         status: this.matchAll ? 'matched' : 'unmatched',
         tradeIDs: this.matchAll ? [`trade-${id.slice(2, 10)}`] : [],
+        ...this.feeAnswer(),
       });
     }
     const found = /^\/data\/order\/(0x[0-9a-f]+)$/.exec(url.pathname);
     if (req.method === 'GET' && found) {
       const order = this.orders.get(found[1]!);
       if (!order) return send(404, { error: 'not found' });
-      return send(200, { id: order.id, status: order.status, size_matched: order.sizeMatched, price: order.price });
+      return send(200, {
+        id: order.id,
+        status: order.status,
+        size_matched: order.sizeMatched,
+        price: order.price,
+        ...this.feeAnswer(),
+      });
     }
     send(404, { error: 'not found' });
+  }
+
+  private feeAnswer(): { fee_rate_bps?: string } {
+    return this.feeRateBps === undefined ? {} : { fee_rate_bps: String(this.feeRateBps) };
   }
 }

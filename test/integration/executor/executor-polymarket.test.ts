@@ -14,6 +14,7 @@ import {
   polymarketOrderFields,
 } from '#adapters/venues/polymarket/orders';
 import type { ExecutionRequest } from '#contracts/execution-request';
+import { polymarketOrderFeeMicros } from '#domain/fees';
 import { priceMicros, quantityHundredths } from '#domain/units';
 import { FakeKalshi } from '../../../local/fake-venues/kalshi.ts';
 import { FakePolymarket } from '../../../local/fake-venues/polymarket.ts';
@@ -207,5 +208,40 @@ describe('an arbitrage across the two venues', () => {
     ]);
     expect(rows).toEqual([{ status: 'closed', unhedged_hundredths: 0 }]);
     expect(kalshi.posts.filter((p) => p.client_order_id === kalshiRequest.clientOrderId)).toHaveLength(1);
+  });
+
+  it('charges the fee rate the CLOB answered with, and counts its difference from the market rule as a mismatch', async () => {
+    const requests = await decideArbitrage();
+    const polyRequest = requests.find((r) => r.venue === 'polymarket')!;
+    // The market rule says 2%; the venue answers that it charged 5% (500 bps).
+    poly.feeRateBps = 500;
+    const events: ExecutionEvent[] = [];
+    try {
+      expect(await executeRequest(polymarketDeps(events), polyRequest)).toEqual({
+        status: 'done',
+        orderStatus: 'filled',
+      });
+    } finally {
+      poly.feeRateBps = undefined;
+    }
+    const { rows } = await db.pool.query(
+      `SELECT f.fee_micros::bigint AS fee, f.expected_fee_micros::bigint AS expected, f.price_micros, f.quantity_hundredths
+         FROM fills f JOIN orders o ON o.id = f.order_id WHERE o.id = $1`,
+      [polyRequest.orderId],
+    );
+    expect(rows).toHaveLength(1);
+    const fill = rows[0]!;
+    const limit = Number(
+      (await db.pool.query('SELECT limit_price_micros FROM orders WHERE id = $1', [polyRequest.orderId])).rows[0]
+        .limit_price_micros,
+    );
+    const quantity = quantityHundredths(Number(fill.quantity_hundredths));
+    const atRate = (rate: number) =>
+      polymarketOrderFeeMicros([{ priceMicros: priceMicros(limit), quantity }], { rate, exponent: 1 });
+    expect(Number(fill.fee)).toBe(atRate(0.05));
+    expect(Number(fill.expected)).toBe(atRate(0.02));
+    expect(atRate(0.05)).toBeGreaterThan(atRate(0.02));
+    const mismatch = events.find((e) => e.type === 'fills');
+    expect(mismatch).toMatchObject({ applied: { feeMismatches: 1, feeDifferenceMicros: atRate(0.05) - atRate(0.02) } });
   });
 });

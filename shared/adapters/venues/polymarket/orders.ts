@@ -126,8 +126,12 @@ const usd = z.string().transform((text, ctx) => {
   }
 });
 
+/** The CLOB's fee rate in basis points when an answer carries one (`fee_rate_bps`, as on the market channel's trades, REFERENCE.md 2). */
+const feeRateBps = z.union([z.string().regex(/^\d+$/).transform(Number), z.number().int().nonnegative()]).optional();
+
 const postResponse = z.object({
   success: z.boolean(),
+  fee_rate_bps: feeRateBps,
   errorMsg: z.string().default(''),
   orderID: z.string().default(''),
   takingAmount: z.string().default('0'),
@@ -140,6 +144,7 @@ const orderResponse = z.object({
   status: z.string(),
   size_matched: z.string().default('0').pipe(shares),
   price: usd.optional(),
+  fee_rate_bps: feeRateBps,
 });
 
 export function createPolymarketOrderClient(options: PolymarketOrdersOptions): VenueOrderClient {
@@ -174,7 +179,12 @@ export function createPolymarketOrderClient(options: PolymarketOrdersOptions): V
     matched: number,
     cost: number,
     state: VenueOrderReport['state'],
+    venueFeeRateBps?: number,
   ): VenueOrderReport => {
+    const marketRule = order.fee.venue === 'polymarket' ? order.fee : {};
+    // The venue's own rate when its answer carries one (the bankroll pays what the venue charged); else the market's
+    // rule. The executor compares it with the rule's fee, so a difference is counted and alarmed as for Kalshi.
+    const schedule = venueFeeRateBps === undefined ? marketRule : { ...marketRule, rate: venueFeeRateBps / 10_000 };
     const quantity = quantityHundredths(matched);
     const fills =
       matched > 0
@@ -185,11 +195,7 @@ export function createPolymarketOrderClient(options: PolymarketOrdersOptions): V
               priceMicros: priceMicros(Math.min(999_999, Math.ceil((cost * 100) / matched))),
               costMicros: moneyMicros(cost),
               feeMicros: moneyMicros(
-                polymarketOrderFeeMicros(
-                  [{ priceMicros: order.limitPriceMicros, quantity }],
-                  // The order answer carries no fee: the taker fee is the market's rule (REFERENCE.md 2.7).
-                  order.fee.venue === 'polymarket' ? order.fee : {},
-                ),
+                polymarketOrderFeeMicros([{ priceMicros: order.limitPriceMicros, quantity }], schedule),
               ),
               liquidity: 'taker' as const,
               filledAtMs: options.now(),
@@ -234,7 +240,7 @@ export function createPolymarketOrderClient(options: PolymarketOrdersOptions): V
             ? [answer.makingAmount, answer.takingAmount]
             : [answer.takingAmount, answer.makingAmount];
         const matched = shares.parse(sharesText);
-        return reportOf(order, answer.orderID || orderId, matched, usd.parse(usdText), 'done');
+        return reportOf(order, answer.orderID || orderId, matched, usd.parse(usdText), 'done', answer.fee_rate_bps);
       }
       return reportOf(order, answer.orderID || orderId, 0, 0, status === 'unmatched' ? 'done' : 'open');
     },
@@ -250,7 +256,8 @@ export function createPolymarketOrderClient(options: PolymarketOrdersOptions): V
       const matched = found.size_matched;
       const cost = costMicros(found.price ?? order.limitPriceMicros, matched, 'up');
       if (status === 'INVALID') return { ...reportOf(order, found.id, 0, 0, 'rejected'), detail: 'invalid' };
-      return reportOf(order, found.id, matched, cost, status === 'LIVE' || status === 'DELAYED' ? 'open' : 'done');
+      const state = status === 'LIVE' || status === 'DELAYED' ? 'open' : 'done';
+      return reportOf(order, found.id, matched, cost, state, found.fee_rate_bps);
     },
   };
 }
