@@ -99,3 +99,92 @@ export function candidateId(input: CandidateIdInput): string {
   ];
   return nameBasedUuid(name);
 }
+
+/** A sportsbook venue as prices and markets name it. */
+export const sportsbookVenueSchema = z.string().regex(/^sportsbook:[a-z0-9][a-z0-9_-]{0,63}$/);
+
+/**
+ * One leg of a surebet: back a sportsbook selection at its offered odds, or buy a prediction market's YES at its ask
+ * (with the market's fee schedule). `stakeMicros` is what the leg costs, fee included, from the domain's `surebet`.
+ */
+export const surebetLegSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('sportsbook'),
+    venue: sportsbookVenueSchema,
+    venueMarketId: z.string().min(1).max(256),
+    selection: z.string().min(1).max(200),
+    americanOdds: z
+      .number()
+      .int()
+      .refine((odds) => Math.abs(odds) >= 100, 'American odds are <= -100 or >= +100'),
+    decimalOdds: z.number().gt(1).max(10_000),
+    stakeMicros: z.number().int().positive(),
+  }),
+  z
+    .object({
+      kind: z.literal('prediction_market'),
+      venue: venueSchema,
+      venueMarketId: z.string().min(1).max(200),
+      side: sideSchema,
+      askMicros: askPriceMicrosSchema,
+      fee: feeScheduleSchema,
+      quantity: quantitySchema,
+      /** Ask plus the taker fee per contract: the price the surebet was sized at (decimal odds 1e6 / it). */
+      effectivePriceMicros: z.number().int().min(1).max(1_000_000),
+      stakeMicros: z.number().int().positive(),
+    })
+    .refine((leg) => leg.fee.venue === leg.venue, { message: 'fee schedule is for another venue', path: ['fee'] }),
+]);
+export type SurebetLeg = z.infer<typeof surebetLegSchema>;
+
+/**
+ * Every outcome of one full-game market backed at its best price across sportsbooks (and prediction markets where
+ * the game matches), staked so that every outcome pays `payoutMicros`; `profitMicros` is that less the total stake.
+ */
+export const surebetCandidateSchema = z
+  .object({
+    type: z.literal('signal_candidate'),
+    v: z.literal(1),
+    kind: z.literal('surebet'),
+    id: z.uuid(),
+    /** The matched game; null when no game of ours matched the sportsbook event (sportsbook legs only). */
+    gameId: z.uuid().nullable(),
+    eventKey: z.string().min(1).max(300),
+    market: z.string().min(1).max(100),
+    marginBps: z.number().int().min(1).max(10_000),
+    totalStakeMicros: z.number().int().positive(),
+    payoutMicros: z.number().int().positive(),
+    profitMicros: z.number().int().positive(),
+    priceObservedAtMs: epochMsSchema,
+    createdAtMs: epochMsSchema,
+    legs: z.array(surebetLegSchema).min(2).max(10),
+  })
+  .refine((c) => c.legs.reduce((sum, leg) => sum + leg.stakeMicros, 0) <= c.totalStakeMicros, {
+    message: 'legs stake more than the total',
+    path: ['legs'],
+  })
+  .refine((c) => c.payoutMicros - c.totalStakeMicros === c.profitMicros, {
+    message: 'profit must be payout less total stake',
+    path: ['profitMicros'],
+  })
+  .refine((c) => c.legs.some((leg) => leg.kind === 'prediction_market') === (c.gameId !== null), {
+    message: 'a prediction-market leg needs the matched game, and only then is there one',
+    path: ['gameId'],
+  });
+export type SurebetCandidate = z.infer<typeof surebetCandidateSchema>;
+
+/** Whatever the signal-candidates queue carries: a prediction-market candidate or a surebet. */
+export const candidateMessageSchema = z.union([signalCandidateSchema, surebetCandidateSchema]);
+export type CandidateMessage = z.infer<typeof candidateMessageSchema>;
+
+/**
+ * A surebet's id over its event, market and every leg's venue, selection and price: the same surebet at unchanged
+ * prices always has the same id (the worker's hysteresis and the evaluator's duplicate check), a moved price a new one.
+ */
+export function surebetCandidateId(input: Pick<SurebetCandidate, 'eventKey' | 'market' | 'legs'>): string {
+  const legKey = (leg: SurebetLeg) =>
+    leg.kind === 'sportsbook'
+      ? `${leg.venue}:${leg.venueMarketId}:${leg.americanOdds}`
+      : `${leg.venue}:${leg.venueMarketId}:${leg.side}:${leg.askMicros}`;
+  return nameBasedUuid(['surebet', input.eventKey, input.market, ...input.legs.map(legKey).sort()]);
+}
