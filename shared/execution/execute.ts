@@ -226,19 +226,20 @@ async function reportHedge(deps: ExecutorDeps, order: StoredOrder): Promise<void
   ]);
   if (!self || !other || !isTerminalOrderStatus(self.status)) return;
   const [first, second] = role === 'first' ? [self, other] : [other, self];
-  if (role === 'first' && (first.filledHundredths === 0 || isTerminalOrderStatus(second.status))) return;
+  if (role === 'first' && first.filledHundredths === 0) return;
+  // Once both legs are terminal either executor writes the same final figures, so the row never waits on the other.
+  const settled = isTerminalOrderStatus(second.status);
   const unhedged = unhedgedQuantity(first.filledHundredths, second.filledHundredths);
   await deps.store.recordHedge({
     signalId: order.signalId,
     firstOrderId: first.orderId,
     secondOrderId: second.orderId,
     unhedgedHundredths: unhedged,
-    reason:
-      role === 'first'
-        ? 'second leg not sent yet'
-        : unhedged > 0
-          ? `second leg ${second.status} with ${second.filledHundredths} filled`
-          : 'hedged',
+    reason: !settled
+      ? 'second leg not sent yet'
+      : unhedged > 0
+        ? `second leg ${second.status} with ${second.filledHundredths} filled`
+        : 'hedged',
   });
   if (role === 'second' && unhedged > 0) {
     deps.observe({ type: 'open_hedge', signalId: order.signalId, unhedgedHundredths: unhedged });
