@@ -266,6 +266,7 @@ export class ObservabilityStack extends Stack {
           custom(customMetrics.candidatesEvaluated, 'Sum', Duration.minutes(1)),
           custom(customMetrics.signalsAccepted, 'Sum', Duration.minutes(1)),
           custom(customMetrics.signalsRejected, 'Sum', Duration.minutes(1)),
+          custom(customMetrics.signalsReported, 'Sum', Duration.minutes(1)),
         ],
       }),
     );

@@ -7,12 +7,47 @@ import type {
   ListSignalsQuery,
   ListTradesQuery,
 } from '../contracts/api/trading.ts';
+import { surebetSignalDetailsSchema } from '../contracts/surebet-signal.ts';
 import { decodeCursor, page } from './cursor.ts';
 import type { ApiDeps } from './deps.ts';
 
 /** Deployment-wide trading data, read-only, in camelCase with units in the field names. */
 const byTime = (row: { cursor_key: string; id: string }) => ({ k: row.cursor_key, id: row.id });
 const iso = (at: Date | null) => at?.toISOString() ?? null;
+/** A sportsbook venue is `sportsbook:<slug>`; place_bet names the book by its slug. */
+const SPORTSBOOK_PREFIX = 'sportsbook:';
+
+/**
+ * A surebet signal as a user acts on it: each sportsbook leg with the place_bet job it asks for (the user adds the
+ * session and the event's URL), never placed by the evaluator.
+ */
+function surebetView(details: unknown) {
+  const d = surebetSignalDetailsSchema.parse(details);
+  return {
+    eventKey: d.eventKey,
+    market: d.market,
+    gameId: d.gameId,
+    marginBps: d.marginBps,
+    totalStakeMicros: d.totalStakeMicros,
+    claimedProfitMicros: d.claimedProfitMicros,
+    guaranteedPayoutMicros: d.guaranteedPayoutMicros,
+    guaranteedProfitMicros: d.guaranteedProfitMicros,
+    priceObservedAt: new Date(d.priceObservedAtMs).toISOString(),
+    legs: d.legs.map((leg) =>
+      leg.kind === 'sportsbook'
+        ? {
+            ...leg,
+            placeBet: {
+              sportsbook: leg.venue.slice(SPORTSBOOK_PREFIX.length),
+              selection: leg.selection,
+              stakeMicros: leg.stakeMicros,
+              minAmericanOdds: leg.americanOdds,
+            },
+          }
+        : leg,
+    ),
+  };
+}
 
 export async function listSignals(deps: ApiDeps, q: ListSignalsQuery) {
   const rows = await deps.store.trading.listSignals({ ...q, after: decodeCursor(q.cursor) });
@@ -24,11 +59,13 @@ export async function listSignals(deps: ApiDeps, q: ListSignalsQuery) {
       candidateId: r.candidate_id,
       decision: r.decision,
       reason: r.reason,
+      kind: r.kind,
       mode: r.mode,
       edgeBps: r.edge_bps,
       winProbability: r.win_probability,
       sizeHundredths: r.size_hundredths,
       stakeMicros: r.stake_micros,
+      surebet: r.surebet === null ? null : surebetView(r.surebet),
       decidedAt: r.decided_at.toISOString(),
     }),
     byTime,

@@ -38,6 +38,8 @@ export const customMetrics = {
   candidatesEvaluated: { service: serviceNames.signalEvaluator, name: 'CandidatesEvaluated' },
   signalsAccepted: { service: serviceNames.signalEvaluator, name: 'SignalsAccepted' },
   signalsRejected: { service: serviceNames.signalEvaluator, name: 'SignalsRejected' },
+  /** signal-evaluator: surebets reported for the user to place through place_bet jobs (Count). */
+  signalsReported: { service: serviceNames.signalEvaluator, name: 'SignalsReported' },
   /** signal-evaluator: bodies that failed their schema (Count) and the candidate's age at its decision (Milliseconds). */
   candidateParseFailures: { service: serviceNames.signalEvaluator, name: 'CandidateParseFailures' },
   candidateToDecisionLatency: { service: serviceNames.signalEvaluator, name: 'CandidateToDecisionLatency' },

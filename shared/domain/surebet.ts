@@ -22,6 +22,11 @@ export interface Surebet {
  */
 const FLOAT_SLACK_MICROS = 1e-6;
 
+/** What a stake backed at decimal odds pays back if it wins, stake included, rounded down to the micro. */
+export function backedPayoutMicros(stakeMicros: Micros, decimalOdds: number): Micros {
+  return Math.floor(stakeMicros * decimalOdds + FLOAT_SLACK_MICROS);
+}
+
 export function surebet(decimalOdds: readonly number[], stakeMicros: Micros): Surebet {
   if (!Array.isArray(decimalOdds) || decimalOdds.length < 2) {
     throw new RangeError('decimalOdds must list at least two outcomes');
@@ -33,9 +38,7 @@ export function surebet(decimalOdds: readonly number[], stakeMicros: Micros): Su
   const implied = decimalOdds.map((odds) => 1 / odds);
   const booksum = implied.reduce((total, p) => total + p, 0);
   const stakesMicros = implied.map((p) => Math.floor((stakeMicros * p) / booksum));
-  const payoutMicros = Math.min(
-    ...stakesMicros.map((stake, index) => Math.floor(stake * (decimalOdds[index] as number) + FLOAT_SLACK_MICROS)),
-  );
+  const payoutMicros = Math.min(...stakesMicros.map((stake, index) => backedPayoutMicros(stake, decimalOdds[index]!)));
   const margin = 1 - booksum;
   return { arbitrage: margin > 0, margin, stakesMicros, payoutMicros };
 }

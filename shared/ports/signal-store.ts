@@ -1,13 +1,22 @@
 import type { ExecutionRequest } from '#contracts/execution-request';
-import type { SignalCandidate } from '#contracts/signal-candidate';
-import type { Decision, LegFill, MarketFacts, RejectionReason, RiskState } from '#domain/risk/index';
+import type { SignalCandidate, SurebetCandidate } from '#contracts/signal-candidate';
+import type {
+  Decision,
+  LegFill,
+  MarketFacts,
+  RejectionReason,
+  RiskState,
+  SurebetDecision,
+  SurebetRejectionReason,
+} from '#domain/risk/index';
 
 /** What the evaluator returns for a candidate, and what the idempotency store replays for a duplicate. */
 export interface DecisionRecord {
   candidateId: string;
   signalId: string;
-  status: 'accepted' | 'rejected';
-  reason: RejectionReason | null;
+  /** `reported`: a surebet for the user to place (place_bet jobs); nothing was traded. */
+  status: 'accepted' | 'rejected' | 'reported';
+  reason: RejectionReason | SurebetRejectionReason | null;
   orderIds: string[];
 }
 
@@ -53,6 +62,15 @@ export interface LoadWindow {
 /** What the caller decided against a snapshot, and when: the decisions to write in the same transaction. */
 export type DecideUnderLock = (snapshot: BatchSnapshot) => { decisions: NewDecision[]; decidedAtMs: number };
 
+export interface NewSurebetDecision {
+  candidate: SurebetCandidate;
+  signalId: string;
+  decision: SurebetDecision;
+}
+
+/** What the caller decided for a batch's surebets, given the kill switch, and when. */
+export type DecideSurebets = (killSwitchEngaged: boolean) => { decisions: NewSurebetDecision[]; decidedAtMs: number };
+
 /** Postgres side of the evaluator. */
 export interface SignalStore {
   /**
@@ -66,6 +84,16 @@ export interface SignalStore {
     window: LoadWindow,
     decide: DecideUnderLock,
   ): Promise<{ snapshot: BatchSnapshot; decisions: NewDecision[] }>;
+  /**
+   * Records surebets, reads the kill switch, lets `decide` run and writes its decisions; returns each candidate's
+   * first decision, in candidate order (a redelivery, or a concurrent evaluator's, wins over this one). No risk lock:
+   * a surebet moves no money of ours.
+   */
+  reportSurebets(
+    candidates: readonly SurebetCandidate[],
+    receivedAtMs: number,
+    decide: DecideSurebets,
+  ): Promise<DecisionRecord[]>;
 }
 
 export type ExecutionSender = (requests: readonly ExecutionRequest[]) => Promise<void>;

@@ -2,8 +2,15 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import type { SignalCandidate } from '#contracts/signal-candidate';
+import type { SurebetSignalDetails } from '#contracts/surebet-signal';
 import { sides, type TradingMode, venues } from '#domain/names';
-import { legsOf, marketKey, marketSideKey, type RejectionReason } from '#domain/risk/index';
+import {
+  legsOf,
+  marketKey,
+  marketSideKey,
+  type RejectionReason,
+  type SurebetRejectionReason,
+} from '#domain/risk/index';
 import { moneyMicros, priceMicros, quantityHundredths } from '#domain/units';
 import type {
   BatchSnapshot,
@@ -11,6 +18,7 @@ import type {
   KnownMarket,
   LoadWindow,
   NewDecision,
+  NewSurebetDecision,
   SignalStore,
 } from '../../ports/signal-store.ts';
 
@@ -134,8 +142,43 @@ function toDecisionRecord(row: z.infer<typeof snapshotRow>['existing'][number]):
   };
 }
 
+/** The first decision of each surebet of a batch, as `pipeline_report_surebets` (migration 0730) returns them. */
+const surebetDecisionsRow = z.array(
+  z.object({
+    candidate_id: z.string(),
+    signal_id: z.string(),
+    decision: z.enum(['accepted', 'rejected', 'reported']),
+    reason: z.string(),
+  }),
+);
+
 export function createPgSignalStore(pool: pg.Pool, mode: TradingMode): SignalStore {
   return {
+    async reportSurebets(candidates, receivedAtMs, decide) {
+      // Parameterised, one statement a round trip: no transaction is needed, as each write is idempotent on its own.
+      const recorded = await pool.query<{ engaged: boolean | null }>(
+        `SELECT pipeline_record_candidates($1::jsonb, $2) AS recorded, (SELECT engaged FROM kill_switch) AS engaged`,
+        [JSON.stringify(candidates), receivedAtMs],
+      );
+      // No kill-switch row means nobody has said trading may go on: fail safe, as the trading path does.
+      const { decisions, decidedAtMs } = decide(recorded.rows[0]?.engaged ?? true);
+      const written = await pool.query<{ decided: unknown }>(
+        `SELECT pipeline_report_surebets($1::jsonb, $2, $3) AS decided`,
+        [JSON.stringify(decisions.map(surebetSignalRow)), mode, decidedAtMs],
+      );
+      const first = new Map(surebetDecisionsRow.parse(written.rows[0]?.decided).map((r) => [r.candidate_id, r]));
+      return candidates.map((c) => {
+        const row = first.get(c.id);
+        if (!row) throw new Error(`surebet ${c.id} has no decision after its write`);
+        return {
+          candidateId: row.candidate_id,
+          signalId: row.signal_id,
+          status: row.decision,
+          reason: row.decision === 'rejected' ? (row.reason as SurebetRejectionReason) : null,
+          orderIds: [],
+        };
+      });
+    },
     async decideBatch(candidates, window, decide) {
       const client = await pool.connect();
       let unusable: Error | undefined;
@@ -275,6 +318,32 @@ function signalRow(d: NewDecision) {
     size_hundredths: accepted ? accepted.fills[0]!.quantity : null,
     stake_micros: accepted ? accepted.totalCostMicros : null,
     details: { kind: d.candidate.kind, fills: accepted?.fills ?? [] },
+  };
+}
+
+function surebetSignalRow({ candidate, signalId, decision }: NewSurebetDecision) {
+  const reported = decision.status === 'reported' ? decision : undefined;
+  const details: SurebetSignalDetails = {
+    kind: 'surebet',
+    eventKey: candidate.eventKey,
+    market: candidate.market,
+    gameId: candidate.gameId,
+    marginBps: candidate.marginBps,
+    totalStakeMicros: candidate.totalStakeMicros,
+    claimedProfitMicros: candidate.profitMicros,
+    guaranteedPayoutMicros: reported?.guaranteedPayoutMicros ?? null,
+    guaranteedProfitMicros: reported?.guaranteedProfitMicros ?? null,
+    priceObservedAtMs: candidate.priceObservedAtMs,
+    legs: candidate.legs,
+  };
+  return {
+    candidate_id: candidate.id,
+    signal_id: signalId,
+    decision: decision.status,
+    reason: decision.reason,
+    edge_bps: candidate.marginBps,
+    stake_micros: reported ? candidate.totalStakeMicros : null,
+    details,
   };
 }
 

@@ -23,18 +23,20 @@ const cursorParams = (after: After | undefined) => [after?.k ?? null, after?.id 
 
 export async function listSignals(
   db: Db,
-  q: { decision?: string; mode?: string; since?: string; limit: number; after?: After },
+  q: { decision?: string; kind?: string; mode?: string; since?: string; limit: number; after?: After },
 ): Promise<SignalRow[]> {
   const { rows } = await runQuery<SignalRow>(
     db,
     `SELECT id, candidate_id, decision, reason, mode, edge_bps, win_probability, size_hundredths, stake_micros,
+            details ->> 'kind' AS kind, CASE WHEN details ->> 'kind' = 'surebet' THEN details END AS surebet,
             decided_at, decided_at::text AS cursor_key
      FROM trading_signals
      WHERE ($1::text IS NULL OR decision = $1) AND ($2::text IS NULL OR mode = $2)
        AND ($3::timestamptz IS NULL OR decided_at >= $3)
        AND ($4::timestamptz IS NULL OR (decided_at, id) > ($4::timestamptz, $5::uuid))
+       AND ($7::text IS NULL OR details ->> 'kind' = $7)
      ORDER BY decided_at, id LIMIT $6`,
-    [q.decision ?? null, q.mode ?? null, q.since ?? null, ...cursorParams(q.after), q.limit + 1],
+    [q.decision ?? null, q.mode ?? null, q.since ?? null, ...cursorParams(q.after), q.limit + 1, q.kind ?? null],
   );
   return rows;
 }

@@ -9,7 +9,9 @@ const instantSchema = z.iso.datetime({ offset: true });
 const page = { limit: limitSchema, cursor: cursorSchema };
 
 export const listSignalsQuerySchema = z.strictObject({
-  decision: z.enum(['accepted', 'rejected']).optional(),
+  /** `reported`: surebets for the user to place through place_bet jobs (never traded by the evaluator). */
+  decision: z.enum(['accepted', 'rejected', 'reported']).optional(),
+  kind: z.enum(['model_edge', 'arbitrage', 'surebet']).optional(),
   mode: modeSchema.optional(),
   since: instantSchema.optional(),
   ...page,

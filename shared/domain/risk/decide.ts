@@ -61,7 +61,11 @@ function depthProblem(leg: Leg): RejectionReason | undefined {
 }
 
 /** Stamps later than our clock (plus the skew allowed) or than the candidate itself cannot be true. */
-function fromTheFuture(candidate: SignalCandidate, limits: RiskLimits, nowMs: number): boolean {
+export function fromTheFuture(
+  candidate: Pick<SignalCandidate, 'priceObservedAtMs' | 'createdAtMs'>,
+  limits: Pick<RiskLimits, 'maxClockSkewMs'>,
+  nowMs: number,
+): boolean {
   const latestMs = nowMs + limits.maxClockSkewMs;
   return (
     candidate.priceObservedAtMs > latestMs ||

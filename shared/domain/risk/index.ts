@@ -10,6 +10,15 @@ export {
   topOfBookPriceMicros,
 } from './sizing.ts';
 export {
+  decideSurebet,
+  SUREBET_REPORT_REASON,
+  type SurebetDecideInput,
+  type SurebetDecision,
+  type SurebetRejectionReason,
+  surebetLegPayoutMicros,
+  surebetRejectionReasons,
+} from './surebet.ts';
+export {
   type MarketFacts,
   pairPayoutMicros,
   pairWorstCasePayoutMicros,

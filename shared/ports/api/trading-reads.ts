@@ -4,8 +4,12 @@ import type { PageAfter } from './page.ts';
 export interface SignalRow {
   id: string;
   candidate_id: string;
-  decision: 'accepted' | 'rejected';
+  decision: 'accepted' | 'rejected' | 'reported';
   reason: string;
+  /** The candidate's kind, from `details` (model_edge, arbitrage, surebet). */
+  kind: string | null;
+  /** A surebet's details (legs, stakes, odds, profit); null for other kinds. */
+  surebet: unknown;
   mode: TradingMode;
   edge_bps: number | null;
   win_probability: number | null;
@@ -105,6 +109,7 @@ export interface MarketRow {
 export interface TradingReads {
   listSignals(q: {
     decision?: string;
+    kind?: string;
     mode?: string;
     since?: string;
     limit: number;
