@@ -1,4 +1,13 @@
-import { type ArbitrageCandidate, candidateId, type Leg, type SignalCandidate } from '#contracts/signal-candidate';
+import {
+  type ArbitrageCandidate,
+  candidateId,
+  type Leg,
+  type SignalCandidate,
+  type SurebetCandidate,
+  type SurebetLeg,
+  surebetCandidateId,
+} from '#contracts/signal-candidate';
+import { americanToDecimal } from '#domain/odds';
 
 /**
  * Builds well-formed candidates for local runs, tests and the benchmark, as the game shard would publish them.
@@ -99,5 +108,56 @@ export function arbitrageCandidate(input: SampleCandidateInput): ArbitrageCandid
     createdAtMs: input.nowMs - 500,
     leg,
     hedge,
+  };
+}
+
+export interface SampleSurebetInput {
+  nowMs: number;
+  eventKey?: string;
+  /** Each outcome of the moneyline: the book, its American odds and the stake backed there. */
+  legs?: { book: string; selection: string; americanOdds: number; stakeMicros: number }[];
+  totalStakeMicros?: number;
+  /** The producer's payout claim; the worst leg's payout unless given. */
+  payoutMicros?: number;
+  priceObservedAtMs?: number;
+}
+
+/**
+ * A two-book sportsbook surebet as the browser worker publishes it: +110 / +105, $100 split 49.40 / 50.60 for a
+ * worst payout of $103.734938 (the worked example of the surebet builder's tests), so a profit of $3.734938.
+ */
+export function surebetSample(input: SampleSurebetInput): SurebetCandidate {
+  const eventKey = input.eventKey ?? 'nba|2026-11-15T02:00:00.000Z|BOS@DEN';
+  const legs: SurebetLeg[] = (
+    input.legs ?? [
+      { book: 'demo2', selection: 'moneyline.away', americanOdds: 105, stakeMicros: 50_602_409 },
+      { book: 'demo', selection: 'moneyline.home', americanOdds: 110, stakeMicros: 49_397_590 },
+    ]
+  ).map((l) => ({
+    kind: 'sportsbook',
+    venue: `sportsbook:${l.book}`,
+    venueMarketId: `${eventKey}|${l.selection}`,
+    selection: l.selection,
+    americanOdds: l.americanOdds,
+    decimalOdds: americanToDecimal(l.americanOdds),
+    stakeMicros: l.stakeMicros,
+  }));
+  const totalStakeMicros = input.totalStakeMicros ?? 100_000_000;
+  const payoutMicros = input.payoutMicros ?? 103_734_938;
+  return {
+    type: 'signal_candidate',
+    v: 1,
+    kind: 'surebet',
+    id: surebetCandidateId({ eventKey, market: 'moneyline', legs }),
+    gameId: null,
+    eventKey,
+    market: 'moneyline',
+    marginBps: 360,
+    totalStakeMicros,
+    payoutMicros,
+    profitMicros: payoutMicros - totalStakeMicros,
+    priceObservedAtMs: input.priceObservedAtMs ?? input.nowMs - 1_000,
+    createdAtMs: input.nowMs - 500,
+    legs,
   };
 }

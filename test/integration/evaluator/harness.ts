@@ -7,7 +7,7 @@ import { makeIdempotencyStore } from '#adapters/aws/idempotency';
 import { sendMessages } from '#adapters/aws/sqs';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import type { QueueKey } from '#config/resources';
-import type { SignalCandidate } from '#contracts/signal-candidate';
+import type { CandidateMessage } from '#contracts/signal-candidate';
 import type { TradingMode } from '#domain/names';
 import type { RiskLimits } from '#domain/risk/index';
 import { createEvaluatorHandler } from '../../../functions/signal-evaluator/evaluator.ts';
@@ -86,7 +86,7 @@ export async function sendBodies(sqs: SQSClient, queueUrl: string, bodies: reado
 let messageSeq = 0;
 
 /** A real-shaped SQS event for direct invocations (the poller builds the same from received messages). */
-export function sqsEvent(bodies: readonly (SignalCandidate | string)[]): SQSEvent {
+export function sqsEvent(bodies: readonly (CandidateMessage | string)[]): SQSEvent {
   return {
     Records: bodies.map((b) => {
       messageSeq += 1;

@@ -7,11 +7,12 @@ ALTER TABLE trading_signals DROP CONSTRAINT trading_signals_decision_check,
   ADD CONSTRAINT trading_signals_decision_check CHECK (decision IN ('accepted', 'rejected', 'reported')),
   DROP CONSTRAINT trading_signals_check,
   ADD CONSTRAINT trading_signals_accepted_sized CHECK (decision <> 'accepted' OR size_hundredths IS NOT NULL),
+  -- IS TRUE: a missing field (NULL) fails the check instead of passing it.
   ADD CONSTRAINT trading_signals_reported_surebet CHECK (
     decision <> 'reported' OR (
       reason = 'surebet_place_bet_required' AND size_hundredths IS NULL AND stake_micros > 0
       AND details ->> 'kind' = 'surebet' AND jsonb_typeof(details -> 'legs') = 'array'
-      AND (details ->> 'guaranteedProfitMicros')::bigint > 0));
+      AND (details ->> 'guaranteedProfitMicros')::bigint > 0) IS TRUE);
 
 -- Writes a batch's surebet decisions and returns each candidate's first one: a candidate decided before (a
 -- redelivery, or another evaluator at the same moment) keeps its decision, and the caller answers with that. The
