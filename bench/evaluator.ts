@@ -8,12 +8,18 @@ import { startEmbeddedPostgres } from '#adapters/pg/embedded';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { migrate } from '#adapters/pg/migrate';
 import { createPool } from '#adapters/pg/pool';
-import { type SignalCandidate, signalCandidateSchema } from '#contracts/signal-candidate';
+import {
+  type CandidateMessage,
+  candidateMessageSchema,
+  type SignalCandidate,
+  type SurebetCandidate,
+} from '#contracts/signal-candidate';
 import { createEvaluatorHandler } from '../functions/signal-evaluator/evaluator.ts';
 import { createIdempotencyTable, startDynamoEmulator } from '../local/emulators/dynamodb.ts';
 import { localLambdaContext } from '../local/lambda-context.ts';
 import { type EvaluatorDeps, evaluateCandidates } from '../shared/evaluator/evaluate-batch.ts';
-import { kalshiLeg, modelEdgeCandidate } from '../test/support/sample-candidates.ts';
+import { reportSurebets } from '../shared/evaluator/report-surebets.ts';
+import { kalshiLeg, modelEdgeCandidate, surebetSample } from '../test/support/sample-candidates.ts';
 import { fundPaperBankroll, seedSampleGame } from '../test/support/seed.ts';
 
 /**
@@ -43,10 +49,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function timeBatches(
+async function timeBatches<C extends CandidateMessage>(
   name: string,
-  batches: SignalCandidate[][],
-  run: (b: SignalCandidate[]) => Promise<void>,
+  batches: C[][],
+  run: (b: C[]) => Promise<void>,
 ): Promise<Run> {
   const latencies: number[] = [];
   const started = performance.now();
@@ -110,6 +116,16 @@ function candidateBatches(gameIds: string[], fromVersion: number, count = CANDID
   });
   return Array.from({ length: count / BATCH }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH));
 }
+
+/** Surebets of distinct events (so distinct ids), as the browser worker publishes them: reported, never traded. */
+function surebetBatches(from: number, count = CANDIDATES): SurebetCandidate[][] {
+  const all = Array.from({ length: count }, (_, i) =>
+    surebetSample({ nowMs: CLOCK_MS, eventKey: `nba|2026-11-15T02:00:00.000Z|BOS@DEN#${from + i}` }),
+  );
+  return Array.from({ length: count / BATCH }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH));
+}
+
+const isSignal = (c: CandidateMessage): c is SignalCandidate => c.kind !== 'surebet';
 
 interface SweepRun {
   evaluators: number;
@@ -225,13 +241,24 @@ export async function runEvaluatorBench(): Promise<void> {
       candidateBatches(gameIds, 1_000_000),
       async (b) => {
         const bodies = b.map((c) => JSON.stringify(c));
+        // Parsed as the evaluator parses the queue: a prediction-market candidate or a surebet.
         await evaluateCandidates(
           deps,
-          bodies.map((body) => signalCandidateSchema.parse(JSON.parse(body))),
+          bodies.map((body) => candidateMessageSchema.parse(JSON.parse(body))).filter(isSignal),
         );
       },
     );
     const coreTrips = roundTrips / (CANDIDATES / BATCH);
+    roundTrips = 0;
+    const surebets = await timeBatches('parse + report surebets against Postgres', surebetBatches(0), async (b) => {
+      const bodies = b.map((c) => JSON.stringify(c));
+      const parsed = bodies.map((body) => candidateMessageSchema.parse(JSON.parse(body)));
+      await reportSurebets(
+        deps,
+        parsed.filter((c): c is SurebetCandidate => c.kind === 'surebet'),
+      );
+    });
+    const surebetTrips = roundTrips / (CANDIDATES / BATCH);
     roundTrips = 0;
     const full = await timeBatches(
       'handler (parse + idempotency on dynalite + Postgres)',
@@ -273,12 +300,12 @@ export async function runEvaluatorBench(): Promise<void> {
     );
     console.log(`decisions: ${rows.map((r) => `${r.decision} ${r.n}`).join(', ')}`);
     console.table(
-      [core, full].map((r, i) => ({
+      [core, surebets, full].map((r, i) => ({
         path: r.name,
         'candidates/s': Math.round(r.candidatesPerS),
         'p50 batch ms': r.p50Ms.toFixed(2),
         'p99 batch ms': r.p99Ms.toFixed(2),
-        'pg round trips/batch': (i === 0 ? coreTrips : fullTrips).toFixed(2),
+        'pg round trips/batch': [coreTrips, surebetTrips, fullTrips][i]!.toFixed(2),
       })),
     );
 
@@ -312,6 +339,7 @@ export async function runEvaluatorBench(): Promise<void> {
       return (rows.length * SWEEP_CANDIDATES) / rows.reduce((s, r) => s + SWEEP_CANDIDATES / r.candidatesPerS, 0);
     };
     console.log(`RESULT evaluator_candidates_per_s ${Math.round(core.candidatesPerS)}`);
+    console.log(`RESULT evaluator_surebets_per_s ${Math.round(surebets.candidatesPerS)}`);
     for (const k of new Set(SWEEP))
       console.log(`RESULT evaluator_concurrency_${k}_candidates_per_s ${Math.round(rate(k))}`);
     console.log(`RESULT evaluator_concurrency_16_vs_1 ${(rate(16) / rate(1)).toFixed(2)}`);

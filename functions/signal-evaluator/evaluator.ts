@@ -78,9 +78,10 @@ function parseRecord(record: SQSRecord): { ok: true; candidate: CandidateMessage
 
 /**
  * The evaluator's per-batch work, built once per process. Each record is parsed (a prediction-market candidate or a
- * surebet), then decided at most once per candidate id (Powertools idempotency on DynamoDB); the records that get through are decided together against
- * one Postgres snapshot. Invalid or undecidable records are batch item failures, so the redrive policy moves them
- * to the DLQ; a database failure fails the records it touched, which SQS delivers again.
+ * surebet), then decided at most once per candidate id (Powertools idempotency on DynamoDB); the candidates that get
+ * through are decided together against one Postgres snapshot, the surebets together on their own path. Invalid or
+ * undecidable records are batch item failures, so the redrive policy moves them to the DLQ; a database failure fails
+ * the records it touched, which SQS delivers again.
  */
 export function createEvaluatorHandler(deps: EvaluatorDeps & { persistenceStore: BasePersistenceLayer }) {
   const config = idempotencyConfigFor('id');
