@@ -28,7 +28,9 @@ export function sportsbookEventOf(
   const startsAtMs = Date.parse(start);
   if (!Number.isFinite(startsAtMs)) return undefined;
   const teams = lookup.league(league as League);
-  const team = (code: string) => teams.byEspn(code) ?? teams.byName(code);
+  // Books print their own codes (GSW where ESPN has GS): any code or name the table knows for exactly one team.
+  const team = (code: string) =>
+    teams.byEspn(code) ?? teams.byKalshiCode(code) ?? teams.byPolymarketCode(code) ?? teams.byName(code);
   const homeTeam = team(home);
   const awayTeam = team(away);
   if (!homeTeam || !awayTeam || homeTeam === awayTeam) return undefined;

@@ -163,6 +163,7 @@ describe('pairing a sportsbook event with our game and its prediction markets', 
       home: 'DEN',
       away: 'BOS',
     });
+    expect(sportsbookEventOf('nba|2026-11-15T03:30:00.000Z|LAL@GSW')).toMatchObject({ home: 'GS', away: 'LAL' });
     expect(sportsbookEventOf('nba|2026-11-15T02:00:00.000Z|XXX@DEN')).toBeUndefined();
     expect(sportsbookEventOf('cricket|2026-11-15T02:00:00.000Z|BOS@DEN')).toBeUndefined();
     const sameEvening = { id: 'a', startsAtMs: Date.parse('2026-11-15T01:00:00.000Z') };
