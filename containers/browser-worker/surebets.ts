@@ -12,7 +12,7 @@ import { CONTRACT_PAYOUT_MICROS, hundredthsOf } from '#domain/units';
 import { isFullGameWinnerKey } from '../../shared/domain/matching/match.ts';
 import type { SportsbookPrice } from '../../shared/ports/browser-worker.ts';
 
-/** The books' full-game winner market: its selections `moneyline.home` and `moneyline.away` are what a PM YES pairs with. */
+/** The books' full-game winner market: a PM YES pairs with its selection `moneyline.home` or `moneyline.away`. */
 export const MONEYLINE_MARKET = 'moneyline';
 
 /** A prediction market's latest YES ask on one team of a matched game's full-game-winner market. */
