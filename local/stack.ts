@@ -96,6 +96,7 @@ export async function startLocalStack(
         DYNAMODB_ENDPOINT: dynamoEndpoint,
         IDEMPOTENCY_TABLE: idempotencyTable,
         BROWSER_JOBS_QUEUE_URL: queues.browserJobs.url,
+        CANDIDATES_QUEUE_URL: queues.candidates.url,
         EXECUTION_KALSHI_QUEUE_URL: queues.executionKalshi.url,
         EXECUTION_POLYMARKET_QUEUE_URL: queues.executionPolymarket.url,
       },

@@ -1,18 +1,24 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { errors as playwrightErrors } from 'playwright-core';
 import { z } from 'zod';
+import type { SurebetCandidate } from '#contracts/signal-candidate';
 import { americanToDecimal, impliedProbability } from '#domain/odds';
 import { priceFromProbability } from '#domain/units';
 import type { SecretsProvider } from '../../shared/adapters/secrets/provider.ts';
 import { openSessionData, sessionKeyById } from '../../shared/adapters/secrets/session-keys.ts';
 import { checkEventUrl, type SportsbookOrigins } from '../../shared/browser-jobs/origins.ts';
 import { type BrowserJobMessage, browserJobMessageSchema } from '../../shared/contracts/api/jobs.ts';
+import {
+  EVENT_GAME_SEARCH_MS,
+  gameOfSportsbookEvent,
+  sportsbookEventOf,
+} from '../../shared/domain/matching/sportsbook-events.ts';
 import { logger } from '../../shared/observability.ts';
 import type { BrowserWorkerStore, HeldJob, JobOutcome, ScreenshotStore } from '../../shared/ports/browser-worker.ts';
 import { BOOK_FAILURES, JobFailure, type ReviewedBet, type SportsbookAdapter } from './adapter.ts';
 import type { CircuitBreakers } from './breaker.ts';
 import { withJobPage } from './browser.ts';
-import { findSurebets } from './surebets.ts';
+import { findSurebetCandidates, MONEYLINE_MARKET, type PredictionMarketAsk } from './surebets.ts';
 
 export interface JobRunnerDeps {
   store: BrowserWorkerStore;
@@ -27,8 +33,14 @@ export interface JobRunnerDeps {
   liveBetting: boolean;
   stepTimeoutMs: number;
   surebetStakeMicros: number;
-  /** How old another book's price may be to pair with this one in a surebet. */
+  /** How old another book's price (or a prediction market's ask) may be to pair with this one in a surebet. */
   priceMaxAgeMs: number;
+  /** Sends surebet candidates to the candidates queue; throws when SQS did not take one. */
+  publishCandidates(candidates: readonly SurebetCandidate[]): Promise<void>;
+  /** Candidate id -> when this process published it: the same surebet at the same prices is not sent again. */
+  publishedSurebets: Map<string, number>;
+  /** How long a published surebet stays published: after that a check that finds it again sends it again. */
+  surebetRepublishAfterMs: number;
   now(): number;
   /** Jobs this process is running now: a second message for one of them waits, it never runs the job twice. */
   running: Set<string>;
@@ -270,23 +282,87 @@ async function checkOdds(
     observedAtMs,
   }));
   await deps.store.writePrices(prices);
-  const latest = await deps.store.latestEventPrices({
+  const sinceMs = observedAtMs - deps.priceMaxAgeMs;
+  const books = await deps.store.latestEventPrices({ eventKey: odds.eventKey, sinceMs });
+  const { gameId, asks } = await matchedGameAsks(deps, odds.eventKey, sinceMs);
+  const surebets = findSurebetCandidates({
     eventKey: odds.eventKey,
-    sinceMs: observedAtMs - deps.priceMaxAgeMs,
+    gameId,
+    books,
+    asks,
+    stakeMicros: deps.surebetStakeMicros,
+    nowMs: observedAtMs,
   });
-  const surebets = findSurebets(latest, deps.surebetStakeMicros);
-  for (const candidate of surebets) logger.info('surebet candidate', { candidate });
+  const published = await publishSurebets(deps, surebets, observedAtMs);
   return {
     eventKey: odds.eventKey,
     venue: `sportsbook:${payload.sportsbook}`,
+    gameId,
     observedAt: new Date(observedAtMs).toISOString(),
     prices: odds.prices.map((price, index) => ({
       ...price,
       decimalOdds: americanToDecimal(price.americanOdds),
       askMicros: prices[index]?.askMicros,
     })),
-    surebets,
+    surebets: surebets.map((candidate) => ({ ...candidate, published: published.has(candidate.id) })),
   };
+}
+
+/**
+ * Our game of the sportsbook event (its teams on its Eastern date) and the latest YES asks of that game's Kalshi and
+ * Polymarket markets, as the book's `moneyline` selections they pay on; no game, no asks (book against book only).
+ */
+async function matchedGameAsks(
+  deps: JobRunnerDeps,
+  eventKey: string,
+  sinceMs: number,
+): Promise<{ gameId: string | null; asks: PredictionMarketAsk[] }> {
+  const event = sportsbookEventOf(eventKey);
+  if (!event) return { gameId: null, asks: [] };
+  const games = await deps.store.findGames({
+    sport: event.league,
+    home: event.home,
+    away: event.away,
+    fromMs: event.startsAtMs - EVENT_GAME_SEARCH_MS,
+    toMs: event.startsAtMs + EVENT_GAME_SEARCH_MS,
+  });
+  const game = gameOfSportsbookEvent(event, games);
+  if (!game) return { gameId: null, asks: [] };
+  const asks = await deps.store.latestGameAsks({ gameId: game.id, sinceMs });
+  return {
+    gameId: game.id,
+    asks: asks.map(({ outcome, ...ask }) => ({ ...ask, selection: `${MONEYLINE_MARKET}.${outcome}` })),
+  };
+}
+
+/**
+ * Sends the surebets this process has not published within `surebetRepublishAfterMs` (the id covers every leg's
+ * price, so a moved price is a new one) and returns the ids sent. A send SQS refuses is logged and left unmarked, so
+ * the next check that finds the surebet tries again; the odds read still stand.
+ */
+async function publishSurebets(
+  deps: JobRunnerDeps,
+  surebets: readonly SurebetCandidate[],
+  nowMs: number,
+): Promise<Set<string>> {
+  for (const [id, at] of deps.publishedSurebets) {
+    if (nowMs - at >= deps.surebetRepublishAfterMs) deps.publishedSurebets.delete(id);
+  }
+  const fresh = surebets.filter((candidate) => !deps.publishedSurebets.has(candidate.id));
+  // Marked before the send: a concurrent job finding the same surebet does not send it too.
+  for (const candidate of fresh) deps.publishedSurebets.set(candidate.id, nowMs);
+  if (fresh.length === 0) return new Set();
+  try {
+    await deps.publishCandidates(fresh);
+  } catch (error) {
+    for (const candidate of fresh) deps.publishedSurebets.delete(candidate.id);
+    logger.error('surebet candidates not published', { error, ids: fresh.map((c) => c.id) });
+    return new Set();
+  }
+  for (const candidate of fresh) {
+    logger.info('surebet candidate published', { id: candidate.id, eventKey: candidate.eventKey });
+  }
+  return new Set(fresh.map((candidate) => candidate.id));
 }
 
 /** How far before the recorded "confirming" moment a bet in the history may be dated and still be this job's. */

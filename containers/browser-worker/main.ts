@@ -16,7 +16,8 @@ import { startBrowserWorker } from './worker.ts';
  * - one job ........... jobs.ts (take, origin check, check_odds, place_bet, failure classes, screenshot)
  * - the browser ....... browser.ts (one context per job, nothing off the book's origin)
  * - sportsbooks ....... adapter.ts (the interface), demo-adapter.ts (the demo books' pages)
- * - surebets .......... surebets.ts (the domain's `surebet` over the latest prices of every book)
+ * - surebets .......... surebets.ts (the domain's `surebet` over the books' latest prices and a matched game's
+ *                       PM asks), sent to CANDIDATES_QUEUE_URL by jobs.ts
  * - health ............ health.ts (`GET /health`, the breakers)
  */
 const config = loadConfig(browserWorkerConfig);

@@ -1,7 +1,7 @@
 import {
   type FeeSchedule,
-  type SurebetCandidate as SurebetCandidateMessage,
-  type SurebetLeg as SurebetLegMessage,
+  type SurebetCandidate,
+  type SurebetLeg,
   surebetCandidateId,
 } from '#contracts/signal-candidate';
 import { allInPriceMicros } from '#domain/edge';
@@ -9,69 +9,11 @@ import { orderFeeMicros } from '#domain/fees';
 import { americanToDecimal } from '#domain/odds';
 import { surebet } from '#domain/surebet';
 import { CONTRACT_PAYOUT_MICROS, hundredthsOf } from '#domain/units';
+import { isFullGameWinnerKey } from '../../shared/domain/matching/match.ts';
 import type { SportsbookPrice } from '../../shared/ports/browser-worker.ts';
 
-/** One leg of a surebet: back this selection on this book with this stake. */
-export interface SurebetLeg {
-  sportsbook: string;
-  selection: string;
-  americanOdds: number;
-  stakeMicros: number;
-}
-
-/**
- * A cross-book surebet candidate. The SignalCandidate contract has no sportsbook kind (its legs are prediction-market
- * contracts with fee schedules), so the worker publishes these in its log and on the check_odds job's result.
- */
-export interface SurebetCandidate {
-  eventKey: string;
-  market: string;
-  margin: number;
-  totalStakeMicros: number;
-  payoutMicros: number;
-  legs: SurebetLeg[];
-}
-
-/**
- * The best price of every outcome of each market (selection ids are `<market>.<outcome>`, a market's outcomes
- * exhaustive) across the books, sized by the domain's `surebet`; only markets where that is an arbitrage.
- */
-export function findSurebets(prices: readonly SportsbookPrice[], stakeMicros: number): SurebetCandidate[] {
-  const markets = new Map<string, Map<string, SportsbookPrice>>();
-  for (const price of prices) {
-    const market = price.selection.split('.')[0] ?? price.selection;
-    const outcomes = markets.get(market) ?? new Map<string, SportsbookPrice>();
-    const best = outcomes.get(price.selection);
-    if (!best || americanToDecimal(price.americanOdds) > americanToDecimal(best.americanOdds)) {
-      outcomes.set(price.selection, price);
-    }
-    markets.set(market, outcomes);
-  }
-  const found: SurebetCandidate[] = [];
-  for (const [market, outcomes] of markets) {
-    const best = [...outcomes.values()].sort((a, b) => a.selection.localeCompare(b.selection));
-    if (best.length < 2) continue;
-    const sized = surebet(
-      best.map((price) => americanToDecimal(price.americanOdds)),
-      stakeMicros,
-    );
-    if (!sized.arbitrage) continue;
-    found.push({
-      eventKey: best[0]?.eventKey ?? '',
-      market,
-      margin: sized.margin,
-      totalStakeMicros: stakeMicros,
-      payoutMicros: sized.payoutMicros,
-      legs: best.map((price, index) => ({
-        sportsbook: price.sportsbook,
-        selection: price.selection,
-        americanOdds: price.americanOdds,
-        stakeMicros: sized.stakesMicros[index] ?? 0,
-      })),
-    });
-  }
-  return found;
-}
+/** The books' full-game winner market: a PM YES pairs with its selection `moneyline.home` or `moneyline.away`. */
+export const MONEYLINE_MARKET = 'moneyline';
 
 /** A prediction market's latest YES ask on one team of a matched game's full-game-winner market. */
 export interface PredictionMarketAsk {
@@ -79,15 +21,12 @@ export interface PredictionMarketAsk {
   venueMarketId: string;
   /** The outcome it pays on, as the sportsbook's selection id names it (`moneyline.home`). */
   selection: string;
-  /** Only `FULL_GAME_WINNER` markets pair: a first half, spread or total never does. */
+  /** Only full-game winner markets (`isFullGameWinnerKey`) pair: a first half, spread or total never does. */
   resolutionKey: string;
   askMicros: number;
   fee: FeeSchedule;
   observedAtMs: number;
 }
-
-/** The resolution key prefix of a full-game winner market (overtime included), as the matching writes it. */
-export const FULL_GAME_WINNER = 'moneyline:';
 
 /** A PM YES at `askMicros` with its taker fee, as the price per $1 payout the surebet function combines. */
 export function effectivePriceMicros(fee: FeeSchedule, askMicros: number): number {
@@ -106,8 +45,8 @@ export function surebetCandidate(input: {
   asks: readonly PredictionMarketAsk[];
   stakeMicros: number;
   nowMs: number;
-}): SurebetCandidateMessage | undefined {
-  const pairable = input.asks.filter((ask) => ask.resolutionKey.startsWith(FULL_GAME_WINNER));
+}): SurebetCandidate | undefined {
+  const pairable = input.asks.filter((ask) => isFullGameWinnerKey(ask.resolutionKey));
   type Offer = { decimal: number; book?: SportsbookPrice; ask?: PredictionMarketAsk; selection: string };
   const best = new Map<string, Offer>();
   const consider = (offer: Offer) => {
@@ -125,13 +64,14 @@ export function surebetCandidate(input: {
     }
   }
   const offers = [...best.values()].sort((a, b) => a.selection.localeCompare(b.selection));
-  if (offers.length < 2) return undefined;
+  // Prediction markets against each other are the game shard's arbitrage, published by it: not a surebet here.
+  if (offers.length < 2 || offers.every((offer) => offer.ask)) return undefined;
   const sized = surebet(
     offers.map((o) => o.decimal),
     input.stakeMicros,
   );
   if (!sized.arbitrage) return undefined;
-  const legs: SurebetLegMessage[] = [];
+  const legs: SurebetLeg[] = [];
   const payouts: number[] = [];
   offers.forEach((offer, i) => {
     const stake = sized.stakesMicros[i] ?? 0;
@@ -188,4 +128,20 @@ export function surebetCandidate(input: {
     createdAtMs: input.nowMs,
     legs,
   };
+}
+
+/**
+ * Every market's surebet over the event's latest book prices and, for a matched game, the prediction markets' asks:
+ * one `surebetCandidate` per market (`<market>.<outcome>` selection ids), those that are one.
+ */
+export function findSurebetCandidates(input: {
+  eventKey: string;
+  gameId: string | null;
+  books: readonly SportsbookPrice[];
+  asks: readonly PredictionMarketAsk[];
+  stakeMicros: number;
+  nowMs: number;
+}): SurebetCandidate[] {
+  const markets = new Set(input.books.map((book) => book.selection.split('.')[0] ?? book.selection));
+  return [...markets].sort().flatMap((market) => surebetCandidate({ ...input, market }) ?? []);
 }

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import type { Browser } from 'playwright-core';
+import { sendJsonMessages } from '#adapters/aws/sqs';
 import type { BrowserWorkerConfig } from '#config/env';
 import { createPgBrowserWorkerStore, createPgWorkerRegistry } from '../../shared/adapters/pg/browser-worker-store.ts';
 import type { SecretsProvider } from '../../shared/adapters/secrets/provider.ts';
@@ -74,6 +75,9 @@ export async function startBrowserWorker(parts: BrowserWorkerParts): Promise<Bro
     stepTimeoutMs: config.STEP_TIMEOUT_MS,
     surebetStakeMicros: config.SUREBET_STAKE_MICROS,
     priceMaxAgeMs: config.PRICE_STALE_AFTER_MS,
+    publishCandidates: (candidates) => sendJsonMessages(parts.sqs, config.CANDIDATES_QUEUE_URL, candidates),
+    publishedSurebets: new Map(),
+    surebetRepublishAfterMs: config.SUREBET_REPUBLISH_AFTER_MS,
     now,
     running: new Set(),
   };

@@ -28,6 +28,8 @@ export interface BrowserWorkerProps {
   cluster: Cluster;
   image: ContainerImage;
   browserJobsQueue: IQueue;
+  /** Where check_odds sends its surebet candidates: the queue the game shards send to and the evaluator reads. */
+  candidatesQueue: IQueue;
   sessionDataKey: SessionKeyAccess;
   database: DatabaseAccess;
   egress: EgressAccess;
@@ -35,7 +37,7 @@ export interface BrowserWorkerProps {
 
 /**
  * The browser worker: Fargate tasks consuming the browser-jobs queue, scaled on its depth between the configured
- * bounds, reading the session data key, reaching sportsbooks through the egress.
+ * bounds, reading the session data key, reaching sportsbooks through the egress, sending surebet candidates.
  */
 export class BrowserWorker extends Construct {
   readonly service: FargateService;
@@ -82,6 +84,7 @@ export class BrowserWorker extends Construct {
       image: props.image,
       environment: {
         BROWSER_JOBS_QUEUE_URL: props.browserJobsQueue.queueUrl,
+        CANDIDATES_QUEUE_URL: props.candidatesQueue.queueUrl,
         SESSION_KEY_SECRET_ARN: props.sessionDataKey.secret.secretArn,
         EGRESS_PROXY_URL: props.egress.proxyUrl,
         SCREENSHOT_BUCKET: this.screenshots.bucketName,
@@ -91,6 +94,7 @@ export class BrowserWorker extends Construct {
       },
     });
     props.browserJobsQueue.grantConsumeMessages(task.taskRole);
+    props.candidatesQueue.grantSendMessages(task.taskRole);
     // PutObject only, on the worker's own prefix (containers/browser-worker/screenshots.ts): no read, no delete.
     task.taskRole.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.screenshots.arnForObjects('screenshots/*')] }),

@@ -60,6 +60,7 @@ export class ComputeStack extends Stack {
       cluster: this.cluster,
       image: serviceImage(this, 'browser-worker', config.images.browserWorker, buildRoot),
       browserJobsQueue: props.browserJobsQueue,
+      candidatesQueue: props.candidatesQueue,
       sessionDataKey: props.sessionDataKey,
       database: props.database,
       egress: this.egress,

@@ -412,6 +412,10 @@ export const browserWorkerConfig = z.object({
   LOCAL_SECRETS_FILE: z.string().min(1).default('.data/secrets.json'),
   /** Stake of the surebet candidates the worker publishes, in micros. */
   SUREBET_STAKE_MICROS: z.coerce.number().int().positive().default(100_000_000),
+  /** Where the surebet candidates go: the candidates queue the game shards send to, which the evaluator reads. */
+  CANDIDATES_QUEUE_URL: z.string().url(),
+  /** A surebet published at unchanged prices is not sent again for this long (a moved price is a new surebet). */
+  SUREBET_REPUBLISH_AFTER_MS: z.coerce.number().int().min(0).default(300_000),
 });
 
 /** Local mode's stack (local/stack.ts): each part given here is used as is, each one unset gets its stand-in. */

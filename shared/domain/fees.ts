@@ -209,3 +209,16 @@ export function feeParameters(schedule: VenueFeeSchedule): FeeParameters {
     feeExponent: polymarketExponent(schedule.exponent ?? 1),
   };
 }
+
+/** The taker schedule a stored market's parameters name: the inverse of `feeParameters`. */
+export function feeScheduleOf(
+  venue: 'kalshi' | 'polymarket',
+  parameters: FeeParameters,
+):
+  | { venue: 'kalshi'; liquidity: 'taker'; multiplier: number }
+  | { venue: 'polymarket'; rate: number; exponent: number } {
+  if (venue === 'kalshi') {
+    return { venue, liquidity: 'taker', multiplier: parameters.feeMultiplierPpm / Number(ONE_MILLION) };
+  }
+  return { venue, rate: parameters.takerFeeRatePpm / Number(ONE_MILLION), exponent: parameters.feeExponent };
+}

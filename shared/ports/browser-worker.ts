@@ -1,3 +1,4 @@
+import type { FeeSchedule } from '#contracts/signal-candidate';
 import type { SessionStatus } from '#domain/status/sessions';
 import type { BrowserJobMessage } from '../contracts/api/jobs.ts';
 import type { ConsentScope } from './api/consents.ts';
@@ -49,6 +50,24 @@ export interface SportsbookPrice {
   observedAtMs: number;
 }
 
+/** One of our games, as a sportsbook event is paired with it. */
+export interface GameRef {
+  id: string;
+  startsAtMs: number;
+}
+
+/** A prediction market's latest YES ask on one team of a game, with the market's fee rule and resolution key. */
+export interface GameAsk {
+  venue: 'kalshi' | 'polymarket';
+  venueMarketId: string;
+  /** Which team of the game YES pays on. */
+  outcome: 'home' | 'away';
+  resolutionKey: string;
+  askMicros: number;
+  fee: FeeSchedule;
+  observedAtMs: number;
+}
+
 /** What the browser worker reads and writes in the database, as its own role. */
 export interface BrowserWorkerStore {
   /** Claims the job for this worker (`queued -> running`) or takes over a running one whose worker went silent. */
@@ -67,6 +86,10 @@ export interface BrowserWorkerStore {
   writePrices(prices: readonly SportsbookPrice[]): Promise<void>;
   /** The latest price of every selection of the event on every sportsbook, no older than `sinceMs`. */
   latestEventPrices(input: { eventKey: string; sinceMs: number }): Promise<SportsbookPrice[]>;
+  /** The games of `home` against `away` (ESPN abbreviations, that orientation) starting in `[fromMs, toMs]`. */
+  findGames(input: { sport: string; home: string; away: string; fromMs: number; toMs: number }): Promise<GameRef[]>;
+  /** The latest YES ask, no older than `sinceMs`, of each open Kalshi and Polymarket market of the game. */
+  latestGameAsks(input: { gameId: string; sinceMs: number }): Promise<GameAsk[]>;
 }
 
 /** The worker registry, as the worker uses it. */

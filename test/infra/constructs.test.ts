@@ -158,6 +158,7 @@ describe('BrowserWorker alone in a bare stack', () => {
     cluster: f.cluster,
     image: ContainerImage.fromRegistry('example/browser-worker:1'),
     browserJobsQueue: new Queue(f.stack, 'BrowserJobs'),
+    candidatesQueue: new Queue(f.stack, 'Candidates'),
     sessionDataKey: f.sessionDataKey,
     database: f.database,
     egress: f.egress,
@@ -177,6 +178,32 @@ describe('BrowserWorker alone in a bare stack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['sqs:ReceiveMessage']) })]),
       },
+    });
+  });
+
+  it('sends its surebet candidates to the candidates queue it is told of, and receives from the jobs queue only', () => {
+    const statements = Object.values(resourcesOf(t, 'AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+    );
+    const withAction = (action: string) =>
+      statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action));
+    const sends = withAction('sqs:SendMessage');
+    expect(sends).toHaveLength(1);
+    expect(JSON.stringify(sends[0]?.Resource)).toMatch(/Candidates/);
+    expect(JSON.stringify(sends[0]?.Resource)).not.toMatch(/BrowserJobs/);
+    const receives = withAction('sqs:ReceiveMessage');
+    expect(receives.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/BrowserJobs/)]);
+    expect(JSON.stringify(receives[0]?.Resource)).not.toMatch(/Candidates/);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({
+          Name: 'browser-worker',
+          Environment: Match.arrayWith([
+            { Name: 'CANDIDATES_QUEUE_URL', Value: { Ref: Match.stringLikeRegexp('^Candidates') } },
+          ]),
+        }),
+      ]),
     });
   });
 });

@@ -1,8 +1,9 @@
 import type pg from 'pg';
+import { feeScheduleOf } from '#domain/fees';
 import { jobStatus } from '#domain/status/jobs';
 import { type SessionStatus, sessionStatus } from '#domain/status/sessions';
 import { nameBasedUuid } from '../../contracts/ids.ts';
-import type { BrowserWorkerStore, SportsbookPrice, WorkerRegistry } from '../../ports/browser-worker.ts';
+import type { BrowserWorkerStore, GameAsk, SportsbookPrice, WorkerRegistry } from '../../ports/browser-worker.ts';
 import { runQuery } from './errors.ts';
 import { epochMs, safeInteger } from './rows.ts';
 import { inTransaction } from './transaction.ts';
@@ -216,6 +217,64 @@ export function createPgBrowserWorkerStore(pool: pg.Pool): BrowserWorkerStore {
           selection: row.title,
           americanOdds: row.american_odds,
           askMicros: safeInteger(row.ask_micros),
+          observedAtMs: epochMs(row.observed_at),
+        }),
+      );
+    },
+
+    async findGames({ sport, home, away, fromMs, toMs }) {
+      const { rows } = await runQuery<{ id: string; starts_at: Date }>(
+        pool,
+        `SELECT g.id, g.starts_at
+           FROM games g
+           JOIN teams h ON h.id = g.home_team_id
+           JOIN teams a ON a.id = g.away_team_id
+          WHERE g.sport = $1 AND h.abbreviation = $2 AND a.abbreviation = $3
+            AND g.starts_at BETWEEN timestamptz 'epoch' + $4::bigint * interval '1 millisecond'
+                                AND timestamptz 'epoch' + $5::bigint * interval '1 millisecond'
+          ORDER BY g.starts_at, g.id`,
+        [sport, home, away, fromMs, toMs],
+      );
+      return rows.map((row) => ({ id: row.id, startsAtMs: epochMs(row.starts_at) }));
+    },
+
+    async latestGameAsks({ gameId, sinceMs }) {
+      const { rows } = await runQuery<{
+        venue: 'kalshi' | 'polymarket';
+        venue_market_id: string;
+        outcome: 'home' | 'away';
+        resolution_key: string;
+        taker_fee_rate_ppm: number;
+        fee_multiplier_ppm: number;
+        fee_exponent: number;
+        ask_micros: string | number;
+        observed_at: Date;
+      }>(
+        pool,
+        `SELECT DISTINCT ON (m.id) m.venue, m.venue_market_id, m.resolution_key, m.taker_fee_rate_ppm,
+                m.fee_multiplier_ppm, m.fee_exponent, p.ask_micros, p.observed_at,
+                CASE WHEN m.outcome_team_id = g.home_team_id THEN 'home' ELSE 'away' END AS outcome
+           FROM markets m
+           JOIN games g ON g.id = m.game_id
+           JOIN market_prices p ON p.market_id = m.id AND p.side = 'yes'
+          WHERE m.game_id = $1 AND m.venue IN ('kalshi', 'polymarket') AND m.status = 'open'
+            AND m.outcome_team_id IN (g.home_team_id, g.away_team_id) AND p.ask_micros IS NOT NULL
+            AND p.observed_at >= timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
+          ORDER BY m.id, p.observed_at DESC`,
+        [gameId, sinceMs],
+      );
+      return rows.map(
+        (row): GameAsk => ({
+          venue: row.venue,
+          venueMarketId: row.venue_market_id,
+          outcome: row.outcome,
+          resolutionKey: row.resolution_key,
+          askMicros: safeInteger(row.ask_micros),
+          fee: feeScheduleOf(row.venue, {
+            takerFeeRatePpm: row.taker_fee_rate_ppm,
+            feeMultiplierPpm: row.fee_multiplier_ppm,
+            feeExponent: row.fee_exponent,
+          }),
           observedAtMs: epochMs(row.observed_at),
         }),
       );

@@ -145,6 +145,17 @@ function resolutionKey(game: GameEntry<League>, tie: 'no_tie' | 'tie_half'): str
 }
 
 /**
+ * Whether a market's resolution key is a full-game winner, overtime included, that cannot tie: what a sportsbook's
+ * two-way moneyline settles on. The matching's key (`nba|2026-11-14|BOS@DEN|winner_incl_ot|no_tie`) or the schema's
+ * short form `moneyline:incl_ot`; a tie-paying-half market is not, since the book refunds a tie instead.
+ */
+export function isFullGameWinnerKey(key: string): boolean {
+  return (
+    key === 'moneyline:incl_ot' || /^[a-z]+\|\d{4}-\d{2}-\d{2}\|[A-Z0-9]+@[A-Z0-9]+\|winner_incl_ot\|no_tie$/.test(key)
+  );
+}
+
+/**
  * The game a market dated `date` belongs to. Kalshi and Polymarket may date a late game a day apart (a US-Eastern
  * evening start is the next day in UTC): the Eastern date matches exactly; the UTC date is accepted as the day
  * after, flagged so the pairing check can ask for the other venue on the Eastern date.

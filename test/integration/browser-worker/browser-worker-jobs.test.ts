@@ -57,18 +57,28 @@ describe.skipIf(chromiumMissing)('browser worker jobs (real Chromium, demo sport
     expect(job.status).toBe('succeeded');
     const [found, ...others] = (job.result?.surebets ?? []) as {
       market: string;
-      margin: number;
+      marginBps: number;
       payoutMicros: number;
-      legs: { sportsbook: string; selection: string; americanOdds: number; stakeMicros: number }[];
+      legs: { venue: string; selection: string; americanOdds: number; stakeMicros: number }[];
     }[];
     expect(others).toEqual([]);
     const expected = surebet([americanToDecimal(105), americanToDecimal(110)], 100_000_000);
     expect(found?.legs).toEqual([
-      { sportsbook: 'demo2', selection: 'moneyline.away', americanOdds: 105, stakeMicros: expected.stakesMicros[0] },
-      { sportsbook: 'demo', selection: 'moneyline.home', americanOdds: 110, stakeMicros: expected.stakesMicros[1] },
+      expect.objectContaining({
+        venue: 'sportsbook:demo2',
+        selection: 'moneyline.away',
+        americanOdds: 105,
+        stakeMicros: expected.stakesMicros[0],
+      }),
+      expect.objectContaining({
+        venue: 'sportsbook:demo',
+        selection: 'moneyline.home',
+        americanOdds: 110,
+        stakeMicros: expected.stakesMicros[1],
+      }),
     ]);
     expect(found?.payoutMicros).toBe(expected.payoutMicros);
-    expect(found?.margin).toBeCloseTo(0.036, 3);
+    expect(found?.marginBps).toBe(360);
   });
 
   it("fails an eventUrl off the sportsbook's origin with url_not_allowed before any page opens", async () => {

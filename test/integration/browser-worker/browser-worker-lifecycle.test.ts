@@ -142,6 +142,7 @@ describe.skipIf(chromiumMissing)(
           ...process.env,
           DATABASE_URL: h.db.url,
           BROWSER_JOBS_QUEUE_URL: queueUrl,
+          CANDIDATES_QUEUE_URL: h.candidatesQueueUrl,
           SQS_ENDPOINT: h.sqsEndpoint,
           WORKER_NAME: `killed-${randomUUID()}`,
           HEARTBEAT_INTERVAL_MS: '200',

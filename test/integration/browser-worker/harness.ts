@@ -40,6 +40,8 @@ export interface WorkerHarness {
   sqs: SQSClient;
   sqsEndpoint: string;
   books: DemoSportsbooks;
+  /** The candidates queue every worker of the harness publishes its surebets to. */
+  candidatesQueueUrl: string;
   dir: string;
   secrets: SecretsProvider;
   /** Counts reads of the session data key: what decrypting a session needs. */
@@ -84,6 +86,8 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
   const emulator = await startSqsEmulator();
   const sqs = makeSqsClient(emulator.endpoint);
   const books = await startDemoSportsbooks();
+  const candidates = await sqs.send(new CreateQueueCommand({ QueueName: 'signal-candidates-test' }));
+  const candidatesQueueUrl = candidates.QueueUrl ?? '';
   const files = createLocalSecretsProvider(join(dir, 'secrets.json'));
   let reads = 0;
   const secrets: SecretsProvider = {
@@ -101,6 +105,7 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
     sqs,
     sqsEndpoint: emulator.endpoint,
     books,
+    candidatesQueueUrl,
     dir,
     secrets,
     keyReads: () => reads,
@@ -115,6 +120,7 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
       const config = loadConfig(browserWorkerConfig, {
         env: {
           BROWSER_JOBS_QUEUE_URL: queueUrl,
+          CANDIDATES_QUEUE_URL: candidatesQueueUrl,
           SQS_ENDPOINT: emulator.endpoint,
           WORKER_NAME: name ?? `worker-${randomUUID()}`,
           WORKER_CONCURRENCY: '2',

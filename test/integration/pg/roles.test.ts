@@ -238,6 +238,18 @@ describe('component database roles (migration 0400)', () => {
       () => ["UPDATE sportsbook_sessions SET status = 'expired' WHERE id = $1", [sessionId]],
     ],
     ['browserWorker', 'writes a price', 'ok', () => priceRow(game.kalshiMarketId) as [string, unknown[]]],
+    [
+      'browserWorker',
+      'reads games and their teams',
+      'ok',
+      () => ['SELECT g.id FROM games g JOIN teams t ON t.id = g.home_team_id WHERE g.id = $1', [game.gameId]],
+    ],
+    [
+      'browserWorker',
+      'changes a game',
+      'refused',
+      () => ["UPDATE games SET status = 'final' WHERE id = $1", [game.gameId]],
+    ],
     ['browserWorker', 'reads the bankroll', 'refused', () => ['SELECT 1 FROM bankroll']],
     ['browserWorker', 'reads decisions', 'refused', () => ['SELECT 1 FROM trading_signals']],
     [

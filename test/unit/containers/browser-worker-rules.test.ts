@@ -5,7 +5,7 @@ import { surebet } from '#domain/surebet';
 import { CircuitBreakers } from '../../../containers/browser-worker/breaker.ts';
 import type { WorkerHealth } from '../../../containers/browser-worker/consumer.ts';
 import { healthAnswer } from '../../../containers/browser-worker/health.ts';
-import { findSurebets } from '../../../containers/browser-worker/surebets.ts';
+import { findSurebetCandidates } from '../../../containers/browser-worker/surebets.ts';
 import type { ApiDeps } from '../../../shared/api/deps.ts';
 import { ApiError } from '../../../shared/api/errors.ts';
 import { submitJob } from '../../../shared/api/jobs.ts';
@@ -42,7 +42,11 @@ describe('checkEventUrl', () => {
 describe('SPORTSBOOK_ORIGINS', () => {
   const load = (value: string) =>
     loadConfig(browserWorkerConfig, {
-      env: { BROWSER_JOBS_QUEUE_URL: 'http://q.test/1/q', SPORTSBOOK_ORIGINS: value },
+      env: {
+        BROWSER_JOBS_QUEUE_URL: 'http://q.test/1/q',
+        CANDIDATES_QUEUE_URL: 'http://q.test/1/c',
+        SPORTSBOOK_ORIGINS: value,
+      },
     });
   it('parses name=origin pairs', () => {
     expect(load('demo=https://127.0.0.1:8443, demo2=https://127.0.0.1:8444').SPORTSBOOK_ORIGINS).toEqual({
@@ -122,7 +126,7 @@ describe('CircuitBreakers', () => {
   });
 });
 
-describe('findSurebets', () => {
+describe('findSurebetCandidates', () => {
   const price = (sportsbook: string, selection: string, americanOdds: number) => ({
     sportsbook,
     eventKey: 'nba|2026-11-15T02:00:00.000Z|BOS@DEN',
@@ -131,6 +135,15 @@ describe('findSurebets', () => {
     askMicros: 0,
     observedAtMs: 0,
   });
+  const find = (books: ReturnType<typeof price>[], stakeMicros: number) =>
+    findSurebetCandidates({
+      eventKey: 'nba|2026-11-15T02:00:00.000Z|BOS@DEN',
+      gameId: null,
+      books,
+      asks: [],
+      stakeMicros,
+      nowMs: 1,
+    });
   it('backs each outcome at its best book, sized by the domain surebet', () => {
     const prices = [
       price('demo', 'moneyline.home', 110),
@@ -139,29 +152,24 @@ describe('findSurebets', () => {
       price('demo2', 'moneyline.away', 105),
     ];
     const expected = surebet([americanToDecimal(105), americanToDecimal(110)], 50_000_000);
-    expect(findSurebets(prices, 50_000_000)).toEqual([
-      {
-        eventKey: 'nba|2026-11-15T02:00:00.000Z|BOS@DEN',
-        market: 'moneyline',
-        margin: expected.margin,
-        totalStakeMicros: 50_000_000,
-        payoutMicros: expected.payoutMicros,
-        legs: [
-          {
-            sportsbook: 'demo2',
-            selection: 'moneyline.away',
-            americanOdds: 105,
-            stakeMicros: expected.stakesMicros[0],
-          },
-          { sportsbook: 'demo', selection: 'moneyline.home', americanOdds: 110, stakeMicros: expected.stakesMicros[1] },
-        ],
-      },
+    const [found, ...others] = find(prices, 50_000_000);
+    expect(others).toEqual([]);
+    expect(found).toMatchObject({
+      kind: 'surebet',
+      gameId: null,
+      market: 'moneyline',
+      payoutMicros: expected.payoutMicros,
+      marginBps: Math.floor(expected.margin * 10_000),
+    });
+    expect(
+      found?.legs.map((leg) => [leg.venue, leg.kind === 'sportsbook' && leg.americanOdds, leg.stakeMicros]),
+    ).toEqual([
+      ['sportsbook:demo2', 105, expected.stakesMicros[0]],
+      ['sportsbook:demo', 110, expected.stakesMicros[1]],
     ]);
   });
   it('finds none where the best prices still carry a margin, or a market has one outcome priced', () => {
-    expect(
-      findSurebets([price('demo', 'moneyline.home', 110), price('demo', 'moneyline.away', -135)], 1_000_000),
-    ).toEqual([]);
-    expect(findSurebets([price('demo', 'moneyline.home', 500)], 1_000_000)).toEqual([]);
+    expect(find([price('demo', 'moneyline.home', 110), price('demo', 'moneyline.away', -135)], 1_000_000)).toEqual([]);
+    expect(find([price('demo', 'moneyline.home', 500)], 1_000_000)).toEqual([]);
   });
 });

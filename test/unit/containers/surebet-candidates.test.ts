@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { candidateMessageSchema, type FeeSchedule, surebetCandidateSchema } from '#contracts/signal-candidate';
-import { orderFeeMicros } from '#domain/fees';
+import { feeParameters, feeScheduleOf, orderFeeMicros } from '#domain/fees';
 import {
   effectivePriceMicros,
   type PredictionMarketAsk,
   surebetCandidate,
 } from '../../../containers/browser-worker/surebets.ts';
+import { isFullGameWinnerKey } from '../../../shared/domain/matching/match.ts';
+import { gameOfSportsbookEvent, sportsbookEventOf } from '../../../shared/domain/matching/sportsbook-events.ts';
 import type { SportsbookPrice } from '../../../shared/ports/browser-worker.ts';
 
 const EVENT = 'nba|2026-11-15T02:00:00.000Z|BOS@DEN';
@@ -122,5 +124,63 @@ describe('surebet candidates', () => {
       false,
     );
     expect(surebetCandidateSchema.safeParse({ ...candidate, gameId: null }).success).toBe(false);
+  });
+});
+
+describe('pairing a sportsbook event with our game and its prediction markets', () => {
+  it("pairs the matching's own full-game winner key, never a tie-paying-half or regulation one", () => {
+    expect(isFullGameWinnerKey('nba|2026-11-14|BOS@DEN|winner_incl_ot|no_tie')).toBe(true);
+    expect(isFullGameWinnerKey('moneyline:incl_ot')).toBe(true);
+    expect(isFullGameWinnerKey('nfl|2026-11-15|KC@DEN|winner_incl_ot|tie_half')).toBe(false);
+    expect(isFullGameWinnerKey('moneyline:regulation')).toBe(false);
+    const candidate = surebetCandidate({
+      ...base,
+      gameId: GAME,
+      books: [book('demo', 'moneyline.home', -150), book('demo', 'moneyline.away', 105)],
+      asks: [ask('moneyline.home', 450_000, 'nba|2026-11-14|BOS@DEN|winner_incl_ot|no_tie')],
+    });
+    expect(candidate?.legs.some((leg) => leg.kind === 'prediction_market')).toBe(true);
+  });
+
+  it('leaves prediction markets against each other to the game shard', () => {
+    const polymarket: PredictionMarketAsk = {
+      ...ask('moneyline.away', 400_000),
+      venue: 'polymarket',
+      venueMarketId: '0xtoken',
+      fee: { venue: 'polymarket', rate: 0, exponent: 1 },
+    };
+    expect(
+      surebetCandidate({ ...base, gameId: GAME, books: [], asks: [ask('moneyline.home', 450_000), polymarket] }),
+    ).toBeUndefined();
+  });
+
+  it("reads the books' event key as teams by the alias table and picks the one game on its Eastern date", () => {
+    const event = sportsbookEventOf(EVENT);
+    // 02:00 UTC on the 15th is 21:00 on the 14th in New York.
+    expect(event).toEqual({
+      league: 'nba',
+      startsAtMs: Date.parse('2026-11-15T02:00:00.000Z'),
+      home: 'DEN',
+      away: 'BOS',
+    });
+    expect(sportsbookEventOf('nba|2026-11-15T03:30:00.000Z|LAL@GSW')).toMatchObject({ home: 'GS', away: 'LAL' });
+    expect(sportsbookEventOf('nba|2026-11-15T02:00:00.000Z|XXX@DEN')).toBeUndefined();
+    expect(sportsbookEventOf('cricket|2026-11-15T02:00:00.000Z|BOS@DEN')).toBeUndefined();
+    const sameEvening = { id: 'a', startsAtMs: Date.parse('2026-11-15T01:00:00.000Z') };
+    const nextDay = { id: 'b', startsAtMs: Date.parse('2026-11-16T01:00:00.000Z') };
+    expect(gameOfSportsbookEvent(event!, [sameEvening, nextDay])).toBe(sameEvening);
+    expect(gameOfSportsbookEvent(event!, [nextDay])).toBeUndefined();
+    expect(gameOfSportsbookEvent(event!, [sameEvening, { id: 'c', startsAtMs: sameEvening.startsAtMs + 1 }])).toBe(
+      undefined,
+    );
+  });
+
+  it('reads a stored market fee back as the schedule it was stored from', () => {
+    for (const schedule of [
+      { venue: 'kalshi', liquidity: 'taker', multiplier: 0.5 },
+      { venue: 'polymarket', rate: 0.03, exponent: 2 },
+    ] as const) {
+      expect(feeScheduleOf(schedule.venue, feeParameters(schedule))).toEqual(schedule);
+    }
   });
 });
