@@ -61,6 +61,9 @@ export function observeExecution(event: ExecutionEvent): void {
       metrics.addMetric(executorMetrics.openHedges, MetricUnit.Count, 1);
       logger.error('arbitrage left with an open hedge', event);
       return;
+    case 'hedge_follow_up':
+      logger.warn('open hedge acted on by rule', event);
+      return;
   }
 }
 
