@@ -19,6 +19,7 @@ import {
   type ExecutionRejectReason,
   type ExecutionStore,
   type HedgeOrder,
+  NotSentError,
   type OrderToPlace,
   OutcomeUnknownError,
   type SendCheckState,
@@ -55,6 +56,7 @@ export type ExecutionEvent =
   | { type: 'placed'; orderId: string; venueOrderId: string }
   | { type: 'rejected'; orderId: string; reason: ExecutionRejectReason }
   | { type: 'outcome_unknown'; orderId: string; detail: string }
+  | { type: 'not_sent'; orderId: string; detail: string }
   | { type: 'reconciled'; orderId: string; found: boolean }
   | { type: 'fills'; orderId: string; applied: AppliedFills }
   | { type: 'open_hedge'; signalId: string; unhedgedHundredths: number; reason: string }
@@ -146,6 +148,12 @@ export async function executeRequest(deps: ExecutorDeps, request: ExecutionReque
     if (error instanceof VenueRejectedError) {
       await deps.store.finishAttempt(order.orderId, begun.attempt, 'rejected', error.detail);
       return reject(deps, order, `venue_${error.detail}`.slice(0, 128) as ExecutionRejectReason);
+    }
+    if (error instanceof NotSentError) {
+      // Never at the venue: the next delivery sends it without a lookup, once the egress is back.
+      await deps.store.finishAttempt(order.orderId, begun.attempt, 'not_sent', error.detail.slice(0, 512));
+      deps.observe({ type: 'not_sent', orderId: order.orderId, detail: error.detail });
+      throw error;
     }
     const detail = error instanceof Error ? error.message : String(error);
     await deps.store.finishAttempt(order.orderId, begun.attempt, 'unknown', detail.slice(0, 512));

@@ -78,10 +78,25 @@ export class OutcomeUnknownError extends Error {
   }
 }
 
+/**
+ * The request provably never reached the venue (no egress proxy usable): safe to send again without a lookup, once
+ * the egress is back.
+ */
+export class NotSentError extends Error {
+  constructor(
+    readonly venue: Venue,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${venue} request not sent: ${detail}`, options);
+    this.name = 'NotSentError';
+  }
+}
+
 /** A venue's order endpoints, over the egress. */
 export interface VenueOrderClient {
   readonly venue: Venue;
-  /** Throws VenueRejectedError or OutcomeUnknownError; anything it returns the venue accepted. */
+  /** Throws VenueRejectedError, OutcomeUnknownError or NotSentError; anything it returns the venue accepted. */
   place(order: OrderToPlace): Promise<VenueOrderReport>;
   /** The venue's record of our order by its client order id (and venue id when known); null when it has none. */
   lookup(order: OrderToPlace, venueOrderId: string | null): Promise<VenueOrderReport | null>;
@@ -170,7 +185,7 @@ export interface FollowUpToWrite {
   limitPriceMicros: PriceMicros;
 }
 
-export type AttemptOutcome = 'sending' | 'accepted' | 'rejected' | 'unknown' | 'not_found';
+export type AttemptOutcome = 'sending' | 'accepted' | 'rejected' | 'unknown' | 'not_found' | 'not_sent';
 
 /** What the send-time checks see, read under the risk lock with this order's own reservation left out. */
 export interface SendCheckState {

@@ -55,7 +55,7 @@ const orderRow = z.object({
   last_attempt: z
     .object({
       attempt: int,
-      outcome: z.enum(['sending', 'accepted', 'rejected', 'unknown', 'not_found']),
+      outcome: z.enum(['sending', 'accepted', 'rejected', 'unknown', 'not_found', 'not_sent']),
       venue_order_id: z.string().nullable(),
     })
     .nullable(),
