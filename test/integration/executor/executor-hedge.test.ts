@@ -257,9 +257,17 @@ describe('an open hedge acted on by rule', () => {
       attempts: 1,
       resolution: 'unwound',
     });
-    // The API's positions read carries no open hedge for it any more.
+    // The API's positions read (as the API's role) carries no open hedge for it any more, and says how it ended.
     const positions = await listPositions(db.rolePool('api'), { mode: 'live', status: 'open', limit: 50 });
     expect(positions.every((p) => p.open_hedge_hundredths === 0)).toBe(true);
+    const position = positions.find((p) => p.market_id === game.polymarketMarketId)!;
+    expect(position.hedges).toContainEqual({
+      signalId: first.signalId,
+      status: 'closed',
+      unhedgedHundredths: 0,
+      attempts: 1,
+      resolution: 'unwound',
+    });
   });
 
   it('unwinds at once once the retry window has passed', async () => {
@@ -295,5 +303,15 @@ describe('an open hedge acted on by rule', () => {
     expect(queued).toEqual([]);
     expect(await hedgeRow(first.signalId)).toMatchObject({ status: 'open', resolution: 'still_open' });
     expect(events.filter((e) => e.type === 'open_hedge')).toContainEqual(expect.objectContaining({ reason: 'no_bid' }));
+    const positions = await listPositions(db.rolePool('api'), { mode: 'live', status: 'open', limit: 50 });
+    const held = positions.find((p) => p.market_id === game.polymarketMarketId)!;
+    expect(held.open_hedge_hundredths).toBeGreaterThanOrEqual(first.count * 100);
+    expect(held.hedges).toContainEqual({
+      signalId: first.signalId,
+      status: 'open',
+      unhedgedHundredths: first.count * 100,
+      attempts: 0,
+      resolution: 'still_open',
+    });
   });
 });
