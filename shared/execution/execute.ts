@@ -300,13 +300,14 @@ async function actOnHedge(deps: ExecutorDeps, signalId: string): Promise<void> {
       resolution: progress.resolution,
     });
   if (progress.openHundredths === 0) {
-    return record(
+    await record(
       progress.resolution === 'unwound'
         ? 'first leg sold back'
         : progress.resolution === 'retried_filled'
           ? 'second leg retried and filled'
           : 'hedged',
     );
+    return;
   }
   const unfinished = hedge.followUps.find((o) => !isTerminalOrderStatus(o.status));
   if (unfinished && deps.sendFollowUps) {
@@ -337,16 +338,19 @@ async function actOnHedge(deps: ExecutorDeps, signalId: string): Promise<void> {
             },
             deps.hedgePolicy,
           );
-  if (decision.action === 'report' || !deps.sendFollowUps) {
-    await record(`open: ${decision.action === 'report' ? decision.reason : 'no_follow_up_queue'}`);
-    deps.observe({
-      type: 'open_hedge',
-      signalId,
-      unhedgedHundredths: progress.openHundredths,
-      reason: decision.action === 'report' ? decision.reason : 'no_follow_up_queue',
-    });
-    return;
+  const reason = decision.action === 'report' ? decision.reason : decision.action;
+  const state =
+    decision.action === 'report' || !deps.sendFollowUps
+      ? `open: ${reason}`
+      : decision.action === 'retry'
+        ? `retry ${decision.attempt} sent`
+        : 'unwind sent';
+  // Alarmed whatever the rule does next, once per change of the hedge (two executors may act on it at once): an open
+  // hedge is never silent, even while a follow-up may still close it.
+  if (await record(state)) {
+    deps.observe({ type: 'open_hedge', signalId, unhedgedHundredths: progress.openHundredths, reason });
   }
+  if (decision.action === 'report' || !deps.sendFollowUps) return;
   const leg = decision.action === 'retry' ? hedge.second : hedge.first;
   const clientOrderId =
     decision.action === 'retry'
@@ -362,7 +366,6 @@ async function actOnHedge(deps: ExecutorDeps, signalId: string): Promise<void> {
     quantity: decision.quantity,
     limitPriceMicros: decision.priceMicros,
   });
-  await record(decision.action === 'retry' ? `retry ${decision.attempt} sent` : 'unwind sent');
   deps.observe({ type: 'hedge_follow_up', signalId, action: decision.action, clientOrderId });
   await deps.sendFollowUps([followUpRequest(signalId, written)]);
 }

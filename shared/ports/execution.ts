@@ -236,7 +236,7 @@ export interface ExecutionStore {
     /** Our fee for each new fill, given the order's fills counted before. */
     expectedFeeMicros: (prior: readonly VenueFill[], fresh: readonly VenueFill[]) => MoneyMicros[],
   ): Promise<AppliedFills>;
-  /** Records (or updates) an arbitrage's open hedge; zero unhedged closes it. */
+  /** Records (or updates) an arbitrage's open hedge; zero unhedged closes it. Resolves whether anything changed. */
   recordHedge(input: {
     signalId: string;
     firstOrderId: string;
@@ -245,7 +245,7 @@ export interface ExecutionStore {
     reason: string;
     /** How the hedge's rule left it; unset leaves the recorded one. */
     resolution?: HedgeResolution | null;
-  }): Promise<void>;
+  }): Promise<boolean>;
   /** The arbitrage's hedge as its rule sees it; undefined before its first leg has filled anything. */
   loadHedge(signalId: string): Promise<HedgeSnapshot | undefined>;
   /**

@@ -369,13 +369,19 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
     },
 
     async recordHedge(input) {
-      await pool.query(
+      // Only a change is written, and the row lock orders two writers: of two executors recording the same figures
+      // at once, one is told it changed the hedge.
+      const { rowCount } = await pool.query(
         `INSERT INTO open_hedges (signal_id, first_order_id, second_order_id, unhedged_hundredths, status, reason,
                                   resolution)
          VALUES ($1, $2, $3, $4::bigint, CASE WHEN $4::bigint = 0 THEN 'closed' ELSE 'open' END, $5, $7)
          ON CONFLICT (signal_id) DO UPDATE
            SET unhedged_hundredths = EXCLUDED.unhedged_hundredths, status = EXCLUDED.status, reason = EXCLUDED.reason,
-               resolution = CASE WHEN $6 THEN EXCLUDED.resolution ELSE open_hedges.resolution END`,
+               resolution = CASE WHEN $6 THEN EXCLUDED.resolution ELSE open_hedges.resolution END
+         WHERE (open_hedges.unhedged_hundredths, open_hedges.status, open_hedges.reason,
+                CASE WHEN $6 THEN open_hedges.resolution ELSE NULL END)
+               IS DISTINCT FROM (EXCLUDED.unhedged_hundredths, EXCLUDED.status, EXCLUDED.reason,
+                                 CASE WHEN $6 THEN EXCLUDED.resolution ELSE NULL END)`,
         [
           input.signalId,
           input.firstOrderId,
@@ -386,6 +392,7 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
           input.resolution ?? null,
         ],
       );
+      return (rowCount ?? 0) > 0;
     },
 
     async loadHedge(signalId) {
