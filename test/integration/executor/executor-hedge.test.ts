@@ -278,6 +278,23 @@ describe('an open hedge acted on by rule', () => {
     expect(queued[0]).toMatchObject({ venue: 'polymarket', limitPriceMicros: 410_000 });
   });
 
+  it('unwinds at once when no retry price keeps the pair from losing after fees', async () => {
+    const events: ExecutionEvent[] = [];
+    await observePolymarketBid(400_000);
+    // The first leg's venue charged 30% (3000 bps): with that fee on it, no second-leg price up to 2 cents over the
+    // limit leaves the pair >= 0, so the rule sells it back though attempts and time remain.
+    poly.feeRateBps = 3_000;
+    let first: ExecutionRequest;
+    try {
+      ({ first } = await leaveOpenHedge(events));
+    } finally {
+      poly.feeRateBps = undefined;
+    }
+    expect(queuedIds()).toEqual([hedgeClientOrderId(first.signalId, 'unwind', 1)]);
+    expect(queued[0]).toMatchObject({ venue: 'polymarket', limitPriceMicros: 400_000 });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'open_hedge', reason: 'unwind' }));
+  });
+
   it('keeps a hedge on a game no longer traded open and reported, with no order placed', async () => {
     const events: ExecutionEvent[] = [];
     const legs = await leaveOpenHedge(events, {}, async () => {
