@@ -1,4 +1,4 @@
-import { makeDynamoClient } from '#adapters/aws/clients';
+import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { createPool } from '#adapters/pg/pool';
 import { kalshiExecutorConfig, loadConfig } from '#config/env';
 import { createKalshiExecutor } from './executor.ts';
@@ -9,4 +9,5 @@ const config = loadConfig(kalshiExecutorConfig);
 export const handler = createKalshiExecutor(config, {
   pool: createPool({ component: 'executor' }, config),
   dynamo: makeDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION),
+  sqs: makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION),
 });

@@ -1,4 +1,4 @@
-import { makeDynamoClient } from '#adapters/aws/clients';
+import { makeDynamoClient, makeSqsClient } from '#adapters/aws/clients';
 import { createPool } from '#adapters/pg/pool';
 import { loadConfig, polymarketExecutorConfig } from '#config/env';
 import { createPolymarketExecutor } from './executor.ts';
@@ -9,4 +9,5 @@ const config = loadConfig(polymarketExecutorConfig);
 export const handler = createPolymarketExecutor(config, {
   pool: createPool({ component: 'executor' }, config),
   dynamo: makeDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION),
+  sqs: makeSqsClient(config.SQS_ENDPOINT, config.AWS_REGION),
 });

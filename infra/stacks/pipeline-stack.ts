@@ -197,10 +197,15 @@ export class PipelineStack extends Stack {
         environment: {
           ...databaseEnvironment(database, 'executor'),
           IDEMPOTENCY_TABLE: idempotencyTable.tableName,
+          // An open hedge's retry goes to the other venue's queue, its unwind to this one's.
+          EXECUTION_KALSHI_QUEUE_URL: this.queues.executionKalshi.queue.queueUrl,
+          EXECUTION_POLYMARKET_QUEUE_URL: this.queues.executionPolymarket.queue.queueUrl,
           ...environment,
         },
       });
       grantDatabase(database, 'executor', fn);
+      this.queues.executionKalshi.queue.grantSendMessages(fn);
+      this.queues.executionPolymarket.queue.grantSendMessages(fn);
       idempotencyTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
       secret.grantRead(fn);
       fn.addEventSource(

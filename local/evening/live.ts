@@ -146,7 +146,13 @@ export async function startLocalLive(deps: LocalLiveDeps): Promise<LocalLive> {
       });
     }
 
-    const common = { ...deps.env, TRADING_MODE: 'live', EGRESS_PROXY_URLS: proxies };
+    const common = {
+      ...deps.env,
+      TRADING_MODE: 'live',
+      EGRESS_PROXY_URLS: proxies,
+      EXECUTION_KALSHI_QUEUE_URL: deps.queues.executionKalshi.url,
+      EXECUTION_POLYMARKET_QUEUE_URL: deps.queues.executionPolymarket.url,
+    };
     const kalshiHandler = createKalshiExecutor(
       loadConfig(kalshiExecutorConfig, {
         overrides: {
@@ -155,7 +161,7 @@ export async function startLocalLive(deps: LocalLiveDeps): Promise<LocalLive> {
           ...(kalshiKeyId ? { KALSHI_API_KEY_ID: kalshiKeyId } : {}),
         },
       }),
-      { pool: executorPool(), dynamo: deps.dynamo, privateKeyPem: async () => kalshiPem },
+      { pool: executorPool(), dynamo: deps.dynamo, sqs: deps.sqs, privateKeyPem: async () => kalshiPem },
     );
     const polymarketHandler = createPolymarketExecutor(
       loadConfig(polymarketExecutorConfig, {
@@ -166,7 +172,7 @@ export async function startLocalLive(deps: LocalLiveDeps): Promise<LocalLive> {
           ...(geoblockUrl ? { POLYMARKET_GEOBLOCK_URL: geoblockUrl } : {}),
         },
       }),
-      { pool: executorPool(), dynamo: deps.dynamo, credentialsJson: async () => polymarketCredentials },
+      { pool: executorPool(), dynamo: deps.dynamo, sqs: deps.sqs, credentialsJson: async () => polymarketCredentials },
     );
     const pollers: Poller[] = [
       startPoller({

@@ -22,6 +22,7 @@ interface FakeOrder {
   client_order_id: string;
   ticker: string;
   side: 'yes' | 'no';
+  action: 'buy' | 'sell';
   status: 'resting' | 'canceled' | 'executed';
   /** Hundredths of a contract. */
   count: number;
@@ -35,7 +36,6 @@ interface FakeOrder {
 /** The fields of fixture kalshi_ws_fill.json (`msg`) that the fake does not set per fill. */
 const FILL_TEMPLATE = {
   is_taker: true,
-  action: 'buy',
   purchased_side: 'yes',
   book_side: 'bid',
 };
@@ -43,7 +43,6 @@ const FILL_TEMPLATE = {
 /** The fields of fixture kalshi_create_order_response.json (`order`) that the fake does not set per order. */
 const ORDER_TEMPLATE = {
   user_id: '4c8d2e1f-0a9b-4e7c-b6d5-1f2e3a4b5c6d',
-  action: 'buy',
   book_side: 'bid',
   type: 'limit',
   maker_fill_cost_dollars: '0.0000',
@@ -130,6 +129,7 @@ export class FakeKalshi {
     const now = Date.now();
     return {
       ...FILL_TEMPLATE,
+      action: order.action,
       trade_id: `trade-${order.order_id}-${this.seq}`,
       order_id: order.order_id,
       client_order_id: order.client_order_id,
@@ -153,6 +153,7 @@ export class FakeKalshi {
     const at = new Date().toISOString();
     return {
       ...ORDER_TEMPLATE,
+      action: order.action,
       order_id: order.order_id,
       client_order_id: order.client_order_id,
       ticker: order.ticker,
@@ -199,6 +200,7 @@ export class FakeKalshi {
         client_order_id: clientOrderId,
         ticker: String(body.ticker),
         side,
+        action: body.action === 'sell' ? 'sell' : 'buy',
         status: 'executed',
         count: body.count === undefined ? parseHundredths(String(body.count_fp)) : Number(body.count) * 100,
         priceMicros: parseMicros(String(body[side === 'yes' ? 'yes_price_dollars' : 'no_price_dollars'])),

@@ -94,12 +94,13 @@ export class FakePolymarket {
       this.posts.push(body);
       const id = this.orderIdOf(body.order);
       if (this.orders.has(id)) return send(400, { success: false, errorMsg: 'order already exists' });
-      // A BUY pays makerAmount (USDC, 6 decimals) for takerAmount (shares, 6 decimals).
-      const makerAmount = Number(body.order.makerAmount);
-      const takerAmount = Number(body.order.takerAmount);
-      const shares = decimalString(Math.floor(takerAmount / 10_000), 2, 2);
-      const paid = decimalString(makerAmount, 6, 6);
-      const price = decimalString(Math.round((makerAmount * 10_000) / takerAmount), 4, 4);
+      // A BUY pays makerAmount (USDC, 6 decimals) for takerAmount (shares, 6 decimals); a SELL the other way round.
+      const sell = body.order.side === 'SELL';
+      const sharesAmount = Number(sell ? body.order.makerAmount : body.order.takerAmount);
+      const usdAmount = Number(sell ? body.order.takerAmount : body.order.makerAmount);
+      const shares = decimalString(Math.floor(sharesAmount / 10_000), 2, 2);
+      const usd = decimalString(usdAmount, 6, 6);
+      const price = decimalString(Math.round((usdAmount * 10_000) / sharesAmount), 4, 4);
       this.orders.set(id, {
         id,
         status: this.matchAll ? 'MATCHED' : 'CANCELED',
@@ -110,8 +111,8 @@ export class FakePolymarket {
         success: true,
         errorMsg: '',
         orderID: id,
-        takingAmount: this.matchAll ? shares : '0',
-        makingAmount: this.matchAll ? paid : '0',
+        takingAmount: this.matchAll ? (sell ? usd : shares) : '0',
+        makingAmount: this.matchAll ? (sell ? shares : usd) : '0',
         status: this.matchAll ? 'matched' : 'unmatched',
         tradeIDs: this.matchAll ? [`trade-${id.slice(2, 10)}`] : [],
         ...this.feeAnswer(),

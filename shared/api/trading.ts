@@ -113,6 +113,7 @@ export async function listPositions(deps: ApiDeps, q: ListPositionsQuery) {
       openedAt: r.opened_at.toISOString(),
       settledAt: iso(r.settled_at),
       openHedgeHundredths: r.open_hedge_hundredths,
+      hedges: r.hedges,
     }),
     byTime,
   );

@@ -289,6 +289,8 @@ const executorBase = {
   /** The egress proxies, comma-separated in failover order (adapters/egress); unset only in local mode. */
   EGRESS_PROXY_URLS: z.string().min(1).optional(),
   VENUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Where an open hedge's follow-up orders go (its retries, its unwind); unset, an open hedge is only reported. */
+  ...executionQueues,
 };
 
 /** Outside local mode venue traffic goes through the egress, never straight out. */

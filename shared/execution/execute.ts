@@ -1,15 +1,25 @@
-import type { ExecutionRequest } from '#contracts/execution-request';
+import { type ExecutionRequest, executionRequestFor } from '#contracts/execution-request';
 import { expectedFillFeesMicros, type PricedFill } from '#domain/execution/fees';
+import {
+  decideHedge,
+  type HedgeDecision,
+  type HedgePolicy,
+  hedgeClientOrderId,
+  hedgeProgress,
+  openCostMicros,
+} from '#domain/execution/hedge';
 import { legRole, SECOND_LEG_WAIT_MS, secondLegPlan, unhedgedQuantity } from '#domain/execution/legs';
 import { dailyLossReached, limitProblem, type RiskLimits } from '#domain/risk/index';
 import { fillLeg } from '#domain/risk/sizing';
 import { isTerminalOrderStatus } from '#domain/status/orders';
-import { hundredthsOf, type QuantityHundredths } from '#domain/units';
+import { hundredthsOf, type QuantityHundredths, quantityHundredths } from '#domain/units';
 import {
   type AppliedFills,
   type ExecutionGates,
   type ExecutionRejectReason,
   type ExecutionStore,
+  type HedgeOrder,
+  NotSentError,
   type OrderToPlace,
   OutcomeUnknownError,
   type SendCheckState,
@@ -19,6 +29,7 @@ import {
   type VenueOrderReport,
   VenueRejectedError,
 } from '../ports/execution.ts';
+import type { ExecutionSender } from '../ports/signal-store.ts';
 
 export interface ExecutorDeps {
   store: ExecutionStore;
@@ -33,15 +44,23 @@ export interface ExecutorDeps {
   secondLegWaitMs?: number;
   /** Metrics and logs, kept out of the service. */
   observe: (event: ExecutionEvent) => void;
+  /**
+   * Sends an open hedge's follow-up orders (retries, unwinds) to their venues' execution queues, as the evaluator
+   * sends decided orders; unset (no queues configured), an open hedge is only reported.
+   */
+  sendFollowUps?: ExecutionSender;
+  hedgePolicy?: HedgePolicy;
 }
 
 export type ExecutionEvent =
   | { type: 'placed'; orderId: string; venueOrderId: string }
   | { type: 'rejected'; orderId: string; reason: ExecutionRejectReason }
   | { type: 'outcome_unknown'; orderId: string; detail: string }
+  | { type: 'not_sent'; orderId: string; detail: string }
   | { type: 'reconciled'; orderId: string; found: boolean }
   | { type: 'fills'; orderId: string; applied: AppliedFills }
-  | { type: 'open_hedge'; signalId: string; unhedgedHundredths: number };
+  | { type: 'open_hedge'; signalId: string; unhedgedHundredths: number; reason: string }
+  | { type: 'hedge_follow_up'; signalId: string; action: 'retry' | 'unwind'; clientOrderId: string };
 
 export type ExecutionResult =
   | { status: 'done'; orderStatus: string }
@@ -81,6 +100,7 @@ function toPlace(order: StoredOrder, quantity: QuantityHundredths): OrderToPlace
     limitPriceMicros: order.limitPriceMicros,
     createdAtMs: order.createdAtMs,
     fee: order.leg.fee,
+    action: order.action,
   };
 }
 
@@ -108,7 +128,8 @@ export async function executeRequest(deps: ExecutorDeps, request: ExecutionReque
   }
 
   let quantity = order.countHundredths;
-  const role = legRole(order.kind, order.venue, order.sibling?.venue);
+  // A hedge's follow-up goes alone: the hedge's rule sized and priced it once the legs were done with.
+  const role = order.hedgeOf ? 'single' : legRole(order.kind, order.venue, order.sibling?.venue);
   if (role === 'second' && order.sibling) {
     const plan = await waitForFirstLeg(deps, order);
     if (plan.action === 'skip') return reject(deps, order, 'first_leg_unfilled');
@@ -127,6 +148,12 @@ export async function executeRequest(deps: ExecutorDeps, request: ExecutionReque
     if (error instanceof VenueRejectedError) {
       await deps.store.finishAttempt(order.orderId, begun.attempt, 'rejected', error.detail);
       return reject(deps, order, `venue_${error.detail}`.slice(0, 128) as ExecutionRejectReason);
+    }
+    if (error instanceof NotSentError) {
+      // Never at the venue: the next delivery sends it without a lookup, once the egress is back.
+      await deps.store.finishAttempt(order.orderId, begun.attempt, 'not_sent', error.detail.slice(0, 512));
+      deps.observe({ type: 'not_sent', orderId: order.orderId, detail: error.detail });
+      throw error;
     }
     const detail = error instanceof Error ? error.message : String(error);
     await deps.store.finishAttempt(order.orderId, begun.attempt, 'unknown', detail.slice(0, 512));
@@ -212,11 +239,13 @@ async function finished(deps: ExecutorDeps, order: StoredOrder, status: string):
 
 /**
  * An arbitrage is unhedged from the moment its first leg fills until the second covers it: the first leg's executor
- * records the hedge as open (the API shows it beside trades and positions), and once the second leg is done with, what
- * it did not cover stays open and counts in an alarmed metric, or the hedge closes. Never left silent: a second leg
- * that never finishes leaves the hedge open (and its message in the DLQ, alarmed too).
+ * records the hedge as open (the API shows it beside trades and positions). Once the second leg is done with, what it
+ * did not cover is acted on by the hedge's rule (`actOnHedge`), and each follow-up order's end brings it back there.
+ * Never left silent: a hedge no order can close stays open in an alarmed metric, and a second leg that never finishes
+ * leaves it open (and its message in the DLQ, alarmed too).
  */
 async function reportHedge(deps: ExecutorDeps, order: StoredOrder): Promise<void> {
+  if (order.hedgeOf) return actOnHedge(deps, order.hedgeOf);
   if (!order.sibling) return;
   const role = legRole(order.kind, order.venue, order.sibling.venue);
   if (role === 'single') return;
@@ -227,23 +256,122 @@ async function reportHedge(deps: ExecutorDeps, order: StoredOrder): Promise<void
   if (!self || !other || !isTerminalOrderStatus(self.status)) return;
   const [first, second] = role === 'first' ? [self, other] : [other, self];
   if (role === 'first' && first.filledHundredths === 0) return;
-  // Once both legs are terminal either executor writes the same final figures, so the row never waits on the other.
+  // Once both legs are terminal either executor acts on the same figures, so the row never waits on the other.
   const settled = isTerminalOrderStatus(second.status);
   const unhedged = unhedgedQuantity(first.filledHundredths, second.filledHundredths);
+  if (settled && unhedged > 0) return actOnHedge(deps, order.signalId);
   await deps.store.recordHedge({
     signalId: order.signalId,
     firstOrderId: first.orderId,
     secondOrderId: second.orderId,
     unhedgedHundredths: unhedged,
-    reason: !settled
-      ? 'second leg not sent yet'
-      : unhedged > 0
-        ? `second leg ${second.status} with ${second.filledHundredths} filled`
-        : 'hedged',
+    reason: settled ? 'hedged' : 'second leg not sent yet',
   });
-  if (role === 'second' && unhedged > 0) {
-    deps.observe({ type: 'open_hedge', signalId: order.signalId, unhedgedHundredths: unhedged });
+}
+
+const sumFilled = (orders: readonly HedgeOrder[]) =>
+  quantityHundredths(orders.reduce((sum, o) => sum + o.filledHundredths, 0));
+
+/**
+ * An open hedge after its legs, by rule (`decideHedge`): what the legs and follow-ups left open is covered by a retry
+ * of the second leg or sold back by an unwind on the first leg's venue, each a follow-up order written ahead and then
+ * sent to its venue's queue with a client order id made of the hedge and the attempt, so a redelivery (of a leg's
+ * message or of the follow-up's) finds the same order and the venue takes it once. A follow-up still unfinished is sent
+ * again rather than decided anew; a hedge no order can act on stays open and reported.
+ */
+async function actOnHedge(deps: ExecutorDeps, signalId: string): Promise<void> {
+  const hedge = await deps.store.loadHedge(signalId);
+  if (!hedge) return;
+  const retries = hedge.followUps.filter((o) => o.action === 'buy');
+  const unwinds = hedge.followUps.filter((o) => o.action === 'sell');
+  const progress = hedgeProgress({
+    firstFilled: hedge.first.filledHundredths,
+    secondFilled: hedge.second.filledHundredths,
+    retriesFilled: sumFilled(retries),
+    unwoundFilled: sumFilled(unwinds),
+  });
+  const record = (reason: string) =>
+    deps.store.recordHedge({
+      signalId,
+      firstOrderId: hedge.first.orderId,
+      secondOrderId: hedge.second.orderId,
+      unhedgedHundredths: progress.openHundredths,
+      reason,
+      resolution: progress.resolution,
+    });
+  if (progress.openHundredths === 0) {
+    await record(
+      progress.resolution === 'unwound'
+        ? 'first leg sold back'
+        : progress.resolution === 'retried_filled'
+          ? 'second leg retried and filled'
+          : 'hedged',
+    );
+    return;
   }
+  const unfinished = hedge.followUps.find((o) => !isTerminalOrderStatus(o.status));
+  if (unfinished && deps.sendFollowUps) {
+    await record(`${unfinished.action === 'sell' ? 'unwind' : 'retry'} ${unfinished.status}`);
+    return deps.sendFollowUps([followUpRequest(signalId, unfinished)]);
+  }
+  const decision: HedgeDecision | { action: 'report'; reason: string } = !deps.sendFollowUps
+    ? { action: 'report', reason: 'no_follow_up_queue' }
+    : hedge.gameStatus === undefined
+      ? { action: 'report', reason: 'game_not_tradable' }
+      : unwinds.length > 0
+        ? { action: 'report', reason: 'unwind_unfilled' }
+        : decideHedge(
+            {
+              openHundredths: progress.openHundredths,
+              firstCostMicros: openCostMicros(
+                hedge.first.costMicros,
+                hedge.first.filledHundredths,
+                progress.openHundredths,
+              ),
+              firstFeeSchedule: hedge.first.fee,
+              firstBestBidMicros: hedge.firstBestBidMicros,
+              secondFeeSchedule: hedge.second.fee,
+              secondLimitMicros: hedge.second.limitPriceMicros,
+              attempts: 1 + retries.length,
+              msSinceFirstFill: deps.now() - (hedge.first.firstFillAtMs ?? deps.now()),
+              gameStatus: hedge.gameStatus,
+            },
+            deps.hedgePolicy,
+          );
+  const reason = decision.action === 'report' ? decision.reason : decision.action;
+  const state =
+    decision.action === 'report' || !deps.sendFollowUps
+      ? `open: ${reason}`
+      : decision.action === 'retry'
+        ? `retry ${decision.attempt} sent`
+        : 'unwind sent';
+  // Alarmed whatever the rule does next, once per change of the hedge (two executors may act on it at once): an open
+  // hedge is never silent, even while a follow-up may still close it.
+  if (await record(state)) {
+    deps.observe({ type: 'open_hedge', signalId, unhedgedHundredths: progress.openHundredths, reason });
+  }
+  if (decision.action === 'report' || !deps.sendFollowUps) return;
+  const leg = decision.action === 'retry' ? hedge.second : hedge.first;
+  const clientOrderId =
+    decision.action === 'retry'
+      ? hedgeClientOrderId(signalId, 'retry', decision.attempt)
+      : hedgeClientOrderId(signalId, 'unwind', 1);
+  const written = await deps.store.writeFollowUp({
+    signalId,
+    clientOrderId,
+    venue: leg.venue,
+    marketId: leg.marketId,
+    side: leg.side,
+    action: decision.action === 'retry' ? 'buy' : 'sell',
+    quantity: decision.quantity,
+    limitPriceMicros: decision.priceMicros,
+  });
+  deps.observe({ type: 'hedge_follow_up', signalId, action: decision.action, clientOrderId });
+  await deps.sendFollowUps([followUpRequest(signalId, written)]);
+}
+
+function followUpRequest(signalId: string, order: HedgeOrder): ExecutionRequest {
+  return executionRequestFor({ signalId, ...order });
 }
 
 async function waitForFirstLeg(deps: ExecutorDeps, order: StoredOrder) {
@@ -272,6 +400,8 @@ function sendProblem(
   if (risk.killSwitchEngaged) return 'kill_switch';
   if (!deps.gates.gate.isEligible(order.venue)) return 'venue_ineligible';
   if (!deps.gates.credentialsPresent) return 'credentials_missing';
+  // A sale gives back contracts held: it lowers every exposure, so only the gates above stop it.
+  if (order.action === 'sell') return undefined;
   if (dailyLossReached(risk, deps.limits)) return 'risk_daily_loss_limit';
   if (quantity > hundredthsOf(deps.limits.maxContractsPerOrder)) return 'risk_max_contracts_per_order';
   // Priced as the evaluator priced it (the depth the candidate saw, fees included), so an order it accepted is refused

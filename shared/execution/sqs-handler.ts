@@ -7,6 +7,7 @@ import { idempotencyConfigFor } from '#adapters/aws/idempotency';
 import { executorMetrics } from '#config/metrics';
 import { type ExecutionRequest, executionRequestSchema } from '#contracts/execution-request';
 import { logger, metrics } from '../observability.ts';
+import { NotSentError } from '../ports/execution.ts';
 import { type ExecutionEvent, type ExecutionResult, type ExecutorDeps, executeRequest } from './execute.ts';
 
 export class InvalidExecutionRequestError extends Error {
@@ -45,6 +46,9 @@ export function observeExecution(event: ExecutionEvent): void {
       metrics.addMetric(executorMetrics.outcomeUnknown, MetricUnit.Count, 1);
       logger.warn('order outcome unknown: the next delivery reconciles it', event);
       return;
+    case 'not_sent':
+      logger.warn('order not sent: no egress proxy usable; it is sent again later', event);
+      return;
     case 'reconciled':
       metrics.addMetric(executorMetrics.ordersReconciled, MetricUnit.Count, 1);
       logger.info('order looked up at the venue', event);
@@ -61,17 +65,40 @@ export function observeExecution(event: ExecutionEvent): void {
       metrics.addMetric(executorMetrics.openHedges, MetricUnit.Count, 1);
       logger.error('arbitrage left with an open hedge', event);
       return;
+    case 'hedge_follow_up':
+      logger.warn('open hedge acted on by rule', event);
+      return;
   }
 }
+
+/** The message attribute counting how often a message came back because its request was never sent. */
+export const NOT_SENT_RETRIES_ATTRIBUTE = 'notSentRetries';
+/** Redeliveries an egress outage may take before the message fails as any other would (and ends in the DLQ). */
+export const MAX_NOT_SENT_RETRIES = 10;
+
+/** The wait before a never-sent request's next try: 30 s doubling, at most SQS's 15-minute delay (about 1.5 h in all). */
+export function notSentDelaySeconds(retries: number): number {
+  return Math.min(900, 30 * 2 ** retries);
+}
+
+/** Puts a message back on the executor's own queue after `delaySeconds`, with its count of never-sent retries. */
+export type Requeue = (body: string, delaySeconds: number, retries: number) => Promise<void>;
 
 /**
  * An executor's per-batch work: each record parsed with its schema and executed at most once at a time per order
  * (Powertools idempotency on the order id; the store's write-ahead attempts make a later redelivery safe too). A
  * record that fails (invalid, outcome unknown, first leg pending) is a batch item failure: the queue brings it back,
- * and after its redrive count it lands in the DLQ.
+ * and after its redrive count it lands in the DLQ. One whose request the egress never sent (no proxy usable) is put
+ * back on the queue as a new message, later and later, so an egress outage does not spend the redrive count in a few
+ * quick redeliveries; after MAX_NOT_SENT_RETRIES it fails like the rest.
  */
 export function createExecutorHandler(
-  deps: ExecutorDeps & { persistenceStore: BasePersistenceLayer; beforeBatch?: () => Promise<void> },
+  deps: ExecutorDeps & {
+    persistenceStore: BasePersistenceLayer;
+    beforeBatch?: () => Promise<void>;
+    requeue?: Requeue;
+    notSentDelaySeconds?: (retries: number) => number;
+  },
 ) {
   const config = idempotencyConfigFor('orderId');
   const processor = new BatchProcessor(EventType.SQS);
@@ -79,17 +106,29 @@ export function createExecutorHandler(
     (request: ExecutionRequest): Promise<ExecutionResult> => executeRequest(deps, request),
     { persistenceStore: deps.persistenceStore, config },
   );
+  const delayOf = deps.notSentDelaySeconds ?? notSentDelaySeconds;
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     config.registerLambdaContext(context);
     await deps.beforeBatch?.();
-    const processRecord = async (record: SQSRecord): Promise<ExecutionResult> => {
+    const processRecord = async (record: SQSRecord): Promise<ExecutionResult | { status: 'requeued' }> => {
       const parsed = parseRecord(record);
       if (!parsed.ok) {
         logger.warn('invalid execution request', { messageId: record.messageId, why: parsed.why });
         throw new InvalidExecutionRequestError(record.messageId, parsed.why);
       }
-      return executeOnce(parsed.request);
+      try {
+        return await executeOnce(parsed.request);
+      } catch (error) {
+        const retries = Number(record.messageAttributes?.[NOT_SENT_RETRIES_ATTRIBUTE]?.stringValue ?? 0);
+        if (!(error instanceof NotSentError) || !deps.requeue || retries >= MAX_NOT_SENT_RETRIES) throw error;
+        await deps.requeue(record.body, delayOf(retries), retries + 1);
+        logger.warn('execution request put back for later: its request was not sent', {
+          orderId: parsed.request.orderId,
+          retries: retries + 1,
+        });
+        return { status: 'requeued' };
+      }
     };
     return processPartialResponse(event, processRecord, processor, { context });
   };

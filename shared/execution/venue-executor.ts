@@ -1,4 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { executionSender, sendDelayed } from '#adapters/aws/execution-queues';
 import { makeIdempotencyStore } from '#adapters/aws/idempotency';
 import { createEgressDispatcher, egressProxyList } from '#adapters/egress/dispatcher';
 import { createEligibilityGate } from '#adapters/egress/eligibility';
@@ -8,15 +10,19 @@ import { riskLimitsFrom } from '../evaluator/limits.ts';
 import { withPowertools } from '../observability.ts';
 import type { EgressFetch, ExecutionStore, VenueOrderClient } from '../ports/execution.ts';
 import { type CheckableGate, eligibilityRefresher } from './eligibility-refresh.ts';
-import { createExecutorHandler, observeExecution } from './sqs-handler.ts';
+import { createExecutorHandler, NOT_SENT_RETRIES_ATTRIBUTE, observeExecution } from './sqs-handler.ts';
 
 /** What an executor is given by its handler module, and by tests and local mode instead of AWS. */
 export interface ExecutorClients {
   dynamo: DynamoDBClient;
+  /** Sends an open hedge's follow-up orders to the execution queues (EXECUTION_*_QUEUE_URL); without it, none is sent. */
+  sqs?: SQSClient;
   /** Tests and local mode: the egress to use instead of one built from EGRESS_PROXY_URLS (or none: direct). */
   egress?: EgressFetch;
   gate?: CheckableGate;
   now?: () => number;
+  /** Tests: the wait before a never-sent request's next try (default `notSentDelaySeconds`). */
+  notSentDelaySeconds?: (retries: number) => number;
 }
 
 /** How one venue is reached: its egress probe, its own eligibility check, its credentials and its order client. */
@@ -58,6 +64,9 @@ export function createVenueExecutor(
   const gate = clients.gate ?? createEligibilityGate({ venues: { [access.venue]: access.eligibility(egress.fetch) } });
   const refresher = eligibilityRefresher({ gate, venue: access.venue, maxAgeMs: ELIGIBILITY_MAX_AGE_MS, now });
   refresh = refresher;
+  const queueUrls = { kalshi: config.EXECUTION_KALSHI_QUEUE_URL, polymarket: config.EXECUTION_POLYMARKET_QUEUE_URL };
+  const ownQueue = queueUrls[access.venue];
+  const sqs = clients.sqs;
   const gates = { tradingMode: config.TRADING_MODE, gate, credentialsPresent: false };
 
   return withPowertools(
@@ -69,6 +78,14 @@ export function createVenueExecutor(
       now,
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       observe: observeExecution,
+      ...(sqs && queueUrls.kalshi && queueUrls.polymarket ? { sendFollowUps: executionSender(sqs, queueUrls) } : {}),
+      ...(sqs && ownQueue
+        ? {
+            requeue: (body: string, delaySeconds: number, retries: number) =>
+              sendDelayed(sqs, ownQueue, { body, delaySeconds, attributes: { [NOT_SENT_RETRIES_ATTRIBUTE]: retries } }),
+          }
+        : {}),
+      ...(clients.notSentDelaySeconds ? { notSentDelaySeconds: clients.notSentDelaySeconds } : {}),
       persistenceStore: makeIdempotencyStore(config.IDEMPOTENCY_TABLE, clients.dynamo),
       async beforeBatch() {
         gates.credentialsPresent = await access.loadCredentials();

@@ -1,7 +1,8 @@
 import type { ExecutionRequest } from '#contracts/execution-request';
 import type { Leg } from '#contracts/signal-candidate';
+import type { HedgeResolution } from '#domain/execution/hedge';
 import type { Liquidity } from '#domain/fees';
-import type { Side, Venue } from '#domain/names';
+import type { GameStatus, Side, Venue } from '#domain/names';
 import type { RiskState } from '#domain/risk/index';
 import type { OrderStatus } from '#domain/status/orders';
 import type { MoneyMicros, PriceMicros, QuantityHundredths } from '#domain/units';
@@ -16,7 +17,7 @@ export interface EligibilityGate {
   isEligible(venue: Venue): boolean;
 }
 
-/** An order as the venue is asked to take it: always a buy, at a limit, never resting past its first match. */
+/** An order as the venue is asked to take it: at a limit, never resting past its first match. */
 export interface OrderToPlace {
   clientOrderId: string;
   venueMarketId: string;
@@ -77,10 +78,25 @@ export class OutcomeUnknownError extends Error {
   }
 }
 
+/**
+ * The request provably never reached the venue (no egress proxy usable): safe to send again without a lookup, once
+ * the egress is back.
+ */
+export class NotSentError extends Error {
+  constructor(
+    readonly venue: Venue,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${venue} request not sent: ${detail}`, options);
+    this.name = 'NotSentError';
+  }
+}
+
 /** A venue's order endpoints, over the egress. */
 export interface VenueOrderClient {
   readonly venue: Venue;
-  /** Throws VenueRejectedError or OutcomeUnknownError; anything it returns the venue accepted. */
+  /** Throws VenueRejectedError, OutcomeUnknownError or NotSentError; anything it returns the venue accepted. */
   place(order: OrderToPlace): Promise<VenueOrderReport>;
   /** The venue's record of our order by its client order id (and venue id when known); null when it has none. */
   lookup(order: OrderToPlace, venueOrderId: string | null): Promise<VenueOrderReport | null>;
@@ -118,9 +134,58 @@ export interface StoredOrder {
   sibling: SiblingOrder | null;
   /** The latest attempt: one still `sending` or `unknown` may have reached the venue. */
   lastAttempt: { attempt: number; outcome: AttemptOutcome; venueOrderId: string | null } | null;
+  /** A buy, or a sell of contracts held (an open hedge's unwind). */
+  action: 'buy' | 'sell';
+  /** The signal whose open hedge this follow-up order acts on (a retry or an unwind); null for a decided order. */
+  hedgeOf: string | null;
 }
 
-export type AttemptOutcome = 'sending' | 'accepted' | 'rejected' | 'unknown' | 'not_found';
+/** One order of an open hedge: a leg, or a follow-up the hedge's rule placed. */
+export interface HedgeOrder {
+  orderId: string;
+  clientOrderId: string;
+  venue: Venue;
+  marketId: string;
+  venueMarketId: string;
+  side: Side;
+  action: 'buy' | 'sell';
+  status: OrderStatus;
+  countHundredths: QuantityHundredths;
+  filledHundredths: QuantityHundredths;
+  limitPriceMicros: PriceMicros;
+}
+
+/** An arbitrage's hedge with everything its rule decides on. */
+export interface HedgeSnapshot {
+  signalId: string;
+  first: HedgeOrder & {
+    /** What its fills cost, the venue's fees included. */
+    costMicros: MoneyMicros;
+    firstFillAtMs: number | null;
+    fee: Leg['fee'];
+  };
+  second: HedgeOrder & { fee: Leg['fee'] };
+  /** Retries and unwinds written for the hedge, oldest first. */
+  followUps: HedgeOrder[];
+  /** The latest best bid (recent enough to sell at) on the first leg's market for the side held. */
+  firstBestBidMicros: PriceMicros | undefined;
+  /** Undefined when the game is not known: nothing is traded on it. */
+  gameStatus: GameStatus | undefined;
+}
+
+/** A follow-up order for an open hedge, written ahead of its request. */
+export interface FollowUpToWrite {
+  signalId: string;
+  clientOrderId: string;
+  venue: Venue;
+  marketId: string;
+  side: Side;
+  action: 'buy' | 'sell';
+  quantity: QuantityHundredths;
+  limitPriceMicros: PriceMicros;
+}
+
+export type AttemptOutcome = 'sending' | 'accepted' | 'rejected' | 'unknown' | 'not_found' | 'not_sent';
 
 /** What the send-time checks see, read under the risk lock with this order's own reservation left out. */
 export interface SendCheckState {
@@ -171,14 +236,23 @@ export interface ExecutionStore {
     /** Our fee for each new fill, given the order's fills counted before. */
     expectedFeeMicros: (prior: readonly VenueFill[], fresh: readonly VenueFill[]) => MoneyMicros[],
   ): Promise<AppliedFills>;
-  /** Records (or updates) an arbitrage's open hedge; zero unhedged closes it. */
+  /** Records (or updates) an arbitrage's open hedge; zero unhedged closes it. Resolves whether anything changed. */
   recordHedge(input: {
     signalId: string;
     firstOrderId: string;
     secondOrderId: string;
     unhedgedHundredths: QuantityHundredths;
     reason: string;
-  }): Promise<void>;
+    /** How the hedge's rule left it; unset leaves the recorded one. */
+    resolution?: HedgeResolution | null;
+  }): Promise<boolean>;
+  /** The arbitrage's hedge as its rule sees it; undefined before its first leg has filled anything. */
+  loadHedge(signalId: string): Promise<HedgeSnapshot | undefined>;
+  /**
+   * Writes a follow-up order (pending, live, tied to the hedge) unless its client order id is there already, and
+   * counts the hedge's follow-ups; returns the stored order either way, so a redelivery sends the same one again.
+   */
+  writeFollowUp(order: FollowUpToWrite): Promise<HedgeOrder>;
   /** The current state of another order (the first leg a second leg waits for). */
   orderStatus(orderId: string): Promise<SiblingOrder | undefined>;
 }

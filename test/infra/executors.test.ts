@@ -29,7 +29,7 @@ describe('live executors (pipeline stack)', () => {
       'PolymarketCredentials',
     ],
   ])(
-    '%s consumes its queue with partial batch failures, reads its venue secret, goes out through the egress',
+    '%s consumes its queue with partial batch failures, reads its venue secret, goes out through the egress, sends only hedge follow-ups',
     (service, queue, secretVar, secretId) => {
       const t = dev.templates.pipeline;
       const { id, fn } = executor(service);
@@ -47,7 +47,20 @@ describe('live executors (pipeline stack)', () => {
       const text = JSON.stringify(policies);
       expect(text).toContain('secretsmanager:GetSecretValue');
       expect(text).toContain(secretId);
-      expect(text).not.toMatch(/sqs:SendMessage/);
+      // It sends only an open hedge's follow-ups (retries, unwinds), and only to the two execution queues.
+      const sends = policies
+        .flatMap(
+          (p) =>
+            (p.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement,
+        )
+        .filter((s) => JSON.stringify(s.Action).includes('sqs:SendMessage'));
+      const targets = sends.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+      expect(targets.map((r) => JSON.stringify(r)).sort()).toEqual([
+        expect.stringMatching(/ExecutionKalshiQueue(?!Dlq)/),
+        expect.stringMatching(/ExecutionPolymarketQueue(?!Dlq)/),
+      ]);
+      expect(JSON.stringify(vars.EXECUTION_KALSHI_QUEUE_URL)).toMatch(/ExecutionKalshiQueue/);
+      expect(JSON.stringify(vars.EXECUTION_POLYMARKET_QUEUE_URL)).toMatch(/ExecutionPolymarketQueue/);
     },
   );
 

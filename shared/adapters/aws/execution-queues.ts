@@ -1,4 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { sendJsonMessages } from '#adapters/aws/sqs';
 import type { ExecutionRequest } from '#contracts/execution-request';
 import { venues } from '#domain/names';
@@ -17,4 +17,25 @@ export function executionSender(sqs: SQSClient, urls: ExecutionQueueUrls): Execu
       await sendJsonMessages(sqs, url, forVenue);
     }
   };
+}
+
+/** Sends one message to `queueUrl` after `delaySeconds` (at most 900), with numeric message attributes. */
+export async function sendDelayed(
+  sqs: SQSClient,
+  queueUrl: string,
+  message: { body: string; delaySeconds: number; attributes: Record<string, number> },
+): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: message.body,
+      DelaySeconds: Math.min(900, Math.max(0, Math.floor(message.delaySeconds))),
+      MessageAttributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]) => [
+          name,
+          { DataType: 'Number', StringValue: String(value) },
+        ]),
+      ),
+    }),
+  );
 }

@@ -1,7 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { signalCandidateSchema } from '#contracts/signal-candidate';
-import { sides, venues } from '#domain/names';
+import { HEDGE_BID_MAX_AGE_MS } from '#domain/execution/hedge';
+import { FIRST_LEG_VENUE } from '#domain/execution/legs';
+import { bookSale } from '#domain/execution/sale';
+import { type GameStatus, sides, venues } from '#domain/names';
 import { legsOf, marketKey, type RiskState } from '#domain/risk/index';
 import { nextOrderStatus, type OrderEvent, type OrderStatus, orderStatuses } from '#domain/status/orders';
 import { moneyMicros, priceMicros, quantityHundredths } from '#domain/units';
@@ -9,11 +12,13 @@ import type {
   AppliedFills,
   AttemptOutcome,
   ExecutionStore,
+  HedgeOrder,
   SiblingOrder,
   StoredOrder,
   VenueFill,
   VenueOrderReport,
 } from '../../ports/execution.ts';
+import { latestMarketPrice } from './market-prices.ts';
 import { inTransaction } from './transaction.ts';
 
 /**
@@ -41,6 +46,8 @@ const orderRow = z.object({
   venue_order_id: z.string().nullable(),
   created_at: z.date(),
   game_id: z.string().nullable(),
+  action: z.enum(['buy', 'sell']),
+  hedge_of: z.string().nullable(),
   candidate: z.unknown(),
   sibling: z
     .object({ id: z.string(), venue: z.enum(venues), status, count_hundredths: int, filled_hundredths: int })
@@ -48,7 +55,7 @@ const orderRow = z.object({
   last_attempt: z
     .object({
       attempt: int,
-      outcome: z.enum(['sending', 'accepted', 'rejected', 'unknown', 'not_found']),
+      outcome: z.enum(['sending', 'accepted', 'rejected', 'unknown', 'not_found', 'not_sent']),
       venue_order_id: z.string().nullable(),
     })
     .nullable(),
@@ -77,10 +84,11 @@ function sibling(row: NonNullable<z.infer<typeof orderRow>['sibling']>): Sibling
 const LOAD_ORDER_SQL = `
 SELECT o.id, o.signal_id, o.client_order_id, o.venue, o.market_id, m.venue_market_id, o.side, o.status,
        o.count_hundredths, o.filled_hundredths, o.limit_price_micros, o.venue_order_id, o.created_at, m.game_id,
-       sc.payload AS candidate,
+       o.action, o.hedge_of, sc.payload AS candidate,
        (SELECT json_build_object('id', s.id, 'venue', s.venue, 'status', s.status,
                                  'count_hundredths', s.count_hundredths, 'filled_hundredths', s.filled_hundredths)
-          FROM orders s WHERE s.signal_id = o.signal_id AND s.id <> o.id ORDER BY s.created_at, s.id LIMIT 1) AS sibling,
+          FROM orders s WHERE s.signal_id = o.signal_id AND s.id <> o.id AND s.hedge_of IS NULL
+         ORDER BY s.created_at, s.id LIMIT 1) AS sibling,
        (SELECT json_build_object('attempt', a.attempt, 'outcome', a.outcome, 'venue_order_id', a.venue_order_id)
           FROM execution_attempts a WHERE a.order_id = o.id ORDER BY a.attempt DESC LIMIT 1) AS last_attempt
   FROM orders o
@@ -186,6 +194,8 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
               venueOrderId: row.last_attempt.venue_order_id,
             }
           : null,
+        action: row.action,
+        hedgeOf: row.hedge_of,
       };
       return order;
     },
@@ -318,6 +328,10 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
             feeDifferenceMicros += difference;
             feeMismatches += 1;
           }
+          if (order.action === 'sell') {
+            await bookSaleFill(client, order, fill, rows[0].id);
+            continue;
+          }
           // As a paper fill: the live position grows by the contracts, their cost and the venue's fee ...
           await client.query(
             `INSERT INTO positions (market_id, side, mode, quantity_hundredths, cost_micros, fees_micros, opened_at)
@@ -355,13 +369,100 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
     },
 
     async recordHedge(input) {
-      await pool.query(
-        `INSERT INTO open_hedges (signal_id, first_order_id, second_order_id, unhedged_hundredths, status, reason)
-         VALUES ($1, $2, $3, $4::bigint, CASE WHEN $4::bigint = 0 THEN 'closed' ELSE 'open' END, $5)
+      // Only a change is written, and the row lock orders two writers: of two executors recording the same figures
+      // at once, one is told it changed the hedge.
+      const { rowCount } = await pool.query(
+        `INSERT INTO open_hedges (signal_id, first_order_id, second_order_id, unhedged_hundredths, status, reason,
+                                  resolution)
+         VALUES ($1, $2, $3, $4::bigint, CASE WHEN $4::bigint = 0 THEN 'closed' ELSE 'open' END, $5, $7)
          ON CONFLICT (signal_id) DO UPDATE
-           SET unhedged_hundredths = EXCLUDED.unhedged_hundredths, status = EXCLUDED.status, reason = EXCLUDED.reason`,
-        [input.signalId, input.firstOrderId, input.secondOrderId, input.unhedgedHundredths, input.reason],
+           SET unhedged_hundredths = EXCLUDED.unhedged_hundredths, status = EXCLUDED.status, reason = EXCLUDED.reason,
+               resolution = CASE WHEN $6 THEN EXCLUDED.resolution ELSE open_hedges.resolution END
+         WHERE (open_hedges.unhedged_hundredths, open_hedges.status, open_hedges.reason,
+                CASE WHEN $6 THEN open_hedges.resolution ELSE NULL END)
+               IS DISTINCT FROM (EXCLUDED.unhedged_hundredths, EXCLUDED.status, EXCLUDED.reason,
+                                 CASE WHEN $6 THEN EXCLUDED.resolution ELSE NULL END)`,
+        [
+          input.signalId,
+          input.firstOrderId,
+          input.secondOrderId,
+          input.unhedgedHundredths,
+          input.reason,
+          input.resolution !== undefined,
+          input.resolution ?? null,
+        ],
       );
+      return (rowCount ?? 0) > 0;
+    },
+
+    async loadHedge(signalId) {
+      const { rows } = await pool.query(`${HEDGE_ORDERS_SQL} ORDER BY o.created_at, o.id`, [signalId]);
+      const orders = rows.map((r) => hedgeOrderRow.parse(r));
+      const legs = orders.filter((o) => o.hedge_of === null);
+      const first = legs.find((o) => o.venue === FIRST_LEG_VENUE);
+      const second = legs.find((o) => o.venue !== FIRST_LEG_VENUE);
+      if (!first || !second || first.filled_hundredths === 0) return undefined;
+      const candidate = signalCandidateSchema.parse(first.candidate);
+      const feeOf = (o: z.infer<typeof hedgeOrderRow>) => {
+        const leg = legsOf(candidate).find((l) => l.venue === o.venue && l.venueMarketId === o.venue_market_id);
+        if (!leg) throw new Error(`order ${o.id} buys no leg of candidate ${candidate.id}`);
+        return leg.fee;
+      };
+      const [price, game] = await Promise.all([
+        latestMarketPrice(pool, first.market_id, first.side),
+        pool.query<{ status: GameStatus }>('SELECT status FROM games WHERE id = $1', [
+          first.game_id ?? candidate.gameId,
+        ]),
+      ]);
+      const fresh = price && price.bidMicros !== null && now() - price.observedAtMs <= HEDGE_BID_MAX_AGE_MS;
+      return {
+        signalId,
+        first: {
+          ...hedgeOrder(first),
+          costMicros: moneyMicros(first.cost_micros),
+          firstFillAtMs: first.first_fill_at?.getTime() ?? null,
+          fee: feeOf(first),
+        },
+        second: { ...hedgeOrder(second), fee: feeOf(second) },
+        followUps: orders.filter((o) => o.hedge_of !== null).map(hedgeOrder),
+        firstBestBidMicros: fresh ? priceMicros(price.bidMicros!) : undefined,
+        gameStatus: game.rows[0]?.status,
+      };
+    },
+
+    writeFollowUp(input) {
+      return inTransaction(pool, async (client) => {
+        await client.query(
+          `INSERT INTO orders (signal_id, venue, market_id, side, action, count_hundredths, limit_price_micros, mode,
+                               client_order_id, hedge_of)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'live', $8, $1)
+           ON CONFLICT (client_order_id) DO NOTHING`,
+          [
+            input.signalId,
+            input.venue,
+            input.marketId,
+            input.side,
+            input.action,
+            input.quantity,
+            input.limitPriceMicros,
+            input.clientOrderId,
+          ],
+        );
+        await client.query(
+          `UPDATE open_hedges SET attempts = (SELECT count(*) FROM orders WHERE hedge_of = $1), resolution = 'still_open'
+            WHERE signal_id = $1`,
+          [input.signalId],
+        );
+        const { rows } = await client.query(`${HEDGE_ORDERS_SQL} AND o.client_order_id = $2`, [
+          input.signalId,
+          input.clientOrderId,
+        ]);
+        const row = hedgeOrderRow.parse(rows[0]);
+        if (row.hedge_of !== input.signalId) {
+          throw new Error(`client order id ${input.clientOrderId} belongs to another order`);
+        }
+        return hedgeOrder(row);
+      });
     },
 
     async orderStatus(orderId) {
@@ -377,6 +478,95 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
       );
     },
   };
+}
+
+const hedgeOrderRow = z.object({
+  id: z.string(),
+  client_order_id: z.string(),
+  venue: z.enum(venues),
+  market_id: z.string(),
+  venue_market_id: z.string(),
+  game_id: z.string().nullable(),
+  side: z.enum(sides),
+  action: z.enum(['buy', 'sell']),
+  status,
+  count_hundredths: int,
+  filled_hundredths: int,
+  limit_price_micros: int,
+  hedge_of: z.string().nullable(),
+  cost_micros: int,
+  first_fill_at: z.date().nullable(),
+  candidate: z.unknown(),
+});
+
+function hedgeOrder(row: z.infer<typeof hedgeOrderRow>): HedgeOrder {
+  return {
+    orderId: row.id,
+    clientOrderId: row.client_order_id,
+    venue: row.venue,
+    marketId: row.market_id,
+    venueMarketId: row.venue_market_id,
+    side: row.side,
+    action: row.action,
+    status: row.status,
+    countHundredths: quantityHundredths(row.count_hundredths),
+    filledHundredths: quantityHundredths(row.filled_hundredths),
+    limitPriceMicros: priceMicros(row.limit_price_micros),
+  };
+}
+
+/** A signal's live orders (its legs and its hedge's follow-ups, oldest first) with what each one's fills cost. */
+const HEDGE_ORDERS_SQL = `
+SELECT o.id, o.client_order_id, o.venue, o.market_id, m.venue_market_id, m.game_id, o.side, o.action, o.status,
+       o.count_hundredths, o.filled_hundredths, o.limit_price_micros, o.hedge_of,
+       (SELECT coalesce(sum(f.cost_micros + f.fee_micros), 0)::bigint FROM fills f WHERE f.order_id = o.id) AS cost_micros,
+       (SELECT min(f.filled_at) FROM fills f WHERE f.order_id = o.id) AS first_fill_at,
+       sc.payload AS candidate
+  FROM orders o
+  JOIN markets m ON m.id = o.market_id
+  JOIN trading_signals ts ON ts.id = o.signal_id
+  JOIN signal_candidates sc ON sc.id = ts.candidate_id
+ WHERE o.signal_id = $1 AND o.mode = 'live'`;
+
+/**
+ * A sale's fill (an unwind): the live position gives up the contracts with their share of cost and fees, the
+ * realized P&L takes the difference, and the live bankroll is credited the proceeds minus the venue's fee, one audited
+ * change per fill.
+ */
+async function bookSaleFill(client: pg.PoolClient, order: StoredOrder, fill: VenueFill, fillRowId: string) {
+  const { rows } = await client.query<{
+    id: string;
+    quantity_hundredths: number;
+    cost_micros: number;
+    fees_micros: number;
+  }>(
+    `SELECT id, quantity_hundredths, cost_micros, fees_micros FROM positions
+      WHERE mode = 'live' AND market_id = $1 AND side = $2 AND status = 'open' FOR UPDATE`,
+    [order.marketId, order.side],
+  );
+  const held = rows[0];
+  if (!held) throw new Error(`order ${order.orderId} sold contracts of no open live position`);
+  const booked = bookSale(
+    {
+      quantity: quantityHundredths(held.quantity_hundredths),
+      costMicros: moneyMicros(held.cost_micros),
+      feesMicros: moneyMicros(held.fees_micros),
+    },
+    { quantity: fill.quantity, proceedsMicros: fill.costMicros, feeMicros: fill.feeMicros },
+  );
+  await client.query(
+    `UPDATE positions SET quantity_hundredths = quantity_hundredths - $2, cost_micros = cost_micros - $3,
+                          fees_micros = fees_micros - $4,
+                          realized_pnl_micros = coalesce(realized_pnl_micros, 0) + $5
+      WHERE id = $1`,
+    [held.id, fill.quantity, booked.releasedCostMicros, booked.releasedFeesMicros, booked.realizedPnlMicros],
+  );
+  await client.query(
+    `UPDATE bankroll SET balance_micros = balance_micros + $1, version = version + 1,
+                         last_reason = 'live_sale_fill', last_ref = $2
+      WHERE account = 'default' AND mode = 'live'`,
+    [booked.creditMicros, fillRowId],
+  );
 }
 
 /** A status already past an event (a report seen twice) stays where it is: only new facts move an order. */

@@ -73,7 +73,9 @@ export async function closeSettledPositions(
   const { rows } = await client.query<{ id: string }>(
     `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
                   AS s(position_id uuid, realized_pnl_micros bigint, quantity bigint, cost_basis_micros bigint))
-     UPDATE positions p SET status = 'settled', realized_pnl_micros = s.realized_pnl_micros,
+     -- What a sale realized before settlement (an open hedge's unwind) stays in the position's total.
+     UPDATE positions p SET status = 'settled',
+                            realized_pnl_micros = coalesce(p.realized_pnl_micros, 0) + s.realized_pnl_micros,
                             settled_at = to_timestamp($2 / 1000.0)
        FROM s
       WHERE p.id = s.position_id AND p.status = 'open'

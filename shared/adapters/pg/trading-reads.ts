@@ -71,7 +71,15 @@ export async function listPositions(
             (SELECT coalesce(sum(h.unhedged_hundredths), 0)::bigint FROM open_hedges h
                JOIN orders o ON o.id = h.first_order_id
               WHERE h.status = 'open' AND o.market_id = positions.market_id AND o.side = positions.side
-                AND positions.mode = 'live' AND positions.status = 'open') AS open_hedge_hundredths
+                AND positions.mode = 'live' AND positions.status = 'open') AS open_hedge_hundredths,
+            -- The hedges whose first leg bought into it that its rule acted on (migration 0740), latest first.
+            (SELECT coalesce(json_agg(json_build_object(
+                      'signalId', x.signal_id, 'status', x.status, 'unhedgedHundredths', x.unhedged_hundredths,
+                      'attempts', x.attempts, 'resolution', x.resolution) ORDER BY x.opened_at DESC), '[]')
+               FROM (SELECT h.* FROM open_hedges h JOIN orders o ON o.id = h.first_order_id
+                      WHERE h.resolution IS NOT NULL AND o.market_id = positions.market_id AND o.side = positions.side
+                        AND positions.mode = 'live' AND positions.status = 'open'
+                      ORDER BY h.opened_at DESC LIMIT 20) x) AS hedges
      FROM positions
      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR mode = $2)
        AND ($3::uuid IS NULL OR market_id = $3)

@@ -1,10 +1,12 @@
 /**
  * How an order request's HTTP outcome is read, for both venues: a body we got is what the venue decided; a refusal
- * with a reason (4xx) is final; anything else (timeout, connection lost, 5xx, 408, 409 duplicate, 429) leaves the
+ * with a reason (4xx) is final; a request the egress provably never sent (no proxy usable) may be sent again as is;
+ * anything else (timeout, connection lost, 5xx, 408, 409 duplicate, 429) leaves the
  * venue possibly holding the order, so the order is looked up before it is sent again.
  */
 import type { Venue } from '#domain/names';
-import { type EgressFetch, OutcomeUnknownError, VenueRejectedError } from '../../ports/execution.ts';
+import { type EgressFetch, NotSentError, OutcomeUnknownError, VenueRejectedError } from '../../ports/execution.ts';
+import { EgressRequestError } from '../egress/errors.ts';
 
 const UNKNOWN_STATUSES = new Set([408, 409, 425, 429]);
 
@@ -21,6 +23,9 @@ export function orderHttp(venue: Venue, egress: EgressFetch, timeoutMs: number):
     try {
       response = await egress.fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
+      if (error instanceof EgressRequestError && error.outcome === 'not_sent') {
+        throw new NotSentError(venue, error.message, { cause: error });
+      }
       throw new OutcomeUnknownError(venue, `no answer from ${new URL(url).pathname}`, { cause: error });
     }
     let text: string;

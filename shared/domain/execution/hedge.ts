@@ -8,6 +8,7 @@ import {
   type PriceMicros,
   priceMicros,
   type QuantityHundredths,
+  quantityHundredths,
 } from '../units.ts';
 
 /** How long and how hard an open hedge's second leg is retried before the first leg is sold back. */
@@ -104,3 +105,43 @@ export function decideHedge(hedge: OpenHedgeState, policy: HedgePolicy = DEFAULT
 export function hedgeClientOrderId(hedgeId: string, action: 'retry' | 'unwind', attempt: number): string {
   return action === 'retry' ? `${hedgeId}-r${attempt}` : `${hedgeId}-u`;
 }
+
+export type HedgeResolution = 'retried_filled' | 'unwound' | 'still_open';
+
+/** Where an open hedge stands given every order that acted on it (filled quantities, hundredths). */
+export interface HedgeProgress {
+  openHundredths: QuantityHundredths;
+  /** How a closed hedge ended, `still_open` while open; null when the second leg itself covered the first. */
+  resolution: HedgeResolution | null;
+}
+
+/**
+ * The first leg's contracts not yet covered by the second leg and its retries nor sold back by an unwind. A closed
+ * hedge is `unwound` when a sale took part in closing it, else `retried_filled` when a retry did.
+ */
+export function hedgeProgress(input: {
+  firstFilled: QuantityHundredths;
+  secondFilled: QuantityHundredths;
+  retriesFilled: QuantityHundredths;
+  unwoundFilled: QuantityHundredths;
+}): HedgeProgress {
+  const open = quantityHundredths(
+    Math.max(0, input.firstFilled - input.secondFilled - input.retriesFilled - input.unwoundFilled),
+  );
+  if (open > 0) return { openHundredths: open, resolution: 'still_open' };
+  if (input.unwoundFilled > 0) return { openHundredths: open, resolution: 'unwound' };
+  return { openHundredths: open, resolution: input.retriesFilled > 0 ? 'retried_filled' : null };
+}
+
+/** The part of the first leg's cost (fees included) that `open` of its `filled` contracts carry, rounded up. */
+export function openCostMicros(
+  firstCostMicros: MoneyMicros,
+  filled: QuantityHundredths,
+  open: QuantityHundredths,
+): MoneyMicros {
+  if (filled <= 0) return moneyMicros(0);
+  return moneyMicros(Math.ceil((firstCostMicros * open) / filled), 'openCostMicros');
+}
+
+/** A best bid older than this is not sold at: the book has likely moved, so the hedge stays reported instead. */
+export const HEDGE_BID_MAX_AGE_MS = 30_000;

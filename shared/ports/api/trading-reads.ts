@@ -49,6 +49,17 @@ export interface PositionRow {
   cursor_key: string;
   /** Contracts an arbitrage's second leg left uncovered (an open hedge), 0 when none. */
   open_hedge_hundredths: number;
+  /** The hedges on this position its rule acted on (retried, unwound, or kept open), latest first, at most 20. */
+  hedges: PositionHedge[];
+}
+
+export interface PositionHedge {
+  signalId: string;
+  status: 'open' | 'closed';
+  unhedgedHundredths: number;
+  /** Follow-up orders sent for it (retries and the unwind). */
+  attempts: number;
+  resolution: 'retried_filled' | 'unwound' | 'still_open';
 }
 
 export interface BankrollRow {

@@ -82,8 +82,11 @@ export function parseKalshiFillMessage(raw: string): { clientOrderId: string | n
   return { clientOrderId: fill.client_order_id ?? null, fill };
 }
 
-/** Kalshi's fill in our units: the price of the side we bought, its exact cost, and Kalshi's fee as it charged it. */
-export function kalshiFillOf(fill: KalshiFill, side: 'yes' | 'no'): VenueFill {
+/**
+ * Kalshi's fill in our units: the price of the side traded, its exact cost (a sale's proceeds, rounded down), and
+ * Kalshi's fee as it charged it.
+ */
+export function kalshiFillOf(fill: KalshiFill, side: 'yes' | 'no', action: 'buy' | 'sell' = 'buy'): VenueFill {
   const price =
     side === 'yes'
       ? fill.yes_price_dollars
@@ -92,7 +95,7 @@ export function kalshiFillOf(fill: KalshiFill, side: 'yes' | 'no'): VenueFill {
     venueFillId: fill.fill_id ?? fill.trade_id,
     quantity: fill.count_fp,
     priceMicros: priceMicros(price),
-    costMicros: costMicros(price, fill.count_fp, 'up'),
+    costMicros: costMicros(price, fill.count_fp, action === 'sell' ? 'down' : 'up'),
     feeMicros: moneyMicros(fill.fee_cost),
     liquidity: fill.is_taker ? 'taker' : 'maker',
     filledAtMs: fill.ts_ms ?? (fill.ts ?? 0) * 1000,
@@ -129,7 +132,9 @@ export function createKalshiOrderClient(options: KalshiOrdersOptions): VenueOrde
       const body = z
         .object({ fills: z.array(fillSchema), cursor: z.string().nullish() })
         .parse(await http.send(url, { method: 'GET', headers: signed('GET', url) }));
-      fills.push(...body.fills.filter((f) => f.order_id === orderId).map((f) => kalshiFillOf(f, order.side)));
+      fills.push(
+        ...body.fills.filter((f) => f.order_id === orderId).map((f) => kalshiFillOf(f, order.side, order.action)),
+      );
       cursor = body.cursor || undefined;
     } while (cursor);
     return fills;

@@ -254,7 +254,8 @@ export function createPolymarketOrderClient(options: PolymarketOrdersOptions): V
       const found = orderResponse.parse(answer);
       const status = found.status.toUpperCase().replace(/^ORDER_STATUS_/, '');
       const matched = found.size_matched;
-      const cost = costMicros(found.price ?? order.limitPriceMicros, matched, 'up');
+      // What a buy paid is rounded up, what a sale brought in down: both against us.
+      const cost = costMicros(found.price ?? order.limitPriceMicros, matched, order.action === 'sell' ? 'down' : 'up');
       if (status === 'INVALID') return { ...reportOf(order, found.id, 0, 0, 'rejected'), detail: 'invalid' };
       const state = status === 'LIVE' || status === 'DELAYED' ? 'open' : 'done';
       return reportOf(order, found.id, matched, cost, state, found.fee_rate_bps);

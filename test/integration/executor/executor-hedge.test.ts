@@ -1,0 +1,334 @@
+import '../evaluator/quiet-env.ts';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEligibilityGate, kalshiExchangeStatusCheck } from '#adapters/egress/eligibility';
+import { createPgSignalStore } from '#adapters/pg/evaluator-store';
+import { createPgExecutionStore } from '#adapters/pg/execution-store';
+import { listPositions } from '#adapters/pg/trading-reads';
+import { createKalshiSigner } from '#adapters/venues/kalshi/auth';
+import { createKalshiOrderClient } from '#adapters/venues/kalshi/orders';
+import { createPolymarketOrderClient } from '#adapters/venues/polymarket/orders';
+import type { ExecutionRequest } from '#contracts/execution-request';
+import { DEFAULT_HEDGE_POLICY, hedgeClientOrderId } from '#domain/execution/hedge';
+import { kalshiOrderFeeMicros, polymarketOrderFeeMicros } from '#domain/fees';
+import { costMicros, priceMicros, quantityHundredths } from '#domain/units';
+import { FakeKalshi } from '../../../local/fake-venues/kalshi.ts';
+import { FakePolymarket } from '../../../local/fake-venues/polymarket.ts';
+import { bytesToHex } from '../../../shared/adapters/crypto/eip712.ts';
+import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
+import { type ExecutionEvent, type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
+import { defaultLimits } from '../../support/risk.ts';
+import { arbitrageCandidate } from '../../support/sample-candidates.ts';
+import { type SampleGame, seedSampleGame } from '../../support/seed.ts';
+
+const secret = randomBytes(32).toString('base64');
+const credentials = {
+  privateKey: bytesToHex(randomBytes(32)),
+  apiKey: 'f4f247b7-4ac7-ff29-a152-04fda0a8755a',
+  secret,
+  passphrase: 'p',
+  signatureType: 0,
+};
+const { privateKey: kalshiKey, publicKey: kalshiPublic } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+let db: TestDatabase;
+let game: SampleGame;
+let poly: FakePolymarket;
+let kalshi: FakeKalshi;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  game = await seedSampleGame(db.pool);
+  await db.pool.query(
+    `UPDATE bankroll SET balance_micros = 1000000000, version = version + 1, last_reason = 'deposit', last_ref = 'seed'
+      WHERE mode = 'live'`,
+  );
+  await db.pool.query(`UPDATE kill_switch SET engaged = false, updated_by = 'test'`);
+  poly = new FakePolymarket(secret);
+  await poly.start();
+  kalshi = new FakeKalshi(kalshiPublic);
+  await kalshi.start();
+});
+
+afterAll(async () => {
+  await poly?.stop();
+  await kalshi?.stop();
+  await db?.drop();
+});
+
+beforeEach(async () => {
+  poly.matchAll = true;
+  await db.pool.query(`UPDATE games SET status = 'in_progress' WHERE id = $1`, [game.gameId]);
+});
+
+/** What the executors enqueued for hedges' follow-up orders, as the queues would carry it. */
+let queued: ExecutionRequest[] = [];
+beforeEach(() => {
+  queued = [];
+});
+
+const alwaysEligible = { isEligible: () => true };
+
+function polymarketDeps(events: ExecutionEvent[], overrides: Partial<ExecutorDeps> = {}): ExecutorDeps {
+  return {
+    store: createPgExecutionStore(db.rolePool('executor')),
+    client: createPolymarketOrderClient({
+      baseUrl: poly.baseUrl,
+      egress: { fetch: globalThis.fetch },
+      credentials: () => credentials,
+      now: Date.now,
+    }),
+    gates: { tradingMode: 'live', gate: alwaysEligible, credentialsPresent: true },
+    limits: defaultLimits,
+    now: Date.now,
+    pause: () => new Promise((resolve) => setImmediate(resolve)),
+    observe: (e) => events.push(e),
+    sendFollowUps: async (requests) => {
+      queued.push(...requests);
+    },
+    ...overrides,
+  };
+}
+
+async function kalshiDeps(events: ExecutionEvent[], overrides: Partial<ExecutorDeps> = {}): Promise<ExecutorDeps> {
+  const gate = createEligibilityGate({
+    venues: { kalshi: kalshiExchangeStatusCheck({ fetch: globalThis.fetch, baseUrl: kalshi.baseUrl }) },
+  });
+  await gate.check('kalshi');
+  return {
+    ...polymarketDeps(events),
+    client: createKalshiOrderClient({
+      baseUrl: kalshi.baseUrl,
+      egress: { fetch: globalThis.fetch },
+      signer: createKalshiSigner({ keyId: 'k', privateKey: kalshiKey, now: Date.now }),
+    }),
+    gates: { tradingMode: 'live', gate, credentialsPresent: true },
+    ...overrides,
+  };
+}
+
+async function decideArbitrage(): Promise<{ first: ExecutionRequest; second: ExecutionRequest }> {
+  const sent: ExecutionRequest[] = [];
+  const now = Date.now();
+  const [outcome] = await evaluateCandidates(
+    {
+      store: createPgSignalStore(db.pool, 'live'),
+      limits: { ...defaultLimits, cooldownMs: 0 },
+      mode: 'live',
+      now: () => now,
+      sendExecutionRequests: async (r) => {
+        sent.push(...r);
+      },
+    },
+    [arbitrageCandidate({ nowMs: now, bookVersion: Math.floor(Math.random() * 1e6) })],
+  );
+  expect(outcome).toMatchObject({ status: 'accepted' });
+  return { first: sent.find((r) => r.venue === 'polymarket')!, second: sent.find((r) => r.venue === 'kalshi')! };
+}
+
+/**
+ * The first leg fills on Polymarket, the second is refused by Kalshi: the arbitrage is left with an open hedge. Both
+ * executors run under the same hedge policy: either may be the one that acts on the hedge.
+ */
+async function leaveOpenHedge(
+  events: ExecutionEvent[],
+  overrides: Partial<ExecutorDeps> = {},
+  beforeLegs: () => Promise<void> = async () => undefined,
+): Promise<{ first: ExecutionRequest; second: ExecutionRequest }> {
+  const legs = await decideArbitrage();
+  await beforeLegs();
+  kalshi.behaviour = { kind: 'reject', code: 'insufficient_balance' };
+  const second = executeRequest(await kalshiDeps(events, overrides), legs.second);
+  expect(await executeRequest(polymarketDeps(events, overrides), legs.first)).toEqual({
+    status: 'done',
+    orderStatus: 'filled',
+  });
+  expect(await second).toEqual({ status: 'rejected', reason: 'venue_insufficient_balance' });
+  return legs;
+}
+
+/** The distinct client order ids enqueued: both legs' executors may send the same follow-up. */
+const queuedIds = () => [...new Set(queued.map((r) => r.clientOrderId))];
+
+async function hedgeRow(signalId: string) {
+  const { rows } = await db.pool.query(
+    'SELECT status, unhedged_hundredths, attempts, resolution FROM open_hedges WHERE signal_id = $1',
+    [signalId],
+  );
+  return rows[0];
+}
+
+async function liveBankroll(): Promise<number> {
+  const { rows } = await db.pool.query<{ balance_micros: number }>(
+    `SELECT balance_micros FROM bankroll WHERE account = 'default' AND mode = 'live'`,
+  );
+  return rows[0]!.balance_micros;
+}
+
+async function polymarketPosition() {
+  const { rows } = await db.pool.query<{ quantity_hundredths: number; realized_pnl_micros: number | null }>(
+    `SELECT quantity_hundredths, realized_pnl_micros FROM positions
+      WHERE mode = 'live' AND market_id = $1 AND side = 'no' AND status = 'open'`,
+    [game.polymarketMarketId],
+  );
+  return rows[0]!;
+}
+
+/** A top-of-book observation of the Polymarket side held, as the shard samples it into Postgres. */
+async function observePolymarketBid(bidMicros: number | null): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO market_prices (observed_at, market_id, venue, side, bid_micros, ask_micros)
+     VALUES (clock_timestamp(), $1, 'polymarket', 'no', $2, 600000)`,
+    [game.polymarketMarketId, bidMicros],
+  );
+}
+
+describe('an open hedge acted on by rule', () => {
+  it('retries the second leg once per attempt (a redelivered trigger finds the same order), and its fill closes the hedge', async () => {
+    const events: ExecutionEvent[] = [];
+    const { first, second } = await leaveOpenHedge(events);
+    const retryId = hedgeClientOrderId(first.signalId, 'retry', 2);
+    expect(queuedIds()).toEqual([retryId]);
+    expect(await hedgeRow(first.signalId)).toMatchObject({ status: 'open', attempts: 1, resolution: 'still_open' });
+    // The second leg's message comes again: its order is done with, and the retry already written is sent again.
+    const sentBefore = queued.length;
+    expect(await executeRequest(await kalshiDeps(events), second)).toEqual({ status: 'done', orderStatus: 'rejected' });
+    expect(queued.length).toBe(sentBefore + 1);
+    expect(queuedIds()).toEqual([retryId]);
+
+    kalshi.behaviour = { kind: 'fill' };
+    const before = await liveBankroll();
+    const retry = queued[0]!;
+    for (const request of [...queued]) {
+      expect(await executeRequest(await kalshiDeps(events), request)).toEqual({
+        status: 'done',
+        orderStatus: 'filled',
+      });
+    }
+    expect(kalshi.posts.filter((p) => p.client_order_id === retryId)).toHaveLength(1);
+    expect(kalshi.posts.find((p) => p.client_order_id === retryId)).toMatchObject({ action: 'buy', side: 'yes' });
+    expect(await hedgeRow(first.signalId)).toEqual({
+      status: 'closed',
+      unhedged_hundredths: 0,
+      attempts: 1,
+      resolution: 'retried_filled',
+    });
+    // The retry covers what the first leg filled, at a price that keeps the pair from losing.
+    expect(retry.count).toBe(first.count);
+    const fee = kalshiOrderFeeMicros([
+      { priceMicros: retry.limitPriceMicros, quantity: quantityHundredths(retry.count * 100) },
+    ]);
+    expect(before - (await liveBankroll())).toBe(retry.count * retry.limitPriceMicros + fee);
+    expect(retry.limitPriceMicros).toBeGreaterThanOrEqual(second.limitPriceMicros);
+    // Nothing more is enqueued for a closed hedge.
+    expect(queuedIds()).toEqual([retryId]);
+  });
+
+  it('sells the first leg back at its best bid once no retry is left: the position shrinks, the proceeds less the fee come in', async () => {
+    const events: ExecutionEvent[] = [];
+    await observePolymarketBid(420_000);
+    const { first } = await leaveOpenHedge(events, { hedgePolicy: { ...DEFAULT_HEDGE_POLICY, maxAttempts: 1 } });
+    const unwindId = hedgeClientOrderId(first.signalId, 'unwind', 1);
+    expect(queuedIds()).toEqual([unwindId]);
+    const unwind = queued[0]!;
+    expect(unwind).toMatchObject({ venue: 'polymarket', count: first.count, limitPriceMicros: 420_000 });
+
+    const before = await liveBankroll();
+    const held = await polymarketPosition();
+    for (const copy of [unwind, unwind]) {
+      expect(await executeRequest(polymarketDeps(events), copy)).toEqual({ status: 'done', orderStatus: 'filled' });
+    }
+    const sells = poly.posts.filter((p) => p.order.side === 'SELL');
+    expect(sells).toHaveLength(1);
+    const quantity = quantityHundredths(first.count * 100);
+    const proceeds = costMicros(priceMicros(420_000), quantity, 'down');
+    const fee = polymarketOrderFeeMicros([{ priceMicros: priceMicros(420_000), quantity }], {
+      rate: 0.02,
+      exponent: 1,
+    });
+    expect((await liveBankroll()) - before).toBe(proceeds - fee);
+    const after = await polymarketPosition();
+    expect(held.quantity_hundredths - after.quantity_hundredths).toBe(quantity);
+    expect(after.realized_pnl_micros).not.toBeNull();
+    expect(await hedgeRow(first.signalId)).toEqual({
+      status: 'closed',
+      unhedged_hundredths: 0,
+      attempts: 1,
+      resolution: 'unwound',
+    });
+    // The API's positions read (as the API's role) carries no open hedge for it any more, and says how it ended.
+    const positions = await listPositions(db.rolePool('api'), { mode: 'live', status: 'open', limit: 50 });
+    expect(positions.every((p) => p.open_hedge_hundredths === 0)).toBe(true);
+    const position = positions.find((p) => p.market_id === game.polymarketMarketId)!;
+    expect(position.hedges).toContainEqual({
+      signalId: first.signalId,
+      status: 'closed',
+      unhedgedHundredths: 0,
+      attempts: 1,
+      resolution: 'unwound',
+    });
+  });
+
+  it('unwinds at once once the retry window has passed', async () => {
+    const events: ExecutionEvent[] = [];
+    await observePolymarketBid(410_000);
+    const { first } = await leaveOpenHedge(events, { hedgePolicy: { ...DEFAULT_HEDGE_POLICY, retryWindowMs: -1 } });
+    expect(queuedIds()).toEqual([hedgeClientOrderId(first.signalId, 'unwind', 1)]);
+    expect(queued[0]).toMatchObject({ venue: 'polymarket', limitPriceMicros: 410_000 });
+  });
+
+  it('unwinds at once when no retry price keeps the pair from losing after fees', async () => {
+    const events: ExecutionEvent[] = [];
+    await observePolymarketBid(400_000);
+    // The first leg's venue charged 30% (3000 bps): with that fee on it, no second-leg price up to 2 cents over the
+    // limit leaves the pair >= 0, so the rule sells it back though attempts and time remain.
+    poly.feeRateBps = 3_000;
+    let first: ExecutionRequest;
+    try {
+      ({ first } = await leaveOpenHedge(events));
+    } finally {
+      poly.feeRateBps = undefined;
+    }
+    expect(queuedIds()).toEqual([hedgeClientOrderId(first.signalId, 'unwind', 1)]);
+    expect(queued[0]).toMatchObject({ venue: 'polymarket', limitPriceMicros: 400_000 });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'open_hedge', reason: 'unwind' }));
+  });
+
+  it('keeps a hedge on a game no longer traded open and reported, with no order placed', async () => {
+    const events: ExecutionEvent[] = [];
+    const legs = await leaveOpenHedge(events, {}, async () => {
+      await db.pool.query(`UPDATE games SET status = 'final' WHERE id = $1`, [game.gameId]);
+    });
+    expect(queued).toEqual([]);
+    expect(await hedgeRow(legs.first.signalId)).toMatchObject({
+      status: 'open',
+      resolution: 'still_open',
+      attempts: 0,
+    });
+    const reported = events.filter((e) => e.type === 'open_hedge');
+    expect(reported.length).toBeGreaterThanOrEqual(1);
+    expect(reported).toContainEqual(
+      expect.objectContaining({ reason: 'game_not_tradable', unhedgedHundredths: legs.first.count * 100 }),
+    );
+  });
+
+  it('keeps a hedge open and reported when no retry is left and the first venue shows no bid', async () => {
+    const events: ExecutionEvent[] = [];
+    await observePolymarketBid(null);
+    const { first } = await leaveOpenHedge(events, { hedgePolicy: { ...DEFAULT_HEDGE_POLICY, maxAttempts: 1 } });
+    expect(queued).toEqual([]);
+    expect(await hedgeRow(first.signalId)).toMatchObject({ status: 'open', resolution: 'still_open' });
+    expect(events.filter((e) => e.type === 'open_hedge')).toContainEqual(expect.objectContaining({ reason: 'no_bid' }));
+    const positions = await listPositions(db.rolePool('api'), { mode: 'live', status: 'open', limit: 50 });
+    const held = positions.find((p) => p.market_id === game.polymarketMarketId)!;
+    expect(held.open_hedge_hundredths).toBeGreaterThanOrEqual(first.count * 100);
+    expect(held.hedges).toContainEqual({
+      signalId: first.signalId,
+      status: 'open',
+      unhedgedHundredths: first.count * 100,
+      attempts: 0,
+      resolution: 'still_open',
+    });
+  });
+});
