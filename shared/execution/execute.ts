@@ -365,7 +365,11 @@ async function actOnHedge(deps: ExecutorDeps, signalId: string): Promise<void> {
     action: decision.action === 'retry' ? 'buy' : 'sell',
     quantity: decision.quantity,
     limitPriceMicros: decision.priceMicros,
+    seenFollowUps: hedge.followUps.length,
   });
+  // Another executor acted on the hedge since it was read: decided again on what it wrote (its follow-up, if still
+  // unfinished, is sent again), never alongside it.
+  if (!written) return actOnHedge(deps, signalId);
   deps.observe({ type: 'hedge_follow_up', signalId, action: decision.action, clientOrderId });
   await deps.sendFollowUps([followUpRequest(signalId, written)]);
 }

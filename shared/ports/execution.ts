@@ -251,8 +251,10 @@ export interface ExecutionStore {
   /**
    * Writes a follow-up order (pending, live, tied to the hedge) unless its client order id is there already, and
    * counts the hedge's follow-ups; returns the stored order either way, so a redelivery sends the same one again.
+   * Undefined, and nothing written, when the hedge has other follow-ups than the `seenFollowUps` its decision saw:
+   * another executor acted on it meanwhile.
    */
-  writeFollowUp(order: FollowUpToWrite): Promise<HedgeOrder>;
+  writeFollowUp(order: FollowUpToWrite & { seenFollowUps: number }): Promise<HedgeOrder | undefined>;
   /** The current state of another order (the first leg a second leg waits for). */
   orderStatus(orderId: string): Promise<SiblingOrder | undefined>;
 }

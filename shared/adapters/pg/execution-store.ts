@@ -432,6 +432,19 @@ export function createPgExecutionStore(pool: pg.Pool, now: () => number = Date.n
 
     writeFollowUp(input) {
       return inTransaction(pool, async (client) => {
+        // The hedge's row lock orders executors deciding at once: a new follow-up is written only by a decision that
+        // saw every follow-up written so far, so a retry and an unwind (or two retries) are never both sent.
+        await client.query('SELECT 1 FROM open_hedges WHERE signal_id = $1 FOR UPDATE', [input.signalId]);
+        const { rows: known } = await client.query('SELECT 1 FROM orders WHERE client_order_id = $1', [
+          input.clientOrderId,
+        ]);
+        if (known.length === 0) {
+          const { rows: counted } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM orders WHERE hedge_of = $1',
+            [input.signalId],
+          );
+          if (counted[0]!.n !== input.seenFollowUps) return undefined;
+        }
         await client.query(
           `INSERT INTO orders (signal_id, venue, market_id, side, action, count_hundredths, limit_price_micros, mode,
                                client_order_id, hedge_of)

@@ -17,6 +17,7 @@ import { FakePolymarket } from '../../../local/fake-venues/polymarket.ts';
 import { bytesToHex } from '../../../shared/adapters/crypto/eip712.ts';
 import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
 import { type ExecutionEvent, type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
+import type { ExecutionStore } from '../../../shared/ports/execution.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
 import { arbitrageCandidate } from '../../support/sample-candidates.ts';
@@ -184,6 +185,47 @@ async function observePolymarketBid(bidMicros: number | null): Promise<void> {
   );
 }
 
+/**
+ * Leaves the market with no live exposure, as a test's own starting point: earlier tests' positions are settled at
+ * no P&L and their follow-ups never sent are refused, so the limits do not turn this test's arbitrage down.
+ */
+async function clearLiveExposure(): Promise<void> {
+  await db.pool.query(
+    `UPDATE orders SET status = 'rejected', reject_reason = 'test_reset'
+      WHERE mode = 'live' AND status IN ('pending', 'sent', 'partially_filled')`,
+  );
+  await db.pool.query(
+    `UPDATE positions SET status = 'settled', realized_pnl_micros = 0, settled_at = now()
+      WHERE mode = 'live' AND status = 'open'`,
+  );
+}
+
+/**
+ * Two executors' stores over the same database whose `loadHedge` each wait until both have read the hedge: the two
+ * act on the same snapshot, as two executors acting on one hedge at once may.
+ */
+function inStep(): [ExecutionStore, ExecutionStore] {
+  let loaded = 0;
+  let release: () => void = () => undefined;
+  const both = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const store = (): ExecutionStore => {
+    const real = createPgExecutionStore(db.rolePool('executor'));
+    return {
+      ...real,
+      async loadHedge(signalId) {
+        const hedge = await real.loadHedge(signalId);
+        loaded += 1;
+        if (loaded === 2) release();
+        await both;
+        return hedge;
+      },
+    };
+  };
+  return [store(), store()];
+}
+
 describe('an open hedge acted on by rule', () => {
   it('retries the second leg once per attempt (a redelivered trigger finds the same order), and its fill closes the hedge', async () => {
     const events: ExecutionEvent[] = [];
@@ -330,5 +372,27 @@ describe('an open hedge acted on by rule', () => {
       attempts: 0,
       resolution: 'still_open',
     });
+  });
+  it('sends one follow-up when two executors decide at once on either side of the retry window (never a retry and an unwind)', async () => {
+    const events: ExecutionEvent[] = [];
+    await clearLiveExposure();
+    await observePolymarketBid(430_000);
+    // No queue while the legs run: the hedge is left open with no follow-up yet.
+    const legs = await leaveOpenHedge(events, { sendFollowUps: undefined });
+    expect(queued).toEqual([]);
+    // Both legs' messages come again at once; one executor's clock is still inside the retry window, the other's
+    // just past it: one decides a retry of the second leg, the other an unwind of the first.
+    const [kalshiStore, polymarketStore] = inStep();
+    await Promise.all([
+      executeRequest(await kalshiDeps(events, { store: kalshiStore }), legs.second),
+      executeRequest(polymarketDeps(events, { store: polymarketStore, now: () => Date.now() + 31_000 }), legs.first),
+    ]);
+    // Both sent, the retry could buy the second leg while the unwind sells the first: a naked position either way.
+    expect(queuedIds()).toHaveLength(1);
+    const { rows } = await db.pool.query('SELECT client_order_id FROM orders WHERE hedge_of = $1', [
+      legs.first.signalId,
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(await hedgeRow(legs.first.signalId)).toMatchObject({ status: 'open', attempts: 1 });
   });
 });
