@@ -3,6 +3,7 @@ import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
 import { idempotencyConfigFor } from '#adapters/aws/idempotency';
 import { executorMetrics } from '#config/metrics';
 import { type ExecutionRequest, executionRequestSchema } from '#contracts/execution-request';
@@ -76,6 +77,23 @@ export const NOT_SENT_RETRIES_ATTRIBUTE = 'notSentRetries';
 /** Redeliveries an egress outage may take before the message fails as any other would (and ends in the DLQ). */
 export const MAX_NOT_SENT_RETRIES = 10;
 
+const notSentRetriesSchema = z
+  .string()
+  .regex(/^\d{1,6}$/)
+  .transform(Number);
+
+/**
+ * The never-sent retries a message has taken: none without the attribute (a first delivery). One that is not a whole
+ * count reads as all spent, so the message fails and the queue's redrive limit bounds it, rather than coming back
+ * forever with a wait and a count computed from it.
+ */
+function notSentRetriesOf(record: SQSRecord): number {
+  const raw = record.messageAttributes?.[NOT_SENT_RETRIES_ATTRIBUTE]?.stringValue;
+  if (raw === undefined) return 0;
+  const parsed = notSentRetriesSchema.safeParse(raw);
+  return parsed.success ? parsed.data : MAX_NOT_SENT_RETRIES;
+}
+
 /** The wait before a never-sent request's next try: 30 s doubling, at most SQS's 15-minute delay (about 1.5 h in all). */
 export function notSentDelaySeconds(retries: number): number {
   return Math.min(900, 30 * 2 ** retries);
@@ -120,7 +138,7 @@ export function createExecutorHandler(
       try {
         return await executeOnce(parsed.request);
       } catch (error) {
-        const retries = Number(record.messageAttributes?.[NOT_SENT_RETRIES_ATTRIBUTE]?.stringValue ?? 0);
+        const retries = notSentRetriesOf(record);
         if (!(error instanceof NotSentError) || !deps.requeue || retries >= MAX_NOT_SENT_RETRIES) throw error;
         await deps.requeue(record.body, delayOf(retries), retries + 1);
         logger.warn('execution request put back for later: its request was not sent', {

@@ -92,7 +92,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function decideLive(): Promise<ExecutionRequest> {
+async function decideLive(bookVersion = 1): Promise<ExecutionRequest> {
   const sent: ExecutionRequest[] = [];
   const now = Date.now();
   await evaluateCandidates(
@@ -105,7 +105,7 @@ async function decideLive(): Promise<ExecutionRequest> {
         sent.push(...requests);
       },
     },
-    [modelEdgeCandidate({ nowMs: now, bookVersion: 1, leg: { depth: [{ priceMicros: 500_000, quantity: 1_000 }] } })],
+    [modelEdgeCandidate({ nowMs: now, bookVersion, leg: { depth: [{ priceMicros: 500_000, quantity: 1_000 }] } })],
   );
   expect(sent).toHaveLength(1);
   return sent[0]!;
@@ -140,7 +140,7 @@ async function executor(egress: { fetch: typeof globalThis.fetch }) {
   });
 }
 
-function eventOf(body: string, retries: number | undefined): SQSEvent {
+function eventOf(body: string, retries: number | string | undefined): SQSEvent {
   return {
     Records: [
       {
@@ -217,5 +217,16 @@ describe('an egress outage', () => {
     expect(kalshi.requests.get('GET /trade-api/v2/portfolio/orders') ?? 0).toBe(lookupsBefore);
     const { rows } = await db.pool.query('SELECT status FROM orders WHERE id = $1', [request.orderId]);
     expect(rows[0]).toEqual({ status: 'filled' });
+  });
+  it('fails a never-sent order whose retry count is not a count as any other, instead of putting it back', async () => {
+    const request = await decideLive(2);
+    const down = await executor(deadEgress);
+    for (const count of ['many', '-1000', '2.5']) {
+      // A count that cannot be read is not taken for a fresh one: the message fails, so the queue's redrive limit
+      // (and its DLQ, alarmed) bounds it, rather than being put back with a wait or count computed from garbage.
+      await expect(down(eventOf(JSON.stringify(request), count), lambdaContext)).rejects.toThrow(/All records failed/);
+    }
+    expect(await receiveOne()).toBeUndefined();
+    expect(kalshi.posts.some((p) => p.client_order_id === request.clientOrderId)).toBe(false);
   });
 });
