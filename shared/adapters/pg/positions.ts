@@ -16,6 +16,16 @@ const candidateRow = factsRow.extend({
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
+ * No unfinished sale (an open hedge's unwind) of the position's contracts: one may have filled at the venue and not be
+ * booked yet, and settling first would pay out the contracts sold and leave the sale no position to book against. The
+ * position waits (counted overdue, alarmed, if the sale never finishes).
+ */
+const NO_SALE_UNDER_WAY = `NOT EXISTS (
+  SELECT 1 FROM orders o
+   WHERE o.mode = p.mode AND o.market_id = p.market_id AND o.side = p.side AND o.action = 'sell'
+     AND o.status IN ('pending', 'sent', 'partially_filled'))`;
+
+/**
  * Open positions of `mode` in game markets whose game has ended (final or cancelled) or was ever postponed, in id
  * order after `afterId` (a page that settles nothing, such as positions awaiting the venue, is not read again).
  */
@@ -31,6 +41,7 @@ export async function findSettlementCandidates(
        JOIN market_settlement_facts f ON f.market_id = p.market_id
       WHERE p.status = 'open' AND p.mode = $1 AND p.id > $2::uuid
         AND (f.game_status IN ('final', 'cancelled') OR f.postponed_at IS NOT NULL)
+        AND ${NO_SALE_UNDER_WAY}
       ORDER BY p.id
       LIMIT $3`,
     [opts.mode, opts.afterId ?? FIRST_ID, opts.limit],
@@ -80,6 +91,7 @@ export async function closeSettledPositions(
        FROM s
       WHERE p.id = s.position_id AND p.status = 'open'
         AND p.quantity_hundredths = s.quantity AND p.cost_micros + p.fees_micros = s.cost_basis_micros
+        AND ${NO_SALE_UNDER_WAY}
      RETURNING p.id`,
     [
       JSON.stringify(

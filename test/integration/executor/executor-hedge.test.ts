@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEligibilityGate, kalshiExchangeStatusCheck } from '#adapters/egress/eligibility';
 import { createPgSignalStore } from '#adapters/pg/evaluator-store';
 import { createPgExecutionStore } from '#adapters/pg/execution-store';
+import { createPgSettlementStore } from '#adapters/pg/settlement-store';
 import { listPositions } from '#adapters/pg/trading-reads';
 import { createKalshiSigner } from '#adapters/venues/kalshi/auth';
 import { createKalshiOrderClient } from '#adapters/venues/kalshi/orders';
@@ -17,7 +18,8 @@ import { FakePolymarket } from '../../../local/fake-venues/polymarket.ts';
 import { bytesToHex } from '../../../shared/adapters/crypto/eip712.ts';
 import { evaluateCandidates } from '../../../shared/evaluator/evaluate-batch.ts';
 import { type ExecutionEvent, type ExecutorDeps, executeRequest } from '../../../shared/execution/execute.ts';
-import type { ExecutionStore } from '../../../shared/ports/execution.ts';
+import { type ExecutionStore, OutcomeUnknownError } from '../../../shared/ports/execution.ts';
+import { settleFinishedGames } from '../../../shared/settlement/settle.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.ts';
 import { defaultLimits } from '../../support/risk.ts';
 import { arbitrageCandidate } from '../../support/sample-candidates.ts';
@@ -394,5 +396,53 @@ describe('an open hedge acted on by rule', () => {
     ]);
     expect(rows).toHaveLength(1);
     expect(await hedgeRow(legs.first.signalId)).toMatchObject({ status: 'open', attempts: 1 });
+  });
+  it('settles no position while a sale of its contracts may be at the venue, so an unwind booked late is not paid out too', async () => {
+    const events: ExecutionEvent[] = [];
+    await clearLiveExposure();
+    await observePolymarketBid(420_000);
+    const { first } = await leaveOpenHedge(events, { hedgePolicy: { ...DEFAULT_HEDGE_POLICY, maxAttempts: 1 } });
+    const unwind = queued.find((r) => r.clientOrderId === hedgeClientOrderId(first.signalId, 'unwind', 1))!;
+    const before = await liveBankroll();
+    // The sale reaches Polymarket and fills there, but its answer is lost on the way back: outcome unknown.
+    const answerLost = {
+      fetch: async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        const response = await globalThis.fetch(input, init);
+        if (init?.method === 'POST') throw new TypeError('fetch failed: other side closed');
+        return response;
+      },
+    };
+    const client = createPolymarketOrderClient({
+      baseUrl: poly.baseUrl,
+      egress: answerLost,
+      credentials: () => credentials,
+      now: Date.now,
+    });
+    await expect(executeRequest(polymarketDeps(events, { client }), unwind)).rejects.toThrow(OutcomeUnknownError);
+    // The game ends, NO (the side held) winning, and settlement runs before the sale is looked up.
+    await db.pool.query(
+      `INSERT INTO game_states (game_id, observed_at, status, period, home_score, away_score, winner_team_id)
+       VALUES ($1, now(), 'final', 4, 100, 110, $2)`,
+      [game.gameId, game.awayTeamId],
+    );
+    await db.pool.query(`UPDATE games SET status = 'final' WHERE id = $1`, [game.gameId]);
+    await settleFinishedGames(createPgSettlementStore(db.rolePool('settlement')), Date.now());
+    // The unwind's message comes again: the sale is found at the venue and booked against the position it sold.
+    expect(await executeRequest(polymarketDeps(events), unwind)).toEqual({ status: 'done', orderStatus: 'filled' });
+    await settleFinishedGames(createPgSettlementStore(db.rolePool('settlement')), Date.now());
+    // Sold back in full: the proceeds less the fee came in, and no $1 payout for the contracts no longer held.
+    const quantity = quantityHundredths(first.count * 100);
+    const proceeds = costMicros(priceMicros(420_000), quantity, 'down');
+    const fee = polymarketOrderFeeMicros([{ priceMicros: priceMicros(420_000), quantity }], {
+      rate: 0.02,
+      exponent: 1,
+    });
+    expect((await liveBankroll()) - before).toBe(proceeds - fee);
+    const { rows } = await db.pool.query(
+      `SELECT status, quantity_hundredths FROM positions WHERE mode = 'live' AND market_id = $1 AND side = 'no'
+        ORDER BY opened_at DESC LIMIT 1`,
+      [game.polymarketMarketId],
+    );
+    expect(rows[0]).toEqual({ status: 'settled', quantity_hundredths: 0 });
   });
 });
