@@ -3,12 +3,14 @@ import type { GameStatus } from '../names.ts';
 import {
   CONTRACT_PAYOUT_MICROS,
   costMicros,
+  hundredthsOf,
   type MoneyMicros,
   moneyMicros,
   type PriceMicros,
   priceMicros,
   type QuantityHundredths,
   quantityHundredths,
+  wholeContracts,
 } from '../units.ts';
 
 /** How long and how hard an open hedge's second leg is retried before the first leg is sold back. */
@@ -49,7 +51,7 @@ export interface OpenHedgeState {
 export type HedgeDecision =
   | { action: 'retry'; attempt: number; quantity: QuantityHundredths; priceMicros: PriceMicros }
   | { action: 'unwind'; quantity: QuantityHundredths; priceMicros: PriceMicros; proceedsMicros: MoneyMicros }
-  | { action: 'report'; reason: 'game_not_tradable' | 'no_bid' };
+  | { action: 'report'; reason: 'game_not_tradable' | 'no_bid' | 'under_one_contract' };
 
 const TRADABLE: readonly GameStatus[] = ['scheduled', 'in_progress'];
 
@@ -83,10 +85,19 @@ export function retryPriceMicros(hedge: OpenHedgeState, policy: HedgePolicy): Pr
 /**
  * What to do with an open hedge: retry the second leg while the game trades, attempts remain and the window is open
  * and a price keeps the pair from losing; else sell the first leg back at its best bid; else keep it reported (the
- * alarm stays on) because no order could be placed.
+ * alarm stays on) because no order could be placed. A follow-up is whole contracts, as an execution request is: it
+ * acts on the whole ones open (with their share of the first leg's cost), and a remainder under one contract stays
+ * reported rather than becoming an order no request can carry.
  */
-export function decideHedge(hedge: OpenHedgeState, policy: HedgePolicy = DEFAULT_HEDGE_POLICY): HedgeDecision {
-  if (!TRADABLE.includes(hedge.gameStatus)) return { action: 'report', reason: 'game_not_tradable' };
+export function decideHedge(open: OpenHedgeState, policy: HedgePolicy = DEFAULT_HEDGE_POLICY): HedgeDecision {
+  if (!TRADABLE.includes(open.gameStatus)) return { action: 'report', reason: 'game_not_tradable' };
+  const whole = hundredthsOf(wholeContracts(open.openHundredths));
+  if (whole === 0) return { action: 'report', reason: 'under_one_contract' };
+  const hedge: OpenHedgeState = {
+    ...open,
+    openHundredths: whole,
+    firstCostMicros: openCostMicros(open.firstCostMicros, open.openHundredths, whole),
+  };
   if (hedge.attempts < policy.maxAttempts && hedge.msSinceFirstFill <= policy.retryWindowMs) {
     const price = retryPriceMicros(hedge, policy);
     if (price !== undefined) {

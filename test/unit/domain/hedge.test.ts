@@ -65,6 +65,20 @@ describe('open hedge rule', () => {
     });
   });
 
+  it('acts on whole contracts only, so every follow-up is an order an execution request can carry', () => {
+    // 7.5 contracts open (a fractional partial fill): the retry buys 7, the unwind sells 7, at 7/7.5 of the cost.
+    const hedge = { ...base, openHundredths: quantityHundredths(750), firstCostMicros: moneyMicros(3_375_000) };
+    expect(decideHedge(hedge)).toMatchObject({ action: 'retry', quantity: 700 });
+    expect(decideHedge({ ...hedge, attempts: 3 })).toMatchObject({ action: 'unwind', quantity: 700 });
+    const sevenCost = { ...base, openHundredths: quantityHundredths(700), firstCostMicros: moneyMicros(3_150_000) };
+    expect(decideHedge(hedge)).toEqual(decideHedge(sevenCost));
+    // Under one contract left: nothing to send, it stays reported.
+    expect(decideHedge({ ...hedge, openHundredths: quantityHundredths(50) })).toEqual({
+      action: 'report',
+      reason: 'under_one_contract',
+    });
+  });
+
   it('gives each follow-up order one client order id', () => {
     expect(hedgeClientOrderId('h1', 'retry', 2)).toBe(hedgeClientOrderId('h1', 'retry', 2));
     expect(hedgeClientOrderId('h1', 'retry', 2)).not.toBe(hedgeClientOrderId('h1', 'retry', 3));
