@@ -99,8 +99,8 @@ SELECT o.id, o.signal_id, o.client_order_id, o.venue, o.market_id, m.venue_marke
 
 /**
  * The live risk state for one order's market and game, as `pipeline_lock_and_load` counts it (open positions at cost
- * and fees, unfilled live orders at their limit, rounded up), but without this order's own reservation: the order is
- * checked as if it were new.
+ * and fees, unfilled live orders at their limit, rounded up; the day's realized P&L from the same function), but
+ * without this order's own reservation: the order is checked as if it were new.
  */
 const RISK_SQL = `
 WITH open_cost AS (
@@ -118,8 +118,7 @@ SELECT (SELECT engaged FROM kill_switch) AS kill,
        (SELECT coalesce(sum(oc.micros), 0)::bigint FROM open_cost oc JOIN markets m ON m.id = oc.market_id
          WHERE m.game_id = $3) AS game_micros,
        (SELECT coalesce(sum(micros), 0)::bigint FROM open_cost) AS total_micros,
-       (SELECT coalesce(sum(realized_pnl_micros), 0)::bigint FROM positions
-         WHERE mode = 'live' AND status = 'settled' AND settled_at >= to_timestamp($4 / 1000.0)) AS realized_today`;
+       pipeline_realized_pnl_since('live', $4) AS realized_today`;
 
 async function lockLive(client: pg.PoolClient): Promise<{ balance: number; version: number }> {
   const { rows } = await client.query<{ balance: number; version: number }>(
@@ -543,8 +542,8 @@ SELECT o.id, o.client_order_id, o.venue, o.market_id, m.venue_market_id, m.game_
 
 /**
  * A sale's fill (an unwind): the live position gives up the contracts with their share of cost and fees, the
- * realized P&L takes the difference, and the live bankroll is credited the proceeds minus the venue's fee, one audited
- * change per fill.
+ * realized P&L takes the difference (on the position, and in the fill's own row, which counts it on the fill's day),
+ * and the live bankroll is credited the proceeds minus the venue's fee, one audited change per fill.
  */
 async function bookSaleFill(client: pg.PoolClient, order: StoredOrder, fill: VenueFill, fillRowId: string) {
   const { rows } = await client.query<{
@@ -573,6 +572,12 @@ async function bookSaleFill(client: pg.PoolClient, order: StoredOrder, fill: Ven
                           realized_pnl_micros = coalesce(realized_pnl_micros, 0) + $5
       WHERE id = $1`,
     [held.id, fill.quantity, booked.releasedCostMicros, booked.releasedFeesMicros, booked.realizedPnlMicros],
+  );
+  // The daily loss limit counts it on the fill's day, not when the rest of the position settles (0770).
+  await client.query(
+    `INSERT INTO sale_realized_pnl (fill_id, position_id, mode, realized_pnl_micros, realized_at)
+     VALUES ($1, $2, 'live', $3, to_timestamp($4 / 1000.0))`,
+    [fillRowId, held.id, booked.realizedPnlMicros, fill.filledAtMs],
   );
   await client.query(
     `UPDATE bankroll SET balance_micros = balance_micros + $1, version = version + 1,
