@@ -446,3 +446,198 @@ describe('an open hedge acted on by rule', () => {
     expect(rows[0]).toEqual({ status: 'settled', quantity_hundredths: 0 });
   });
 });
+
+const DAY_MS = 86_400_000;
+/** The UTC day's start, as the evaluator's window and the executor's send-time check compute it. */
+const dayStartOf = (ms: number) => ms - (ms % DAY_MS);
+
+/** The live P&L realized since `sinceMs`, as the evaluator's snapshot and the executor's check read it. */
+async function realizedSince(sinceMs: number, role: 'executor' | 'evaluator' = 'executor'): Promise<number> {
+  const { rows } = await db
+    .rolePool(role)
+    .query<{ micros: number }>(`SELECT pipeline_realized_pnl_since('live', $1) AS micros`, [sinceMs]);
+  return rows[0]!.micros;
+}
+
+const realizedToday = () => realizedSince(dayStartOf(Date.now()));
+
+/** The open live Polymarket position's size and what it cost. */
+async function polymarketBasis() {
+  const { rows } = await db.pool.query<{
+    id: string;
+    quantity_hundredths: number;
+    cost_micros: number;
+    fees_micros: number;
+  }>(
+    `SELECT id, quantity_hundredths, cost_micros, fees_micros FROM positions
+      WHERE mode = 'live' AND market_id = $1 AND side = 'no' AND status = 'open'`,
+    [game.polymarketMarketId],
+  );
+  return rows[0]!;
+}
+
+/** No live exposure and the game's markets open again (an earlier test settled them). */
+async function reopenGame(): Promise<void> {
+  await clearLiveExposure();
+  await db.pool.query(
+    `UPDATE markets SET status = 'open', settled_yes_payout_micros = NULL, settled_outcome = NULL WHERE game_id = $1`,
+    [game.gameId],
+  );
+}
+
+/** An arbitrage decided by the evaluator (as its role) under a daily loss limit of `dailyLossLimitMicros`. */
+async function decideUnder(dailyLossLimitMicros: number) {
+  const sent: ExecutionRequest[] = [];
+  const now = Date.now();
+  const [outcome] = await evaluateCandidates(
+    {
+      store: createPgSignalStore(db.rolePool('evaluator'), 'live'),
+      limits: { ...defaultLimits, cooldownMs: 0, dailyLossLimitMicros },
+      mode: 'live',
+      now: () => now,
+      sendExecutionRequests: async (r) => {
+        sent.push(...r);
+      },
+    },
+    [arbitrageCandidate({ nowMs: now, bookVersion: Math.floor(Math.random() * 1e6) })],
+  );
+  return { outcome, sent };
+}
+
+/** What selling `quantity` at the bid nets: proceeds rounded down less Polymarket's fee. */
+function saleCreditMicros(bidMicros: number, quantity: number): number {
+  const q = quantityHundredths(quantity);
+  const fee = polymarketOrderFeeMicros([{ priceMicros: priceMicros(bidMicros), quantity: q }], {
+    rate: 0.02,
+    exponent: 1,
+  });
+  return costMicros(priceMicros(bidMicros), q, 'down') - fee;
+}
+
+const unwindPolicy = { hedgePolicy: { ...DEFAULT_HEDGE_POLICY, maxAttempts: 1 } };
+
+describe('the daily loss limit counts what an unwind realizes on its fill day', () => {
+  it("an unwind's loss today makes the evaluator and the executor refuse new risk at the limit, not a micro under", async () => {
+    const events: ExecutionEvent[] = [];
+    await reopenGame();
+    await observePolymarketBid(420_000);
+    const { first } = await leaveOpenHedge(events, unwindPolicy);
+    const unwind = queued.find((r) => r.clientOrderId === hedgeClientOrderId(first.signalId, 'unwind', 1))!;
+    const held = await polymarketBasis();
+    expect(held.quantity_hundredths).toBe(first.count * 100);
+    const before = await realizedToday();
+    expect(await executeRequest(polymarketDeps(events), unwind)).toEqual({ status: 'done', orderStatus: 'filled' });
+
+    // Sold whole: it realizes the net proceeds less everything the position cost, today, hours before settlement.
+    const loss = saleCreditMicros(420_000, held.quantity_hundredths) - held.cost_micros - held.fees_micros;
+    expect(loss).toBeLessThan(0);
+    const today = await realizedToday();
+    expect(today - before).toBe(loss);
+    expect(await realizedSince(dayStartOf(Date.now()), 'evaluator')).toBe(today);
+    expect(today).toBeLessThan(0);
+
+    const atLimit = -today;
+    expect((await decideUnder(atLimit)).outcome).toMatchObject({ status: 'rejected', reason: 'daily_loss_limit' });
+    const accepted = await decideUnder(atLimit + 1);
+    expect(accepted.outcome).toMatchObject({ status: 'accepted' });
+    const refusedLeg = accepted.sent.find((r) => r.venue === 'polymarket')!;
+
+    // The executors check the same day's total at send time.
+    expect(
+      await executeRequest(
+        polymarketDeps(events, { limits: { ...defaultLimits, dailyLossLimitMicros: atLimit } }),
+        refusedLeg,
+      ),
+    ).toEqual({ status: 'rejected', reason: 'risk_daily_loss_limit' });
+    const next = await decideUnder(atLimit + 1);
+    expect(next.outcome).toMatchObject({ status: 'accepted' });
+    expect(
+      await executeRequest(
+        polymarketDeps(events, { limits: { ...defaultLimits, dailyLossLimitMicros: atLimit + 1 } }),
+        next.sent.find((r) => r.venue === 'polymarket')!,
+      ),
+    ).toEqual({ status: 'done', orderStatus: 'filled' });
+  });
+
+  it('a partial unwind and then settlement of the rest count each part once: the sale on its fill, the rest when settled', async () => {
+    const events: ExecutionEvent[] = [];
+    await reopenGame();
+    await observePolymarketBid(420_000);
+    const one = await leaveOpenHedge(events, unwindPolicy);
+    const two = await leaveOpenHedge(events, unwindPolicy);
+    const unwind = queued.find((r) => r.clientOrderId === hedgeClientOrderId(one.first.signalId, 'unwind', 1))!;
+    // Only the first hedge is unwound; the second's unwind is never sent (settlement waits for no sale).
+    await db.pool.query(
+      `UPDATE orders SET status = 'rejected', reject_reason = 'test_reset' WHERE hedge_of = $1 AND status = 'pending'`,
+      [two.first.signalId],
+    );
+    const held = await polymarketBasis();
+    const sold = one.first.count * 100;
+    expect(held.quantity_hundredths).toBe(sold + two.first.count * 100);
+    const start = await realizedToday();
+    expect(await executeRequest(polymarketDeps(events), unwind)).toEqual({ status: 'done', orderStatus: 'filled' });
+
+    // The contracts sold take their share of cost and fees, rounded down (domain/execution/sale.ts).
+    const releasedCost = Math.floor((held.cost_micros * sold) / held.quantity_hundredths);
+    const releasedFees = Math.floor((held.fees_micros * sold) / held.quantity_hundredths);
+    const salePart = saleCreditMicros(420_000, sold) - releasedCost - releasedFees;
+    expect((await realizedToday()) - start).toBe(salePart);
+    const { rows: ledger } = await db.pool.query(
+      'SELECT r.position_id, r.mode, r.realized_pnl_micros FROM sale_realized_pnl r JOIN fills f ON f.id = r.fill_id JOIN orders o ON o.id = f.order_id WHERE o.client_order_id = $1',
+      [unwind.clientOrderId],
+    );
+    expect(ledger).toEqual([{ position_id: held.id, mode: 'live', realized_pnl_micros: salePart }]);
+
+    // The game ends, NO (the side held) winning: the rest is paid $1 a contract.
+    await db.pool.query(
+      `INSERT INTO game_states (game_id, observed_at, status, period, home_score, away_score, winner_team_id)
+       VALUES ($1, now(), 'final', 4, 100, 110, $2)`,
+      [game.gameId, game.awayTeamId],
+    );
+    await db.pool.query(`UPDATE games SET status = 'final' WHERE id = $1`, [game.gameId]);
+    await settleFinishedGames(createPgSettlementStore(db.rolePool('settlement')), Date.now());
+    const rest = held.quantity_hundredths - sold;
+    const settlementPart = rest * 10_000 - (held.cost_micros - releasedCost) - (held.fees_micros - releasedFees);
+    const { rows } = await db.pool.query(
+      'SELECT status, quantity_hundredths, realized_pnl_micros FROM positions WHERE id = $1',
+      [held.id],
+    );
+    expect(rows[0]).toEqual({
+      status: 'settled',
+      quantity_hundredths: rest,
+      realized_pnl_micros: salePart + settlementPart,
+    });
+    expect((await realizedToday()) - start).toBe(salePart + settlementPart);
+  });
+
+  it('a sale filled before the UTC day began counts on its own day, not today', async () => {
+    const events: ExecutionEvent[] = [];
+    await reopenGame();
+    await observePolymarketBid(420_000);
+    const { first } = await leaveOpenHedge(events, unwindPolicy);
+    const unwind = queued.find((r) => r.clientOrderId === hedgeClientOrderId(first.signalId, 'unwind', 1))!;
+    const held = await polymarketBasis();
+    const before = await realizedToday();
+    expect(await executeRequest(polymarketDeps(events), unwind)).toEqual({ status: 'done', orderStatus: 'filled' });
+    const loss = saleCreditMicros(420_000, held.quantity_hundredths) - held.cost_micros - held.fees_micros;
+    expect((await realizedToday()) - before).toBe(loss);
+
+    // As if the venue had filled it at the day's first instant, then a millisecond before.
+    const dayStart = dayStartOf(Date.now());
+    const moveFill = (atMs: number) =>
+      db.pool.query(
+        `WITH f AS (UPDATE fills SET filled_at = to_timestamp($2 / 1000.0)
+                     WHERE order_id = (SELECT id FROM orders WHERE client_order_id = $1) RETURNING id)
+         UPDATE sale_realized_pnl r SET realized_at = to_timestamp($2 / 1000.0) FROM f WHERE r.fill_id = f.id`,
+        [unwind.clientOrderId, atMs],
+      );
+    await moveFill(dayStart);
+    expect((await realizedToday()) - before).toBe(loss);
+    await moveFill(dayStart - 1);
+    expect(await realizedToday()).toBe(before);
+    // Yesterday's total has it.
+    expect(await realizedSince(dayStart - DAY_MS)).toBe(before + loss);
+    // The limit its loss would have reached today lets the next candidate through.
+    expect((await decideUnder(-(before + loss))).outcome).toMatchObject({ status: 'accepted' });
+  });
+});
