@@ -23,12 +23,12 @@ import type {
 } from '../../ports/signal-store.ts';
 
 /**
- * The evaluator's Postgres side. A batch is one transaction on one connection, in two round trips: the first opens
- * it, takes the mode's bankroll row FOR UPDATE (the risk lock) and loads everything risk needs (kill switch, bankroll,
- * exposure, cooldowns, daily P&L, markets, earlier decisions; `pipeline_lock_and_load`, migration 0610); the second
- * writes every decision with the bankroll debit (`pipeline_write_decisions`) and commits. Evaluators queue on the lock
- * rather than racing for it, so none loses a batch to another; settlement and the kill switch's engage take the same
- * lock, so nothing a batch decided on can change before it commits. Both statements go as simple queries with
+ * The evaluator's Postgres side. A batch is one transaction on one connection, in two round trips: the first opens it,
+ * takes the mode's bankroll row FOR UPDATE (the risk lock) and loads everything risk needs (kill switch, bankroll,
+ * exposure, cooldowns, daily P&L, markets, earlier decisions; `pipeline_lock_and_load`, migrations 0610, 0770); the
+ * second writes every decision with the bankroll debit (`pipeline_write_decisions`) and commits. Evaluators queue on
+ * the lock rather than racing for it, so none loses a batch to another; settlement and the kill switch's engage take
+ * the same lock, so nothing a batch decided on can change before it commits. Both statements go as simple queries with
  * escaped literals: a parameterised query cannot share a round trip with BEGIN or COMMIT.
  */
 const money = z.number().int().refine(Number.isSafeInteger);

@@ -118,7 +118,7 @@ SELECT (SELECT engaged FROM kill_switch) AS kill,
        (SELECT coalesce(sum(oc.micros), 0)::bigint FROM open_cost oc JOIN markets m ON m.id = oc.market_id
          WHERE m.game_id = $3) AS game_micros,
        (SELECT coalesce(sum(micros), 0)::bigint FROM open_cost) AS total_micros,
-       pipeline_realized_pnl_since('live', $4) AS realized_today`;
+       risk_realized_pnl_since('live', $4) AS realized_today`;
 
 async function lockLive(client: pg.PoolClient): Promise<{ balance: number; version: number }> {
   const { rows } = await client.query<{ balance: number; version: number }>(

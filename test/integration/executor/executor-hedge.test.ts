@@ -455,7 +455,7 @@ const dayStartOf = (ms: number) => ms - (ms % DAY_MS);
 async function realizedSince(sinceMs: number, role: 'executor' | 'evaluator' = 'executor'): Promise<number> {
   const { rows } = await db
     .rolePool(role)
-    .query<{ micros: number }>(`SELECT pipeline_realized_pnl_since('live', $1) AS micros`, [sinceMs]);
+    .query<{ micros: number }>(`SELECT risk_realized_pnl_since('live', $1) AS micros`, [sinceMs]);
   return rows[0]!.micros;
 }
 
@@ -583,7 +583,9 @@ describe('the daily loss limit counts what an unwind realizes on its fill day', 
     const salePart = saleCreditMicros(420_000, sold) - releasedCost - releasedFees;
     expect((await realizedToday()) - start).toBe(salePart);
     const { rows: ledger } = await db.pool.query(
-      'SELECT r.position_id, r.mode, r.realized_pnl_micros FROM sale_realized_pnl r JOIN fills f ON f.id = r.fill_id JOIN orders o ON o.id = f.order_id WHERE o.client_order_id = $1',
+      `SELECT r.position_id, r.mode, r.realized_pnl_micros
+         FROM sale_realized_pnl r JOIN fills f ON f.id = r.fill_id JOIN orders o ON o.id = f.order_id
+        WHERE o.client_order_id = $1`,
       [unwind.clientOrderId],
     );
     expect(ledger).toEqual([{ position_id: held.id, mode: 'live', realized_pnl_micros: salePart }]);

@@ -24,7 +24,7 @@ CREATE TRIGGER sale_realized_pnl_deletion_audit AFTER DELETE ON sale_realized_pn
 -- time since then, plus for positions settled since then what settlement alone realized (a position's total less its
 -- sales, which counted on their own day). A sale booked before this migration has no row: it counts at settlement,
 -- as it did.
-CREATE FUNCTION pipeline_realized_pnl_since(p_mode text, p_since_ms bigint) RETURNS bigint LANGUAGE sql STABLE AS $$
+CREATE FUNCTION risk_realized_pnl_since(p_mode text, p_since_ms bigint) RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT (SELECT coalesce(sum(p.realized_pnl_micros - coalesce(
                    (SELECT sum(r.realized_pnl_micros) FROM sale_realized_pnl r WHERE r.position_id = p.id), 0)), 0)
             FROM positions p
@@ -77,7 +77,7 @@ BEGIN
          FROM open_cost oc JOIN markets m ON m.id = oc.market_id
         WHERE m.game_id = ANY(p_game_ids) GROUP BY m.game_id) x),
     'total_exposure', (SELECT coalesce(sum(micros), 0)::bigint FROM open_cost),
-    'realized_today', pipeline_realized_pnl_since(p_mode, p_day_start_ms),
+    'realized_today', risk_realized_pnl_since(p_mode, p_day_start_ms),
     'last_accepted', (SELECT coalesce(json_agg(x), '[]') FROM (
        -- Only accepted signals have orders, created when the signal was decided: the latest one per market side.
        SELECT mk.venue, mk.venue_market_id, s.side, (extract(epoch FROM latest.created_at) * 1000)::bigint AS at_ms
@@ -100,11 +100,11 @@ BEGIN
 END;
 $$;
 
--- The evaluator reads the day's sales (its functions, pipeline_*, are granted by the migration runner); the executor
--- books them and calls the function in its send-time check.
+-- The evaluator (in pipeline_lock_and_load) and the executor (its send-time check) read the day's total; the executor
+-- books the sales. Not a pipeline_* function: those the runner grants to the evaluator and settlement only (0400).
 GRANT SELECT ON sale_realized_pnl TO sharpline_evaluator;
 GRANT SELECT, INSERT ON sale_realized_pnl TO sharpline_executor;
-GRANT EXECUTE ON FUNCTION pipeline_realized_pnl_since(text, bigint) TO sharpline_executor;
+GRANT EXECUTE ON FUNCTION risk_realized_pnl_since(text, bigint) TO sharpline_evaluator, sharpline_executor;
 
 -- Down Migration
 CREATE OR REPLACE FUNCTION pipeline_lock_and_load(
@@ -174,5 +174,5 @@ BEGIN
 END;
 $$;
 
-DROP FUNCTION pipeline_realized_pnl_since(text, bigint);
+DROP FUNCTION risk_realized_pnl_since(text, bigint);
 DROP TABLE sale_realized_pnl;
