@@ -171,12 +171,14 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
         switch (routed.kind) {
           case 'kalshi':
             // A snapshot makes its book whole; a loss later in the same frame asks for a resync again.
-            for (const ev of routed.events) if (ev.type === 'kalshi_snapshot') invalid.delete(`kalshi|${ev.ticker}`);
+            if (invalid.size > 0)
+              for (const ev of routed.events) if (ev.type === 'kalshi_snapshot') invalid.delete(`kalshi|${ev.ticker}`);
             state.applyKalshi(routed.events, line.t);
             break;
           case 'polymarket':
-            for (const ev of routed.events)
-              if (ev.type === 'polymarket_book') invalid.delete(`polymarket|${ev.assetId}`);
+            if (invalid.size > 0)
+              for (const ev of routed.events)
+                if (ev.type === 'polymarket_book') invalid.delete(`polymarket|${ev.assetId}`);
             state.applyPolymarket(routed.events, line.t);
             break;
           case 'espn':

@@ -125,6 +125,8 @@ class HeldBook {
   sid = -1;
   /** The flush that last listed it among the changed books. */
   changedIn = -1;
+  /** The book's `topVersion` its games last heard of. */
+  topVersion = -1;
 
   constructor(readonly book: MarketBook) {}
 }
@@ -138,6 +140,8 @@ interface HeldGame {
   /** The flush that last listed it among the touched games. */
   touchedIn: number;
   state: GameStateEvent | null;
+  /** Whether the state is final (or the game off): nothing more to find. */
+  over: boolean;
   stateVersion: number;
   /** Feed time of the latest poll of this game, whether its state changed or not (what the model has seen up to). */
   polledAtMs: number;
@@ -150,6 +154,8 @@ interface HeldGame {
   tops: Float64Array;
   /** Counts changes of `tops`. */
   topsVersion: number;
+  /** Whether a book's tops moved since `tops` was refreshed (else refreshing would change nothing). */
+  topsStale: boolean;
   /** `topsVersion` when the pregame prior was last worked out. */
   pregameTops: number;
   /** What the last scan read and how many findings it made. */
@@ -228,6 +234,7 @@ export class ShardState {
         outcomeSets: 0,
         touchedIn: -1,
         state: null,
+        over: false,
         stateVersion: 0,
         polledAtMs: 0,
         bookVersion: 0,
@@ -237,6 +244,7 @@ export class ShardState {
         arbitrageMemo: new ArbitrageMemo(),
         tops: new Float64Array(0),
         topsVersion: 0,
+        topsStale: true,
         pregameTops: -1,
         scanned: { tops: -1, homeWins: null, over: false, findings: -1, crossed: false },
       };
@@ -259,6 +267,7 @@ export class ShardState {
     // NaN equals nothing: every side reads as changed at the next evaluation.
     if (game.tops.length !== game.sides.length * 2)
       game.tops = new Float64Array(game.sides.length * 2).fill(Number.NaN);
+    game.topsStale = true;
     groupOutcomeSets(game);
   }
 
@@ -380,8 +389,11 @@ export class ShardState {
       held.changedIn = this.flushes;
       this.changedBooks.push(held);
     }
+    const topsMoved = held.topVersion !== held.book.topVersion;
+    held.topVersion = held.book.topVersion;
     for (const game of held.games) {
       game.bookVersion++;
+      if (topsMoved) game.topsStale = true;
       this.touch(game);
     }
   }
@@ -405,6 +417,7 @@ export class ShardState {
       this.touch(game);
       if (game.state && sameState(game.state, ev)) continue;
       game.state = ev;
+      game.over = OVER.has(ev.status);
       game.stateVersion++;
       if (this.sink.gameState) this.sink.gameState(this.stateRow(game, atMs));
     }
@@ -530,13 +543,16 @@ export class ShardState {
   }
 
   private evaluate(game: HeldGame, atMs: number): void {
-    this.refreshTops(game);
+    if (game.topsStale) {
+      this.refreshTops(game);
+      game.topsStale = false;
+    }
     // The prior reads only the sides' validity and best asks: unchanged, it would come out the same.
     if (!this.started(game, atMs) && game.pregameTops !== game.topsVersion) {
       this.updatePregame(game);
       game.pregameTops = game.topsVersion;
     }
-    const over = game.state !== null && OVER.has(game.state.status);
+    const { over } = game;
     const homeWinProbability = over ? null : this.homeWins(game);
     const last = game.scanned;
     // A scan that found nothing finds nothing again while the model, the sides' validity and best asks stand still
