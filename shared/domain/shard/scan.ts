@@ -170,11 +170,11 @@ export function scan(input: ScanInput): Finding[] {
 
 export interface ScanResult {
   findings: Finding[];
-  /** Whether some pair crossed at the top (`crossesAtTop`), arbitrage looked for: what the scan read it off. */
+  /** Whether some pair crosses at the top (`crossesAtTop`), whether or not it makes a finding; false without arbitrage. */
   crossedAtTop: boolean;
 }
 
-/** `scan`, telling also whether a pair crossed at the top (the shard skips the next scan on the answer). */
+/** `scan`, telling also whether a pair crosses at the top (the shard decides whether to scan again on it). */
 export function scanSides(input: ScanInput): ScanResult {
   const out: Finding[] = [];
   const home = input.homeWinProbability;
@@ -208,15 +208,11 @@ export function scanSides(input: ScanInput): ScanResult {
 }
 
 /**
- * Whether a Kalshi leg and a Polymarket hedge pair up (one rule, opposite teams) and their tops cross: only then can
- * any size make money, and only then does the arbitrage read past the top of the books.
+ * Whether a buyable Kalshi leg (its best ask `aAskMicros`, read once for all its pairs) and a Polymarket hedge pair
+ * up (one rule, opposite teams) and their tops cross: only then can any size make money, and only then does the
+ * arbitrage read past the top of the books. The cheap tests of the pair come first.
  */
-export function crossesAtTop(a: ScanSide, b: ScanSide): boolean {
-  return a.venue === 'kalshi' && buyable(a) && crossesWith(a, a.bestAskMicros, b);
-}
-
-/** `crossesAtTop` for a buyable Kalshi leg whose best ask is read already; the cheap tests of the pair first. */
-function crossesWith(a: ScanSide, aAskMicros: number, b: ScanSide): boolean {
+function crossesAtTop(a: ScanSide, aAskMicros: number, b: ScanSide): boolean {
   if (b.venue !== 'polymarket' || a.paysOnTeam === b.paysOnTeam || a.resolutionKey !== b.resolutionKey) return false;
   return buyable(b) && aAskMicros + b.bestAskMicros < CONTRACT_PAYOUT_MICROS;
 }
@@ -230,7 +226,7 @@ function arbitrages(input: ScanInput, out: Finding[]): boolean {
     if (a.venue !== 'kalshi' || !buyable(a)) continue;
     const aAskMicros = a.bestAskMicros;
     for (const b of sides) {
-      if (!crossesWith(a, aAskMicros, b)) continue;
+      if (!crossesAtTop(a, aAskMicros, b)) continue;
       crossed = true;
       const yes = askLevels(a, maxLevels);
       const no = askLevels(b, maxLevels);
