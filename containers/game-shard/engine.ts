@@ -99,7 +99,6 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
   const { outputs } = opts;
   const owns = opts.owns ?? (() => true);
   const failures = createParseFailures(opts.log);
-  const messages: Partial<Record<FeedSource, number>> = {};
   let lines = 0;
   let engineErrors = 0;
   /** The line being handled (what a candidate record names); written in place, read synchronously. */
@@ -142,7 +141,6 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
       current.t = line.t;
       firstT ??= line.t;
       lastT = line.t;
-      messages[line.source] = (messages[line.source] ?? 0) + 1;
       failures.message(line.source);
       let routed: Routed;
       // ESPN is polled: a scoreboard the same as the last one of its league parses to the same events again.
@@ -173,12 +171,14 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
         switch (routed.kind) {
           case 'kalshi':
             // A snapshot makes its book whole; a loss later in the same frame asks for a resync again.
-            for (const ev of routed.events) if (ev.type === 'kalshi_snapshot') invalid.delete(`kalshi|${ev.ticker}`);
+            if (invalid.size > 0)
+              for (const ev of routed.events) if (ev.type === 'kalshi_snapshot') invalid.delete(`kalshi|${ev.ticker}`);
             state.applyKalshi(routed.events, line.t);
             break;
           case 'polymarket':
-            for (const ev of routed.events)
-              if (ev.type === 'polymarket_book') invalid.delete(`polymarket|${ev.assetId}`);
+            if (invalid.size > 0)
+              for (const ev of routed.events)
+                if (ev.type === 'polymarket_book') invalid.delete(`polymarket|${ev.assetId}`);
             state.applyPolymarket(routed.events, line.t);
             break;
           case 'espn':
@@ -214,7 +214,7 @@ export function createShardEngine(opts: ShardEngineOptions): ShardEngine {
     summary() {
       return {
         lines,
-        messages: { ...messages },
+        messages: failures.messages(),
         parseFailures: failures.counts(),
         parseFailuresPer1000: failures.per1000(),
         engineErrors,

@@ -18,6 +18,11 @@ export class MarketBook {
   observedAtMs = 0;
   /** Counts every change, so a caller can tell a book that moved from one that did not. */
   version = 0;
+  /**
+   * Counts the changes of either ladder's best price or of validity: all every side's best ask and validity hang on,
+   * so a caller can tell a book whose tops moved from one that changed only deeper or in size.
+   */
+  topVersion = 0;
   /** Feed time of the last change of each ladder's best price (its side's best ask, read mirrored for Kalshi). */
   private bidsTopChangedAtMs = 0;
   private otherTopChangedAtMs = 0;
@@ -29,21 +34,25 @@ export class MarketBook {
     this.other = new Ladder(venue === 'kalshi' ? 'highest' : 'lowest');
   }
 
-  private touched(atMs: number, bidsTop: number, otherTop: number): void {
+  private touched(atMs: number, bidsTop: number, otherTop: number, wasValid: boolean): void {
     this.observedAtMs = atMs;
     this.version++;
-    if (this.bids.bestPrice() !== bidsTop) this.bidsTopChangedAtMs = atMs;
-    if (this.other.bestPrice() !== otherTop) this.otherTopChangedAtMs = atMs;
+    const bidsMoved = this.bids.bestPrice() !== bidsTop;
+    const otherMoved = this.other.bestPrice() !== otherTop;
+    if (bidsMoved) this.bidsTopChangedAtMs = atMs;
+    if (otherMoved) this.otherTopChangedAtMs = atMs;
+    if (bidsMoved || otherMoved || this.valid !== wasValid) this.topVersion++;
   }
 
   /** Kalshi `orderbook_snapshot`: both sides' bids. */
   snapshotKalshi(yesBids: readonly PriceLevel[], noBids: readonly PriceLevel[], atMs: number): void {
     const bidsTop = this.bids.bestPrice();
     const otherTop = this.other.bestPrice();
+    const wasValid = this.valid;
     this.bids.replace(yesBids);
     this.other.replace(noBids);
     this.valid = true;
-    this.touched(atMs, bidsTop, otherTop);
+    this.touched(atMs, bidsTop, otherTop, wasValid);
   }
 
   /** Kalshi `orderbook_delta` on a valid book; a level driven below zero invalidates the book. */
@@ -53,7 +62,7 @@ export class MarketBook {
     const otherTop = this.other.bestPrice();
     const ok = (side === 'yes' ? this.bids : this.other).add(priceMicros, deltaHundredths);
     if (!ok) this.valid = false;
-    this.touched(atMs, bidsTop, otherTop);
+    this.touched(atMs, bidsTop, otherTop, true);
     return ok;
   }
 
@@ -61,10 +70,11 @@ export class MarketBook {
   snapshotPolymarket(bids: readonly PriceLevel[], asks: readonly PriceLevel[], atMs: number): void {
     const bidsTop = this.bids.bestPrice();
     const otherTop = this.other.bestPrice();
+    const wasValid = this.valid;
     this.bids.replace(bids);
     this.other.replace(asks);
     this.valid = true;
-    this.touched(atMs, bidsTop, otherTop);
+    this.touched(atMs, bidsTop, otherTop, wasValid);
   }
 
   /** Polymarket `price_change`: a level's new aggregate size; 0 removes it. */
@@ -73,10 +83,11 @@ export class MarketBook {
     const bidsTop = this.bids.bestPrice();
     const otherTop = this.other.bestPrice();
     (book === 'bid' ? this.bids : this.other).set(priceMicros, sizeHundredths);
-    this.touched(atMs, bidsTop, otherTop);
+    this.touched(atMs, bidsTop, otherTop, true);
   }
 
   invalidate(): void {
+    if (this.valid) this.topVersion++;
     this.valid = false;
   }
 

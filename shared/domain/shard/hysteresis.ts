@@ -2,6 +2,8 @@ import type { Finding } from './scan.ts';
 
 export type Verdict = 'publish' | 'stale' | 'awaiting_state' | 'repeat';
 
+const NONE: readonly Verdict[] = [];
+
 interface Held {
   signature: string;
   /** Whether this signature was published (or only seen stale). */
@@ -17,7 +19,12 @@ interface Held {
 export class Hysteresis {
   private held = new Map<string, Held>();
 
-  decide(findings: readonly Finding[]): Verdict[] {
+  decide(findings: readonly Finding[]): readonly Verdict[] {
+    // Most scans find nothing: nothing to decide, nothing held after.
+    if (findings.length === 0) {
+      if (this.held.size > 0) this.held = new Map();
+      return NONE;
+    }
     const next = new Map<string, Held>();
     const verdicts = findings.map((f): Verdict => {
       const prior = this.held.get(f.key);

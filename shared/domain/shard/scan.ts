@@ -165,6 +165,17 @@ function isStale(input: ScanInput, observedAtMs: number): boolean {
 const sideKey = (s: ScanSide) => `${s.venue}|${s.venueMarketId}|${s.side}`;
 
 export function scan(input: ScanInput): Finding[] {
+  return scanSides(input).findings;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  /** Whether some pair crosses at the top (`crossesAtTop`), whether or not it makes a finding; false without arbitrage. */
+  crossedAtTop: boolean;
+}
+
+/** `scan`, telling also whether a pair crosses at the top (the shard decides whether to scan again on it). */
+export function scanSides(input: ScanInput): ScanResult {
   const out: Finding[] = [];
   const home = input.homeWinProbability;
   if (home !== null) {
@@ -192,37 +203,31 @@ export function scan(input: ScanInput): Finding[] {
       });
     }
   }
-  if (input.arbitrage) out.push(...arbitrages(input));
-  return out;
+  const crossedAtTop = input.arbitrage && arbitrages(input, out);
+  return { findings: out, crossedAtTop };
 }
 
 /**
- * Whether a Kalshi leg and a Polymarket hedge pair up (one rule, opposite teams) and their tops cross: only then can
- * any size make money, and only then does the arbitrage read past the top of the books.
+ * Whether a buyable Kalshi leg (its best ask `aAskMicros`, read once for all its pairs) and a Polymarket hedge pair
+ * up (one rule, opposite teams) and their tops cross: only then can any size make money, and only then does the
+ * arbitrage read past the top of the books. The cheap tests of the pair come first.
  */
-export function crossesAtTop(a: ScanSide, b: ScanSide): boolean {
-  if (a.venue !== 'kalshi' || b.venue !== 'polymarket' || !buyable(a) || !buyable(b)) return false;
-  if (a.paysOnTeam === b.paysOnTeam || a.resolutionKey !== b.resolutionKey) return false;
-  return a.bestAskMicros + b.bestAskMicros < CONTRACT_PAYOUT_MICROS;
+function crossesAtTop(a: ScanSide, aAskMicros: number, b: ScanSide): boolean {
+  if (b.venue !== 'polymarket' || a.paysOnTeam === b.paysOnTeam || a.resolutionKey !== b.resolutionKey) return false;
+  return buyable(b) && aAskMicros + b.bestAskMicros < CONTRACT_PAYOUT_MICROS;
 }
 
-/** Whether any pair of `sides` crosses at the top (`crossesAtTop`). */
-export function anyCrossAtTop(sides: readonly ScanSide[]): boolean {
-  for (const a of sides) {
-    if (a.venue !== 'kalshi' || !buyable(a)) continue;
-    for (const b of sides) if (crossesAtTop(a, b)) return true;
-  }
-  return false;
-}
-
-function arbitrages(input: ScanInput): ArbitrageFinding[] {
-  const out: ArbitrageFinding[] = [];
+/** Appends the arbitrages of the sides' pairs to `out`; true when some pair crossed at the top. */
+function arbitrages(input: ScanInput, out: Finding[]): boolean {
   const maxLevels = input.maxDepthLevels ?? DEFAULT_MAX_DEPTH_LEVELS;
   const { sides } = input;
+  let crossed = false;
   for (const a of sides) {
     if (a.venue !== 'kalshi' || !buyable(a)) continue;
+    const aAskMicros = a.bestAskMicros;
     for (const b of sides) {
-      if (!crossesAtTop(a, b)) continue;
+      if (!crossesAtTop(a, aAskMicros, b)) continue;
+      crossed = true;
       const yes = askLevels(a, maxLevels);
       const no = askLevels(b, maxLevels);
       const best = input.arbitrageMemo
@@ -261,7 +266,7 @@ function arbitrages(input: ScanInput): ArbitrageFinding[] {
       });
     }
   }
-  return out;
+  return crossed;
 }
 
 /** A side's asks a taker can buy: inside (0, $1), best first. */

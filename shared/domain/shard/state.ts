@@ -8,17 +8,10 @@ import { finalWinner } from '../settlement/index.ts';
 import { type Sport, winProbability } from '../win-probability.ts';
 import { MarketBook } from './book.ts';
 import { Hysteresis } from './hysteresis.ts';
+import { IdTable } from './id-table.ts';
 import type { GameStateRow, WatchedMarket } from './markets.ts';
 import { type OutcomePair, pregameConsensus } from './pregame.ts';
-import {
-  ArbitrageMemo,
-  anyCrossAtTop,
-  type Finding,
-  type ScanSide,
-  type ScanThresholds,
-  scan,
-  toCandidate,
-} from './scan.ts';
+import { ArbitrageMemo, type Finding, type ScanSide, type ScanThresholds, scanSides, toCandidate } from './scan.ts';
 
 /**
  * The game shard's state, pure and synchronous: live books per venue market, the latest state per game, and on every
@@ -122,10 +115,33 @@ class LiveSide implements ScanSide {
   }
 }
 
+/** A book with what the shard keeps beside it. */
+class HeldBook {
+  /** The held games that price it; none for a book no held game prices (a first-half token, another shard's game). */
+  readonly games: HeldGame[] = [];
+  /** The tick last reported. */
+  tick: number | undefined = undefined;
+  /** The Kalshi subscription last seen carrying it: its ticker is in that sid's set already, not added per delta. */
+  sid = -1;
+  /** The flush that last listed it among the changed books. */
+  changedIn = -1;
+  /** The book's `topVersion` its games last heard of. */
+  topVersion = -1;
+
+  constructor(readonly book: MarketBook) {}
+}
+
 interface HeldGame {
   spec: ShardGameSpec;
   sides: LiveSide[];
+  /** Per side, the index of the set of sides covering the game's two outcomes together (what the prior pairs up). */
+  outcomeSetOf: number[];
+  outcomeSets: number;
+  /** The flush that last listed it among the touched games. */
+  touchedIn: number;
   state: GameStateEvent | null;
+  /** Whether the state is final (or the game off): nothing more to find. */
+  over: boolean;
   stateVersion: number;
   /** Feed time of the latest poll of this game, whether its state changed or not (what the model has seen up to). */
   polledAtMs: number;
@@ -138,6 +154,8 @@ interface HeldGame {
   tops: Float64Array;
   /** Counts changes of `tops`. */
   topsVersion: number;
+  /** Whether a book's tops moved since `tops` was refreshed (else refreshing would change nothing). */
+  topsStale: boolean;
   /** `topsVersion` when the pregame prior was last worked out. */
   pregameTops: number;
   /** What the last scan read and how many findings it made. */
@@ -166,17 +184,20 @@ export class ShardState {
     suppressedStale: 0,
     modelEdgeAwaitingState: 0,
   };
-  /** Books by venue, then by the venue's id (no key built per message: ids come hashed from the frame once). */
-  private readonly books: Record<Venue, Map<string, MarketBook>> = { kalshi: new Map(), polymarket: new Map() };
-  private readonly gamesOfBook = new Map<MarketBook, HeldGame[]>();
-  /** The tick last reported per held book. */
-  private readonly tickOfBook = new Map<MarketBook, number>();
+  /** Books by venue, then by the venue's id. */
+  private readonly books: Record<Venue, IdTable<HeldBook>> = { kalshi: new IdTable(), polymarket: new IdTable() };
   private readonly games = new Map<string, HeldGame>();
   private readonly gameByEvent = new Map<string, HeldGame>();
   /** Kalshi subscriptions: the last seq of each sid and the tickers it carried. */
   private readonly sids = new Map<number, { seq: number; tickers: Set<string> }>();
+  /**
+   * What changed since the last flush, each listed once: a book or game carries the number of the flush that
+   * listed it (`changedIn`, `touchedIn`), so no list is searched per change. Books are listed only for a price sink.
+   */
+  private flushes = 0;
   private readonly touched: HeldGame[] = [];
-  private readonly changedBooks: MarketBook[] = [];
+  private touchedCount = 0;
+  private readonly changedBooks: HeldBook[] = [];
 
   constructor(
     private readonly settings: ShardSettings,
@@ -193,13 +214,13 @@ export class ShardState {
     return this.games.get(gameId)?.pregameHomeWinProbability ?? null;
   }
 
-  private book(venue: Venue, id: string): MarketBook {
-    let book = this.books[venue].get(id);
-    if (!book) {
-      book = new MarketBook(venue, id);
-      this.books[venue].set(id, book);
+  private held(venue: Venue, id: string): HeldBook {
+    let held = this.books[venue].get(id);
+    if (!held) {
+      held = new HeldBook(new MarketBook(venue, id));
+      this.books[venue].add(id, held);
     }
-    return book;
+    return held;
   }
 
   /** Holds a game and its markets; registering it again adds markets it did not have. */
@@ -209,7 +230,11 @@ export class ShardState {
       game = {
         spec,
         sides: [],
+        outcomeSetOf: [],
+        outcomeSets: 0,
+        touchedIn: -1,
         state: null,
+        over: false,
         stateVersion: 0,
         polledAtMs: 0,
         bookVersion: 0,
@@ -219,6 +244,7 @@ export class ShardState {
         arbitrageMemo: new ArbitrageMemo(),
         tops: new Float64Array(0),
         topsVersion: 0,
+        topsStale: true,
         pregameTops: -1,
         scanned: { tops: -1, homeWins: null, over: false, findings: -1, crossed: false },
       };
@@ -228,11 +254,10 @@ export class ShardState {
     const teams = [spec.home.abbreviation, spec.away.abbreviation];
     for (const m of spec.markets) {
       if (!teams.includes(m.yesTeam)) continue;
-      const book = this.book(m.venue, m.venueMarketId);
-      const games = this.gamesOfBook.get(book) ?? [];
-      if (games.includes(game)) continue;
-      games.push(game);
-      this.gamesOfBook.set(book, games);
+      const held = this.held(m.venue, m.venueMarketId);
+      if (held.games.includes(game)) continue;
+      held.games.push(game);
+      const { book } = held;
       const otherTeam = m.yesTeam === spec.home.abbreviation ? spec.away.abbreviation : spec.home.abbreviation;
       for (const side of m.buy) {
         const paysOn = side === 'yes' ? m.yesTeam : otherTeam;
@@ -242,6 +267,8 @@ export class ShardState {
     // NaN equals nothing: every side reads as changed at the next evaluation.
     if (game.tops.length !== game.sides.length * 2)
       game.tops = new Float64Array(game.sides.length * 2).fill(Number.NaN);
+    game.topsStale = true;
+    groupOutcomeSets(game);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -250,32 +277,45 @@ export class ShardState {
   applyKalshi(events: readonly KalshiWsEvent[], atMs: number): void {
     for (const ev of events) {
       if (ev.type === 'kalshi_snapshot') {
-        this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, true);
-        const book = this.book('kalshi', ev.ticker);
-        book.snapshotKalshi(ev.yesBids, ev.noBids, atMs);
-        this.changed(book);
+        const held = this.held('kalshi', ev.ticker);
+        this.checkSeq(ev.sid, ev.seq, ev.ticker, held, atMs, true);
+        held.book.snapshotKalshi(ev.yesBids, ev.noBids, atMs);
+        this.changed(held);
       } else if (ev.type === 'kalshi_delta') {
-        if (!this.checkSeq(ev.sid, ev.seq, ev.ticker, atMs, false)) continue;
-        const book = this.books.kalshi.get(ev.ticker);
-        if (!book?.valid) continue;
-        if (!book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs) && this.gamesOfBook.has(book)) {
+        const held = this.books.kalshi.get(ev.ticker);
+        if (!this.checkSeq(ev.sid, ev.seq, ev.ticker, held, atMs, false)) continue;
+        if (!held?.book.valid) continue;
+        const ok = held.book.applyKalshiDelta(ev.side, ev.priceMicros, ev.deltaHundredths, atMs);
+        if (!ok && held.games.length > 0) {
           this.counters.booksInvalidated++;
           this.requestResync('kalshi', [ev.ticker]);
         }
-        this.changed(book);
+        this.changed(held);
       }
     }
     this.flush(atMs);
   }
 
   /** False on a gap: every book of the subscription is invalid until its next snapshot. */
-  private checkSeq(sid: number, seq: number, ticker: string, atMs: number, snapshot: boolean): boolean {
+  private checkSeq(
+    sid: number,
+    seq: number,
+    ticker: string,
+    book: HeldBook | undefined,
+    atMs: number,
+    snapshot: boolean,
+  ): boolean {
     const held = this.sids.get(sid);
     if (!held) {
       this.sids.set(sid, { seq, tickers: new Set([ticker]) });
+      if (book) book.sid = sid;
       return true;
     }
-    held.tickers.add(ticker);
+    // A sid's tickers only ever grow: a book seen on this sid last is in its set already.
+    if (book?.sid !== sid) {
+      held.tickers.add(ticker);
+      if (book) book.sid = sid;
+    }
     const expected = held.seq + 1;
     held.seq = seq;
     if (seq === expected || (snapshot && seq === 1)) return true;
@@ -288,19 +328,19 @@ export class ShardState {
   applyPolymarket(events: readonly PolymarketWsEvent[], atMs: number): void {
     for (const ev of events) {
       if (ev.type === 'polymarket_book') {
-        const book = this.book('polymarket', ev.assetId);
-        book.snapshotPolymarket(ev.bids, ev.asks, atMs);
-        this.changed(book);
-        if (ev.tickSizeMicros !== undefined) this.tickSize(book, ev.tickSizeMicros, atMs);
+        const held = this.held('polymarket', ev.assetId);
+        held.book.snapshotPolymarket(ev.bids, ev.asks, atMs);
+        this.changed(held);
+        if (ev.tickSizeMicros !== undefined) this.tickSize(held, ev.tickSizeMicros, atMs);
       } else if (ev.type === 'polymarket_tick_size_change') {
-        const book = this.books.polymarket.get(ev.assetId);
-        if (book) this.tickSize(book, ev.tickSizeMicros, atMs);
+        const held = this.books.polymarket.get(ev.assetId);
+        if (held) this.tickSize(held, ev.tickSizeMicros, atMs);
       } else if (ev.type === 'polymarket_price_change') {
         for (const c of ev.changes) {
-          const book = this.books.polymarket.get(c.assetId);
-          if (!book?.valid) continue;
-          book.setPolymarketLevel(c.book, c.priceMicros, c.sizeHundredths, atMs);
-          this.changed(book);
+          const held = this.books.polymarket.get(c.assetId);
+          if (!held?.book.valid) continue;
+          held.book.setPolymarketLevel(c.book, c.priceMicros, c.sizeHundredths, atMs);
+          this.changed(held);
         }
       }
     }
@@ -308,9 +348,10 @@ export class ShardState {
   }
 
   /** Reports a held book's tick when it differs from the one last reported (or than discovery gave, unknown here). */
-  private tickSize(book: MarketBook, tickSizeMicros: number, atMs: number): void {
-    if (!this.gamesOfBook.has(book) || this.tickOfBook.get(book) === tickSizeMicros) return;
-    this.tickOfBook.set(book, tickSizeMicros);
+  private tickSize(held: HeldBook, tickSizeMicros: number, atMs: number): void {
+    if (held.games.length === 0 || held.tick === tickSizeMicros) return;
+    held.tick = tickSizeMicros;
+    const { book } = held;
     this.sink.tickSize?.({ marketId: marketIdFor(book.venue, book.venueMarketId), tickSizeMicros, observedAtMs: atMs });
   }
 
@@ -318,14 +359,14 @@ export class ShardState {
   invalidate(venue: Venue, instrumentIds: readonly string[], atMs: number): void {
     const lost: string[] = [];
     for (const id of instrumentIds) {
-      const book = this.books[venue].get(id);
-      if (!book) continue;
+      const held = this.books[venue].get(id);
+      if (!held) continue;
       // A book already invalid has its resync asked for: asking again on every bad frame would hammer the venue.
-      if (!book.valid) continue;
-      book.invalidate();
-      this.changed(book);
+      if (!held.book.valid) continue;
+      held.book.invalidate();
+      this.changed(held);
       // A book no held game prices (a first-half token, another shard's game) is not worth a snapshot.
-      if (!this.gamesOfBook.has(book)) continue;
+      if (held.games.length === 0) continue;
       this.counters.booksInvalidated++;
       lost.push(id);
     }
@@ -335,8 +376,7 @@ export class ShardState {
 
   /** The venue's connection dropped: none of its books can be trusted until each is snapshotted again. */
   venueDisconnected(venue: Venue, atMs: number): void {
-    const ids = [...this.books[venue].keys()];
-    this.invalidate(venue, ids, atMs);
+    this.invalidate(venue, this.books[venue].ids(), atMs);
   }
 
   private requestResync(venue: Venue, ids: string[]): void {
@@ -344,14 +384,24 @@ export class ShardState {
     this.sink.resync(venue, ids);
   }
 
-  private changed(book: MarketBook): void {
-    if (!this.changedBooks.includes(book)) this.changedBooks.push(book);
-    const games = this.gamesOfBook.get(book);
-    if (!games) return;
-    for (const game of games) {
-      game.bookVersion++;
-      if (!this.touched.includes(game)) this.touched.push(game);
+  private changed(held: HeldBook): void {
+    if (this.sink.prices && held.changedIn !== this.flushes) {
+      held.changedIn = this.flushes;
+      this.changedBooks.push(held);
     }
+    const topsMoved = held.topVersion !== held.book.topVersion;
+    held.topVersion = held.book.topVersion;
+    for (const game of held.games) {
+      game.bookVersion++;
+      if (topsMoved) game.topsStale = true;
+      this.touch(game);
+    }
+  }
+
+  private touch(game: HeldGame): void {
+    if (game.touchedIn === this.flushes) return;
+    game.touchedIn = this.flushes;
+    this.touched[this.touchedCount++] = game;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -364,9 +414,10 @@ export class ShardState {
       game.polledAtMs = atMs;
       // Even an unchanged state is news: a model edge awaiting it may be published now. A game whose last scan
       // found nothing (nothing awaiting either) ends at the scan-skip check.
-      if (!this.touched.includes(game)) this.touched.push(game);
+      this.touch(game);
       if (game.state && sameState(game.state, ev)) continue;
       game.state = ev;
+      game.over = OVER.has(ev.status);
       game.stateVersion++;
       if (this.sink.gameState) this.sink.gameState(this.stateRow(game, atMs));
     }
@@ -393,17 +444,21 @@ export class ShardState {
   // Evaluation
 
   private flush(atMs: number): void {
-    if (this.sink.prices && this.changedBooks.length > 0) this.sink.prices(this.priceRows());
-    this.changedBooks.length = 0;
-    for (const game of this.touched) this.evaluate(game, atMs);
-    this.touched.length = 0;
+    if (this.sink.prices && this.changedBooks.length > 0) {
+      this.sink.prices(this.priceRows());
+      this.changedBooks.length = 0;
+    }
+    // The list's slots are reused: only the first `touchedCount` are this flush's.
+    for (let i = 0; i < this.touchedCount; i++) this.evaluate(this.touched[i] as HeldGame, atMs);
+    this.touchedCount = 0;
+    this.flushes++;
   }
 
   private priceRows(): TopOfBook[] {
     const rows: TopOfBook[] = [];
-    for (const book of this.changedBooks) {
+    for (const { book, games } of this.changedBooks) {
       if (!book.valid) continue;
-      for (const game of this.gamesOfBook.get(book) ?? []) {
+      for (const game of games) {
         for (const s of game.sides) {
           if (s.book !== book) continue;
           const orNull = (n: number) => (n < 0 ? null : n);
@@ -432,19 +487,22 @@ export class ShardState {
 
   private updatePregame(game: HeldGame): void {
     const home = game.spec.home.abbreviation;
+    // One pair per outcome set with a valid side, in the order of each set's first valid side.
     const pairs: OutcomePair[] = [];
-    const bySet = new Map<string, { venue: Venue; home: number; away: number }>();
-    for (const s of game.sides) {
+    const pairOfSet: (OutcomePair | undefined)[] = new Array(game.outcomeSets);
+    for (let i = 0; i < game.sides.length; i++) {
+      const s = game.sides[i] as LiveSide;
       if (!s.valid) continue;
-      // A Kalshi market's YES and NO, or the outcome tokens of one Polymarket rule, cover the game's two outcomes.
-      const setKey = s.venue === 'kalshi' ? `k|${s.venueMarketId}` : `p|${s.resolutionKey}`;
-      const held = bySet.get(setKey) ?? { venue: s.venue, home: -1, away: -1 };
-      if (s.paysOnTeam === home) held.home = s.bestAskMicros;
-      else held.away = s.bestAskMicros;
-      bySet.set(setKey, held);
+      const set = game.outcomeSetOf[i] as number;
+      let pair = pairOfSet[set];
+      if (!pair) {
+        pair = { venue: s.venue, homeAskMicros: -1, awayAskMicros: -1 };
+        pairOfSet[set] = pair;
+        pairs.push(pair);
+      }
+      if (s.paysOnTeam === home) pair.homeAskMicros = s.bestAskMicros;
+      else pair.awayAskMicros = s.bestAskMicros;
     }
-    for (const set of bySet.values())
-      pairs.push({ venue: set.venue, homeAskMicros: set.home, awayAskMicros: set.away });
     const consensus = pregameConsensus(pairs);
     if (consensus !== null) game.pregameHomeWinProbability = consensus;
   }
@@ -485,13 +543,16 @@ export class ShardState {
   }
 
   private evaluate(game: HeldGame, atMs: number): void {
-    this.refreshTops(game);
+    if (game.topsStale) {
+      this.refreshTops(game);
+      game.topsStale = false;
+    }
     // The prior reads only the sides' validity and best asks: unchanged, it would come out the same.
     if (!this.started(game, atMs) && game.pregameTops !== game.topsVersion) {
       this.updatePregame(game);
       game.pregameTops = game.topsVersion;
     }
-    const over = game.state !== null && OVER.has(game.state.status);
+    const { over } = game;
     const homeWinProbability = over ? null : this.homeWins(game);
     const last = game.scanned;
     // A scan that found nothing finds nothing again while the model, the sides' validity and best asks stand still
@@ -503,9 +564,9 @@ export class ShardState {
       last.findings === 0 &&
       (over || (!last.over && last.tops === game.topsVersion && last.homeWins === homeWinProbability && !last.crossed));
     if (quiet) return;
-    const findings = over
-      ? []
-      : scan({
+    const result = over
+      ? { findings: [], crossedAtTop: false }
+      : scanSides({
           homeTeam: game.spec.home.abbreviation,
           homeWinProbability,
           sides: game.sides,
@@ -517,11 +578,12 @@ export class ShardState {
           arbitrageMemo: game.arbitrageMemo,
           ...(this.settings.maxDepthLevels === undefined ? {} : { maxDepthLevels: this.settings.maxDepthLevels }),
         });
+    const { findings } = result;
     last.tops = game.topsVersion;
     last.homeWins = homeWinProbability;
     last.over = over;
     last.findings = findings.length;
-    last.crossed = !over && anyCrossAtTop(game.sides);
+    last.crossed = result.crossedAtTop;
     const verdicts = game.hysteresis.decide(findings);
     for (let i = 0; i < findings.length; i++) {
       const verdict = verdicts[i];
@@ -560,4 +622,22 @@ export class ShardState {
       });
     }
   }
+}
+
+/**
+ * Groups a game's sides into the sets that cover its two outcomes together: a Kalshi market's YES and NO, or the
+ * outcome tokens of one Polymarket rule. Sides change only on registration, so the prior does not key them per update.
+ */
+function groupOutcomeSets(game: HeldGame): void {
+  const setOfKey = new Map<string, number>();
+  game.outcomeSetOf = game.sides.map((s) => {
+    const key = s.venue === 'kalshi' ? `k|${s.venueMarketId}` : `p|${s.resolutionKey}`;
+    let set = setOfKey.get(key);
+    if (set === undefined) {
+      set = setOfKey.size;
+      setOfKey.set(key, set);
+    }
+    return set;
+  });
+  game.outcomeSets = setOfKey.size;
 }
