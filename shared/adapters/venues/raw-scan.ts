@@ -42,6 +42,19 @@ function stringEnd(raw: string, start: number): number {
   throw BAIL;
 }
 
+/** Characters of a string that pick its slot in a `TextCache`. */
+const CACHE_KEY_CHARS = 8;
+const CACHE_SLOTS = 1024;
+const CACHE_MASK = CACHE_SLOTS - 1;
+
+/**
+ * The last string seen in each of a fixed number of slots, for `RawScan.cachedText`. Bounded; a slot taken by
+ * another string only costs the next reading of the first its character-by-character scan.
+ */
+export class TextCache {
+  readonly slots: string[] = new Array<string>(CACHE_SLOTS).fill('');
+}
+
 /** A cursor over one frame. Every method either moves past what it read or throws `BAIL`. */
 export class RawScan {
   pos = 0;
@@ -105,6 +118,46 @@ export class RawScan {
   text(): string {
     this.string();
     return this.raw.slice(this.start, this.end);
+  }
+
+  /**
+   * `text()` through `cache`: a string seen before (a market's or a token's id, frame after frame) is matched by one
+   * native compare instead of a look at each character, and comes back as the same string object.
+   */
+  cachedText(cache: TextCache): string {
+    this.expect(QUOTE);
+    const raw = this.raw;
+    const n = raw.length;
+    const pos = this.pos;
+    if (pos + CACHE_KEY_CHARS > n) {
+      this.pos = pos - 1;
+      return this.text();
+    }
+    let h = 0;
+    for (let i = 0; i < CACHE_KEY_CHARS; i++) h = (h * 31 + raw.charCodeAt(pos + i)) | 0;
+    const slot = h & CACHE_MASK;
+    const slots = cache.slots;
+    const hit = slots[slot] as string;
+    let end = pos + hit.length;
+    // The cached text holds no quote, escape or control character, so the string ends right after it. (`===` on a
+    // slice compares as memcmp does; `startsWith` goes character by character.)
+    if (!(end < n && raw.charCodeAt(end) === QUOTE && raw.slice(pos, end) === hit)) {
+      end = stringEnd(raw, pos);
+      // A copy of its own (JSON.parse of the checked span), not a slice that would keep the whole frame alive.
+      slots[slot] = JSON.parse(raw.slice(pos - 1, end + 1)) as string;
+    }
+    this.start = pos;
+    this.end = end;
+    this.pos = end + 1;
+    return slots[slot] as string;
+  }
+
+  /** Consumes `text`, a run of the frame's structure written as the venue writes it, or bails. */
+  lit(text: string): void {
+    const pos = this.pos;
+    const end = pos + text.length;
+    if (this.raw.slice(pos, end) !== text) throw BAIL;
+    this.pos = end;
   }
 
   /**
