@@ -42,7 +42,7 @@ function stringEnd(raw: string, start: number): number {
   throw BAIL;
 }
 
-/** Characters of a string that pick its slot in a `TextCache`. */
+/** Characters of a string (its last ones) that, with its length, pick its slot in a `TextCache`. */
 const CACHE_KEY_CHARS = 8;
 const CACHE_SLOTS = 1024;
 const CACHE_MASK = CACHE_SLOTS - 1;
@@ -122,26 +122,22 @@ export class RawScan {
 
   /**
    * `text()` through `cache`: a string seen before (a market's or a token's id, frame after frame) is matched by one
-   * native compare instead of a look at each character, and comes back as the same string object.
+   * native compare instead of a look at each character, and comes back as the same flat string.
    */
   cachedText(cache: TextCache): string {
     this.expect(QUOTE);
     const raw = this.raw;
-    const n = raw.length;
     const pos = this.pos;
-    if (pos + CACHE_KEY_CHARS > n) {
-      this.pos = pos - 1;
-      return this.text();
-    }
-    let h = 0;
-    for (let i = 0; i < CACHE_KEY_CHARS; i++) h = (h * 31 + raw.charCodeAt(pos + i)) | 0;
+    let end = raw.indexOf('"', pos);
+    if (end < 0) throw BAIL;
+    // The slot by length and last characters: ids of one venue share their first ones ("KXNBAGAME-26NOV14...").
+    let h = end - pos;
+    for (let i = end - 1; i >= pos && i >= end - CACHE_KEY_CHARS; i--) h = (h * 31 + raw.charCodeAt(i)) | 0;
     const slot = h & CACHE_MASK;
     const slots = cache.slots;
-    const hit = slots[slot] as string;
-    let end = pos + hit.length;
-    // The cached text holds no quote, escape or control character, so the string ends right after it. (`===` on a
-    // slice compares as memcmp does; `startsWith` goes character by character.)
-    if (!(end < n && raw.charCodeAt(end) === QUOTE && raw.slice(pos, end) === hit)) {
+    // The cached text holds no quote, escape or control character: equal to it, the span is a checked string.
+    // (`===` on a slice compares as memcmp does; `startsWith` goes character by character.)
+    if (raw.slice(pos, end) !== slots[slot]) {
       end = stringEnd(raw, pos);
       // A copy of its own (JSON.parse of the checked span), not a slice that would keep the whole frame alive.
       slots[slot] = JSON.parse(raw.slice(pos - 1, end + 1)) as string;
