@@ -424,6 +424,11 @@ function deltaLane(s: RawScan): KalshiWsEvent[] {
     spelling = 'dollars_fp';
     s.lit(',"side":');
     const sd = side(s);
+    // On the deltas our own orders caused.
+    if (s.raw.startsWith(',"client_order_id":', s.pos)) {
+      s.lit(',"client_order_id":');
+      s.string();
+    }
     s.lit(',"ts":');
     s.string();
     s.lit(',"ts_ms":');
@@ -520,8 +525,13 @@ function laneOf(raw: string): ((s: RawScan) => KalshiWsEvent[]) | undefined {
   return undefined;
 }
 
+/** A frame read by its lane alone, or undefined (no lane for it, or it differs from the lane's layout). */
+export function scanKalshiWsLane(raw: string): KalshiWsEvent[] | undefined {
+  const lane = laneOf(raw);
+  return lane === undefined ? undefined : scanWith(raw, lane);
+}
+
 /** The events of a frame read off its raw text, or undefined: "ask the full parser". */
 export function scanKalshiWsFrame(raw: string): KalshiWsEvent[] | undefined {
-  const lane = laneOf(raw);
-  return (lane === undefined ? undefined : scanWith(raw, lane)) ?? scanWith(raw, readFrame);
+  return scanKalshiWsLane(raw) ?? scanWith(raw, readFrame);
 }

@@ -504,9 +504,13 @@ function bookLaneItem(s: RawScan): PolymarketWsEvent {
   return event;
 }
 
+/** A `book` event, or an array of them (as on subscribing: one per token). */
 function bookLane(s: RawScan): PolymarketWsEvent[] {
   const events: PolymarketWsEvent[] = [];
-  s.expect(OPEN_ARRAY);
+  if (!s.take(OPEN_ARRAY)) {
+    events.push(bookLaneItem(s));
+    return events;
+  }
   do events.push(bookLaneItem(s));
   while (s.take(COMMA));
   s.expect(CLOSE_ARRAY);
@@ -525,11 +529,16 @@ function laneOf(raw: string): ((s: RawScan) => PolymarketWsEvent[]) | undefined 
     if (c === 98 /* b */) return bestBidAskLane;
     return undefined;
   }
-  return raw.startsWith('[{"market":') ? bookLane : undefined;
+  return raw.startsWith('[{"market":') || raw.startsWith('{"market":') ? bookLane : undefined;
+}
+
+/** A frame read by its lane alone, or undefined (no lane for it, or it differs from the lane's layout). */
+export function scanPolymarketWsLane(raw: string): PolymarketWsEvent[] | undefined {
+  const lane = laneOf(raw);
+  return lane === undefined ? undefined : scanWith(raw, lane);
 }
 
 /** The events of a frame read off its raw text, or undefined: "ask the full parser". */
 export function scanPolymarketWsFrame(raw: string): PolymarketWsEvent[] | undefined {
-  const lane = laneOf(raw);
-  return (lane === undefined ? undefined : scanWith(raw, lane)) ?? scanWith(raw, readFrame);
+  return scanPolymarketWsLane(raw) ?? scanWith(raw, readFrame);
 }
