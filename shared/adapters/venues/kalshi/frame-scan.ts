@@ -3,7 +3,9 @@
  * straight off the raw text by `RawScan`, without JSON.parse, into the very events `parseKalshiWsFrame`'s full path
  * gives. Anything else, or anything it is not sure of (a legacy spelling, a value out of range, a duplicate key, a
  * malformed frame), gives undefined and the full path decides, errors included
- * (test/unit/venues/frame-scan.test.ts holds the two to agreement).
+ * (test/unit/venues/frame-scan.test.ts holds the two to agreement). Two readers: a lane per hot event for the
+ * venue's own layout, compared against it a run of structure at a time (most frames), and, for any other key order
+ * or spacing, a reader that takes the keys as they come.
  */
 import { CONTRACT_PAYOUT_MICROS, type PriceLevel, parseScaledSpan } from '#domain';
 import type { KalshiWsEvent } from '#domain/feed/events';
