@@ -418,7 +418,8 @@ function deltaLane(s: RawScan): KalshiWsEvent[] {
   let deltaHundredths: number;
   let spelling: 'dollars_fp' | 'plain';
   let tsMs: number;
-  if (s.raw.startsWith(',"price_dollars":', s.pos)) {
+  // `,"price_dollars":` or `,"price":` (`startsWith` costs more than `lit` and a look at one character).
+  if (s.pos + 7 < s.raw.length && s.raw.charCodeAt(s.pos + 7) === 95 /* _ */) {
     s.lit(',"price_dollars":');
     priceMicros = price(s);
     s.lit(',"delta_fp":');
@@ -427,7 +428,7 @@ function deltaLane(s: RawScan): KalshiWsEvent[] {
     s.lit(',"side":');
     const sd = side(s);
     // On the deltas our own orders caused.
-    if (s.raw.startsWith(',"client_order_id":', s.pos)) {
+    if (s.pos + 2 < s.raw.length && s.raw.charCodeAt(s.pos + 2) === 99 /* ,"c */) {
       s.lit(',"client_order_id":');
       s.string();
     }
@@ -518,9 +519,11 @@ function tradeLane(s: RawScan): KalshiWsEvent[] {
 const TYPE_HEAD = '{"type":"';
 const TYPE_LETTER = TYPE_HEAD.length;
 
-/** The lane a frame's first characters point to, if any. */
+/** The lane a frame's first characters point to, if any (the lane checks them all). */
 function laneOf(raw: string): ((s: RawScan) => KalshiWsEvent[]) | undefined {
-  if (!raw.startsWith(TYPE_HEAD)) return undefined;
+  // (Never a read past the end: see `RawScan.peek`.)
+  if (raw.length < 32 || raw.charCodeAt(2) !== 116 /* {"t */ || raw.charCodeAt(TYPE_LETTER - 1) !== 34)
+    return undefined;
   const c = raw.charCodeAt(TYPE_LETTER);
   if (c === 111 /* o */) return raw.charCodeAt(TYPE_LETTER + 10) === 100 /* orderbook_d */ ? deltaLane : undefined;
   if (c === 116 /* t */) return raw.charCodeAt(TYPE_LETTER + 1) === 105 /* ti */ ? tickerLane : tradeLane;

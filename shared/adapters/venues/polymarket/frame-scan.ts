@@ -519,19 +519,24 @@ function bookLane(s: RawScan): PolymarketWsEvent[] {
   return events;
 }
 
-const EVENT_TYPE_HEAD = '{"event_type":"';
-const TYPE_LETTER = EVENT_TYPE_HEAD.length;
+const TYPE_LETTER = '{"event_type":"'.length;
 
-/** The lane a frame's first characters point to, if any. */
+/**
+ * The lane a frame's first characters point to, if any (the lane checks them all; `startsWith` costs more than a
+ * look at a few characters).
+ */
 function laneOf(raw: string): ((s: RawScan) => PolymarketWsEvent[]) | undefined {
-  if (raw.startsWith(EVENT_TYPE_HEAD)) {
-    const c = raw.charCodeAt(TYPE_LETTER);
-    if (c === 112 /* p */) return priceChangeLane;
-    if (c === 108 /* l */) return lastTradeLane;
-    if (c === 98 /* b */) return bestBidAskLane;
+  // (Never a read past the end: see `RawScan.peek`.)
+  if (raw.length < 32) return undefined;
+  const c = raw.charCodeAt(2);
+  if (c === 101 /* {"e */ && raw.charCodeAt(TYPE_LETTER - 1) === 34) {
+    const t = raw.charCodeAt(TYPE_LETTER);
+    if (t === 112 /* p */) return priceChangeLane;
+    if (t === 108 /* l */) return lastTradeLane;
+    if (t === 98 /* b */) return bestBidAskLane;
     return undefined;
   }
-  return raw.startsWith('[{"market":') || raw.startsWith('{"market":') ? bookLane : undefined;
+  return c === 109 /* {"m */ || (c === 34 && raw.charCodeAt(3) === 109) /* [{"m */ ? bookLane : undefined;
 }
 
 /** A frame read by its lane alone, or undefined (no lane for it, or it differs from the lane's layout). */
