@@ -42,6 +42,15 @@ function stringEnd(raw: string, start: number): number {
   throw BAIL;
 }
 
+/**
+ * Whether `raw` has `text` at `pos`. `indexOf` finds it there with one native compare and allocates nothing, where
+ * `startsWith` goes character by character and a slice is a new string; only a miss looks further, and a miss sends
+ * the frame to a slower reader anyway.
+ */
+function at(raw: string, text: string, pos: number): boolean {
+  return raw.indexOf(text, pos) === pos;
+}
+
 /** Characters of a string (its last ones) that, with its length, pick its slot in a `TextCache`. */
 const CACHE_KEY_CHARS = 8;
 const CACHE_SLOTS = 1024;
@@ -136,8 +145,8 @@ export class RawScan {
     const slot = h & CACHE_MASK;
     const slots = cache.slots;
     // The cached text holds no quote, escape or control character: equal to it, the span is a checked string.
-    // (`===` on a slice compares as memcmp does; `startsWith` goes character by character.)
-    if (raw.slice(pos, end) !== slots[slot]) {
+    const hit = slots[slot] as string;
+    if (!(hit.length === end - pos && at(raw, hit, pos))) {
       end = stringEnd(raw, pos);
       // A copy of its own (JSON.parse of the checked span), not a slice that would keep the whole frame alive.
       slots[slot] = JSON.parse(raw.slice(pos - 1, end + 1)) as string;
@@ -150,10 +159,8 @@ export class RawScan {
 
   /** Consumes `text`, a run of the frame's structure written as the venue writes it, or bails. */
   lit(text: string): void {
-    const pos = this.pos;
-    const end = pos + text.length;
-    if (this.raw.slice(pos, end) !== text) throw BAIL;
-    this.pos = end;
+    if (!at(this.raw, text, this.pos)) throw BAIL;
+    this.pos += text.length;
   }
 
   /**
