@@ -42,6 +42,28 @@ function stringEnd(raw: string, start: number): number {
   throw BAIL;
 }
 
+/**
+ * Whether `raw` has `text` at `pos`. `indexOf` finds it there with one native compare and allocates nothing, where
+ * `startsWith` goes character by character and a slice is a new string; only a miss looks further, and a miss sends
+ * the frame to a slower reader anyway.
+ */
+function at(raw: string, text: string, pos: number): boolean {
+  return raw.indexOf(text, pos) === pos;
+}
+
+/** Characters of a string (its last ones) that, with its length, pick its slot in a `TextCache`. */
+const CACHE_KEY_CHARS = 8;
+const CACHE_SLOTS = 1024;
+const CACHE_MASK = CACHE_SLOTS - 1;
+
+/**
+ * The last string seen in each of a fixed number of slots, for `RawScan.cachedText`. Bounded; a slot taken by
+ * another string only costs the next reading of the first its character-by-character scan.
+ */
+export class TextCache {
+  readonly slots: string[] = new Array<string>(CACHE_SLOTS).fill('');
+}
+
 /** A cursor over one frame. Every method either moves past what it read or throws `BAIL`. */
 export class RawScan {
   pos = 0;
@@ -105,6 +127,40 @@ export class RawScan {
   text(): string {
     this.string();
     return this.raw.slice(this.start, this.end);
+  }
+
+  /**
+   * `text()` through `cache`: a string seen before (a market's or a token's id, frame after frame) is matched by one
+   * native compare instead of a look at each character, and comes back as the same flat string.
+   */
+  cachedText(cache: TextCache): string {
+    this.expect(QUOTE);
+    const raw = this.raw;
+    const pos = this.pos;
+    let end = raw.indexOf('"', pos);
+    if (end < 0) throw BAIL;
+    // The slot by length and last characters: ids of one venue share their first ones ("KXNBAGAME-26NOV14...").
+    let h = end - pos;
+    for (let i = end - 1; i >= pos && i >= end - CACHE_KEY_CHARS; i--) h = (h * 31 + raw.charCodeAt(i)) | 0;
+    const slot = h & CACHE_MASK;
+    const slots = cache.slots;
+    // The cached text holds no quote, escape or control character: equal to it, the span is a checked string.
+    const hit = slots[slot] as string;
+    if (!(hit.length === end - pos && at(raw, hit, pos))) {
+      end = stringEnd(raw, pos);
+      // A copy of its own (JSON.parse of the checked span), not a slice that would keep the whole frame alive.
+      slots[slot] = JSON.parse(raw.slice(pos - 1, end + 1)) as string;
+    }
+    this.start = pos;
+    this.end = end;
+    this.pos = end + 1;
+    return slots[slot] as string;
+  }
+
+  /** Consumes `text`, a run of the frame's structure written as the venue writes it, or bails. */
+  lit(text: string): void {
+    if (!at(this.raw, text, this.pos)) throw BAIL;
+    this.pos += text.length;
   }
 
   /**

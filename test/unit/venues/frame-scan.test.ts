@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedParseError } from '#adapters/venues/feed-parse-error';
-import { scanKalshiWsFrame } from '#adapters/venues/kalshi/frame-scan';
+import { scanKalshiWsFrame, scanKalshiWsLane } from '#adapters/venues/kalshi/frame-scan';
 import { parseKalshiWsFrame, parseKalshiWsFrameBySchema } from '#adapters/venues/kalshi/wire';
-import { scanPolymarketWsFrame } from '#adapters/venues/polymarket/frame-scan';
+import { scanPolymarketWsFrame, scanPolymarketWsLane } from '#adapters/venues/polymarket/frame-scan';
 import {
   parsePolymarketWsFrame,
   parsePolymarketWsFrameWithZod,
@@ -18,8 +18,9 @@ import { simulateEvening } from '../../../local/simulator/evening.ts';
 
 /**
  * The raw-text scanners (raw-scan.ts, kalshi/frame-scan.ts, polymarket/frame-scan.ts) against the full parsers, the
- * reference: wherever a scanner answers, its events are the full parser's (zod's) to the last field, and it never
- * answers for a frame the full parser rejects; what it leaves is still parsed by `parse*WsFrame`.
+ * reference: wherever a scanner answers (its lane for the venue's own layout, or its any-order reader), its events
+ * are the full parser's (zod's) to the last field, and it never answers for a frame the full parser rejects; what it
+ * leaves is still parsed by `parse*WsFrame`.
  */
 
 const fixtureDir = new URL('../../fixtures/venues/', import.meta.url);
@@ -47,19 +48,38 @@ const outcome = (parse: (raw: string) => unknown[], raw: string): Outcome => {
 };
 
 const venues = {
-  kalshi: { scan: scanKalshiWsFrame, reference: parseKalshiWsFrameBySchema, parse: parseKalshiWsFrame },
-  polymarket: { scan: scanPolymarketWsFrame, reference: parsePolymarketWsFrameWithZod, parse: parsePolymarketWsFrame },
+  kalshi: {
+    scan: scanKalshiWsFrame,
+    lane: scanKalshiWsLane,
+    reference: parseKalshiWsFrameBySchema,
+    parse: parseKalshiWsFrame,
+  },
+  polymarket: {
+    scan: scanPolymarketWsFrame,
+    lane: scanPolymarketWsLane,
+    reference: parsePolymarketWsFrameWithZod,
+    parse: parsePolymarketWsFrame,
+  },
 };
 type VenueName = keyof typeof venues;
 
-/** The scanner answers as the reference does, or leaves the frame; the parser as the shard calls it always agrees. */
+/**
+ * The scanner and its lane answer as the reference does, or leave the frame; the parser as the shard calls it always
+ * agrees. True when the scanner answered.
+ */
 function agree(venue: VenueName, raw: string): boolean {
-  const { scan, reference, parse } = venues[venue];
+  return agreeing(venue, raw).scanned;
+}
+
+function agreeing(venue: VenueName, raw: string): { scanned: boolean; laned: boolean } {
+  const { scan, lane, reference, parse } = venues[venue];
   const want = outcome(reference, raw);
+  const laned = lane(raw);
+  if (laned !== undefined) expect({ events: laned }).toStrictEqual(want);
   const scanned = scan(raw);
   if (scanned !== undefined) expect({ events: scanned }).toStrictEqual(want);
   expect(outcome(parse, raw)).toStrictEqual(want);
-  return scanned !== undefined;
+  return { scanned: scanned !== undefined, laned: laned !== undefined };
 }
 
 /** A simulated evening's venue frames (its malformed ones included). */
@@ -253,6 +273,226 @@ describe('the frame scanners agree with the full parsers', () => {
           priceMicros: polymarketPriceMicros(price),
           sizeHundredths: polymarketSizeHundredths(size),
         });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the lanes (each hot frame as the venue writes it)', () => {
+  const compact = (frames: unknown[]) => frames.map((f) => JSON.stringify(f));
+
+  it('read every hot fixture frame and nearly every simulated one themselves, as the reference does', () => {
+    const hotKalshi = ['orderbook_delta', 'ticker', 'trade'];
+    for (const frame of kalshiFixtureFrames) {
+      const { laned } = agreeing('kalshi', JSON.stringify(frame));
+      expect(laned).toBe(hotKalshi.includes((frame as { type?: string }).type ?? ''));
+    }
+    const hotPolymarket = ['price_change', 'last_trade_price', 'best_bid_ask', 'book'];
+    for (const frame of polymarketFixtureFrames) {
+      const first = (Array.isArray(frame) ? frame[0] : frame) as { event_type?: string };
+      expect(agreeing('polymarket', JSON.stringify(frame)).laned).toBe(hotPolymarket.includes(first.event_type ?? ''));
+    }
+    for (const [venue, source] of [
+      ['kalshi', 'kalshi_ws'],
+      ['polymarket', 'polymarket_ws'],
+    ] as const) {
+      const frames = feedFrames(source);
+      let laned = 0;
+      for (const raw of frames) if (agreeing(venue, raw).laned) laned++;
+      expect(laned / frames.length).toBeGreaterThan(0.95);
+    }
+  });
+
+  const change = (over: Record<string, unknown> = {}) => ({
+    asset_id: '48213097312509818742316590428361527491038264531729085136207415839262071905533',
+    price: '0.7',
+    size: '840.55',
+    side: 'BUY',
+    hash: 'c5e8a2f17b3d90e46a1c8d2f5b7e9a03d6c4f182',
+    best_bid: '0.7',
+    best_ask: '0.71',
+    ...over,
+  });
+  const priceChange = (changes: unknown[], over: Record<string, unknown> = {}) => ({
+    event_type: 'price_change',
+    market: '0x9b1f6d2e4c8a07f35e1d9c2b6a4f8e0d3c7b5a9e1f2d4c6b8a0e3f5d7c9b1a2e',
+    price_changes: changes,
+    timestamp: '1794712892515',
+    ...over,
+  });
+  const book = (bids: unknown[], asks: unknown[]) => ({
+    market: '0x9b1f6d2e4c8a07f35e1d9c2b6a4f8e0d3c7b5a9e1f2d4c6b8a0e3f5d7c9b1a2e',
+    asset_id: '91562630148817306482917305627189445176027938440122691574318026794407336290148',
+    timestamp: '1794712892515',
+    hash: 'e07b3d9c15a2f48e6b1d3c5a7f9e2b4d6c8a0f13',
+    bids,
+    asks,
+    tick_size: '0.01',
+    event_type: 'book',
+    last_trade_price: '0.5',
+  });
+  const level = (price: string, size: string) => ({ price, size });
+
+  it('agree with the reference on odd Polymarket values, empty lists and either framing', () => {
+    const decimals = ['0.5', '.5', '0.50', '1', '1.0', '0', '0.123', '0.1234567', '1.01', '-0.1', '1e-2', '', 'x'];
+    const sizes = ['0', '2500', '12.345678', '12.3x5678', '0.001', '-1', '1e2', '.5', '', '999999999999.99'];
+    const raws: string[] = [];
+    for (const price of decimals)
+      for (const size of sizes) raws.push(JSON.stringify(priceChange([change({ price, size })])));
+    for (const side of ['BUY', 'SELL', 'buy', '']) raws.push(JSON.stringify(priceChange([change({ side })])));
+    raws.push(
+      ...compact([
+        priceChange([]),
+        priceChange([change(), change({ side: 'SELL' }), change({ price: '0.01' })]),
+        [priceChange([change()])],
+        book([], []),
+        [book([], []), book([level('0.5', '0')], [level('0.6', '0.001'), level('0.61', '10')])],
+        book([level('.5', '1')], [level('0.6', '1e3')]),
+        book([level('0.5', '1')], [{ size: '1', price: '0.5' }]),
+        { ...book([], []), tick_size: '.01' },
+      ]),
+    );
+    for (const raw of raws) {
+      agreeing('polymarket', raw);
+      agreeing('polymarket', raw.replaceAll(',"', ', "'));
+      agreeing('polymarket', raw.replaceAll(',"', ',\n"'));
+    }
+    expect(agreeing('polymarket', JSON.stringify(priceChange([change({ price: '0.123' })]))).laned).toBe(true);
+    expect(agreeing('polymarket', JSON.stringify(priceChange([]))).laned).toBe(true);
+    expect(agreeing('polymarket', JSON.stringify(book([], []))).laned).toBe(true);
+  });
+
+  it('agree with the reference on escapes, duplicate keys and malformed frames', () => {
+    const good = JSON.stringify(priceChange([change()]));
+    const assetAt = good.indexOf('48213');
+    const raws = [
+      // Escapes JSON.parse reads into the same id, or into another one.
+      `${good.slice(0, assetAt)}\\u0034${good.slice(assetAt + 1)}`,
+      `${good.slice(0, assetAt)}\\"${good.slice(assetAt)}`,
+      good.replace('"BUY"', '"B\\u0055Y"'),
+      good.replace('"c5e8a2', '"\\nc5e8a2'),
+      // A control character JSON forbids in a string.
+      good.replace('"c5e8a2', '"\u0001c5e8a2'),
+      good.replace('"0.7"', '"0.7\u0001"'),
+      // A key twice: JSON.parse keeps the last.
+      good.replace('"timestamp":', '"timestamp":"1","timestamp":'),
+      good.replace('"price":"0.7",', '"price":"0.7","price":"0.8",'),
+      // Malformed.
+      good.slice(0, -1),
+      `${good},`,
+      `${good}x`,
+      good.replace('}]', '},]'),
+      good.replace(':"0.7"', ':0.7'),
+      good.replace('"1794712892515"', '1794712892515'),
+      'PONG',
+      '',
+    ];
+    for (const raw of raws) agreeing('polymarket', raw);
+    expect(outcome(parsePolymarketWsFrame, good.slice(0, -1))).toStrictEqual({ rejected: true });
+  });
+
+  it('never take a cached id for a longer, escaped or broken one in its place', () => {
+    const id = '48213097312509818742316590428361527491038264531729085136207415839262071905533';
+    const withId = (assetId: string) => JSON.stringify(priceChange([change({ asset_id: assetId })]));
+    const raw = withId(id);
+    const at = raw.indexOf(id) + id.length;
+    // The same slot (length and last characters) for other ids; each read as itself, turn by turn.
+    const twins = ['1', '2', '3'].map((c) => c + id.slice(1));
+    for (let round = 0; round < 3; round++) for (const twin of [id, ...twins]) agreeing('polymarket', withId(twin));
+    for (const broken of [
+      `${raw.slice(0, at)}\u0001${raw.slice(at)}`,
+      `${raw.slice(0, at)}\\"${raw.slice(at)}`,
+      `${raw.slice(0, at)}5${raw.slice(at)}`,
+      `${raw.slice(0, at - 1)}${raw.slice(at)}`,
+      raw.slice(0, at),
+    ]) {
+      agreeing('polymarket', raw);
+      agreeing('polymarket', broken);
+    }
+    const kalshi = JSON.stringify(kalshiFixtureFrames.find((f) => (f as { type?: string }).type === 'ticker'));
+    const ticker = kalshi.indexOf('"market_ticker":"') + '"market_ticker":"'.length;
+    const end = kalshi.indexOf('"', ticker);
+    agreeing('kalshi', kalshi);
+    agreeing('kalshi', `${kalshi.slice(0, end)}\u0000${kalshi.slice(end)}`);
+    agreeing('kalshi', `${kalshi.slice(0, ticker)}${kalshi.slice(end)}`);
+  });
+
+  it('read both Kalshi delta spellings, and leave what they cannot read exactly', () => {
+    const fp = (over: Record<string, unknown>) => ({
+      type: 'orderbook_delta',
+      sid: 7,
+      seq: 9,
+      msg: {
+        market_ticker: 'KXNBAGAME-26NOV14ATLSAS-SAS',
+        market_id: '7d181db8-24f8-4a61-9ea6-61180de5d679',
+        price_dollars: '0.3200',
+        delta_fp: '-53.00',
+        side: 'yes',
+        ts: '2026-11-14T23:50:08.987Z',
+        ts_ms: 1794700208987,
+        ...over,
+      },
+    });
+    const plain = (price: unknown, delta: unknown) =>
+      `{"type":"orderbook_delta","sid":5007,"seq":8,"msg":{"market_ticker":"KXNBAGAME-26NOV14LACCLE-CLE","market_id":"b2f0af6a-4a3f-4e1b-8b5d-a9ad9c22e1b5","price":${price},"delta":${delta},"side":"no","ts_ms":1794700205230}}`;
+    const spelled = (raw: string) => (parseKalshiWsFrameBySchema(raw)[0] as { spelling?: string }).spelling;
+    expect(agreeing('kalshi', JSON.stringify(fp({}))).laned).toBe(true);
+    expect(spelled(JSON.stringify(fp({})))).toBe('dollars_fp');
+    expect(agreeing('kalshi', plain(42, 1144)).laned).toBe(true);
+    expect(agreeing('kalshi', plain(42, -3)).laned).toBe(true);
+    expect(spelled(plain(42, -3))).toBe('plain');
+    expect(scanKalshiWsLane(plain(42, -3))).toStrictEqual(parseKalshiWsFrameBySchema(plain(42, -3)));
+    for (const [price, delta] of [
+      [101, 1],
+      [42, '-0'],
+      [42, '- 3'],
+      [42, 1.5],
+      [42, '1e2'],
+      ['"0.42"', '"-3.00"'],
+      [42, '90071992547409931'],
+      ['042', 1],
+    ])
+      agreeing('kalshi', plain(price, delta));
+    for (const over of [
+      { price_dollars: '1.0001' },
+      { price_dollars: '0.32000001' },
+      { delta_fp: '-0.001' },
+      { side: 'maybe' },
+      { ts_ms: -1 },
+      { ts_ms: 1.5 },
+      { client_order_id: 'b7f3c2d1' },
+      { market_ticker: '' },
+    ])
+      agreeing('kalshi', JSON.stringify(fp(over)));
+  });
+
+  /** Frames in the venues' own layout, their values drawn from the odd as well as the usual. */
+  const value = fc.oneof(
+    fc.constantFrom('0.5', '0.71', '1', '0', '.5', '0.123', '10.00', '-53.00', '840.55', 'yes', 'no', 'BUY', 'SELL'),
+    fc.string({ maxLength: 8, unit: fc.constantFrom(...'0159.-eyesnoBUYSELL"\\\u0001 ') }),
+  );
+  const idValue = fc.oneof(
+    fc.constantFrom('KXNBAGAME-26NOV14ATLSAS-SAS', '48213097312509818742316590428361527491038264531729085136207415839'),
+    fc.string({ maxLength: 6, unit: fc.constantFrom(...'ab9"\\\u0001') }),
+  );
+  const quoted = (v: string) => `"${v}"`;
+  it('agree with the reference on generated frames of each lane', () => {
+    fc.assert(
+      fc.property(idValue, idValue, value, value, value, value, (id1, id2, a, b, c, d) => {
+        const pm = [
+          `{"event_type":"price_change","market":${quoted(id1)},"price_changes":[{"asset_id":${quoted(id2)},"price":${quoted(a)},"size":${quoted(b)},"side":${quoted(c)},"hash":"h","best_bid":${quoted(d)},"best_ask":""}],"timestamp":"1794712892515"}`,
+          `{"event_type":"last_trade_price","market":${quoted(id1)},"asset_id":${quoted(id2)},"fee_rate_bps":"0","price":${quoted(a)},"side":${quoted(c)},"size":${quoted(b)},"timestamp":${quoted(d)},"transaction_hash":"0x5c"}`,
+          `{"event_type":"best_bid_ask","market":${quoted(id1)},"asset_id":${quoted(id2)},"best_bid":${quoted(a)},"best_ask":${quoted(b)},"spread":"0.01","timestamp":"1794712892515"}`,
+          `[{"market":${quoted(id1)},"asset_id":${quoted(id2)},"timestamp":"1","hash":"h","bids":[{"price":${quoted(a)},"size":${quoted(b)}}],"asks":[],"tick_size":${quoted(d)},"event_type":"book","last_trade_price":"0.5"}]`,
+        ];
+        const kalshi = [
+          `{"type":"orderbook_delta","sid":1,"seq":2,"msg":{"market_ticker":${quoted(id1)},"market_id":${quoted(id2)},"price_dollars":${quoted(a)},"delta_fp":${quoted(b)},"side":${quoted(c)},"ts":"t","ts_ms":1}}`,
+          `{"type":"ticker","sid":1,"msg":{"market_ticker":${quoted(id1)},"market_id":${quoted(id2)},"price_dollars":${quoted(a)},"yes_bid_dollars":${quoted(b)},"yes_ask_dollars":${quoted(d)},"volume_fp":"1","open_interest_fp":"1","dollar_volume":1,"dollar_open_interest":1,"yes_bid_size_fp":"1","yes_ask_size_fp":"1","last_trade_size_fp":"1","ts":1,"ts_ms":1,"time":"t"}}`,
+          `{"type":"trade","sid":1,"msg":{"trade_id":"x","market_ticker":${quoted(id1)},"yes_price_dollars":${quoted(a)},"no_price_dollars":"0.5","count_fp":${quoted(b)},"taker_side":${quoted(c)},"taker_outcome_side":${quoted(d)},"taker_book_side":"bid","ts":1,"ts_ms":1}}`,
+        ];
+        for (const raw of pm) agreeing('polymarket', raw);
+        for (const raw of kalshi) agreeing('kalshi', raw);
       }),
       { numRuns: 3000 },
     );

@@ -3,12 +3,14 @@
  * straight off the raw text by `RawScan`, without JSON.parse, into the very events `parseKalshiWsFrame`'s full path
  * gives. Anything else, or anything it is not sure of (a legacy spelling, a value out of range, a duplicate key, a
  * malformed frame), gives undefined and the full path decides, errors included
- * (test/unit/venues/frame-scan.test.ts holds the two to agreement).
+ * (test/unit/venues/frame-scan.test.ts holds the two to agreement). Two readers: a lane per hot event for the
+ * venue's own layout, compared against it a run of structure at a time (most frames), and, for any other key order
+ * or spacing, a reader that takes the keys as they come.
  */
 import { CONTRACT_PAYOUT_MICROS, type PriceLevel, parseScaledSpan } from '#domain';
 import type { KalshiWsEvent } from '#domain/feed/events';
 import type { Side } from '#domain/names';
-import { BAIL, type RawScan, scanWith } from '../raw-scan.ts';
+import { BAIL, type RawScan, scanWith, TextCache } from '../raw-scan.ts';
 
 const OPEN_OBJECT = 123;
 const CLOSE_OBJECT = 125;
@@ -74,8 +76,11 @@ function side(s: RawScan): Side {
   throw BAIL;
 }
 
+/** Market tickers and ids: a few dozen, each in frame after frame. */
+const ids = new TextCache();
+
 function ticker(s: RawScan): string {
-  const text = s.text();
+  const text = s.cachedText(ids);
   if (text === '') throw BAIL;
   return text;
 }
@@ -376,7 +381,162 @@ function plainDelta(s: RawScan, sid: number, seq: number, ticker: string, msg: M
   };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Lanes: each hot frame as the venue writes it, key for key, compact. Its structure is compared a run at a time
+// (`lit`, one native compare) and its values read by the same readers as above; a frame that differs anywhere (keys
+// reordered, added or missing, spaces) goes to `readFrame`, which reads any order.
+
+/** A plain spelling's price: integer cents, as `plainDelta` reads them (a string there is left to `readFrame`). */
+function centsPrice(s: RawScan): number {
+  const cents = s.uint();
+  if (cents > 100) throw BAIL;
+  return cents * MICROS_PER_CENT;
+}
+
+/** A plain spelling's delta: signed whole contracts, as `plainDelta` reads them. */
+function wholeDelta(s: RawScan): number {
+  const negative = s.take(MINUS);
+  // JSON has no space after a minus sign.
+  if (negative && !(s.raw.charCodeAt(s.pos) >= 48 && s.raw.charCodeAt(s.pos) <= 57)) throw BAIL;
+  const whole = s.uint();
+  if (negative && whole === 0) throw BAIL;
+  const hundredths = (negative ? -whole : whole) * 100;
+  if (!Number.isSafeInteger(hundredths)) throw BAIL;
+  return hundredths;
+}
+
+function deltaLane(s: RawScan): KalshiWsEvent[] {
+  s.lit('{"type":"orderbook_delta","sid":');
+  const sid = s.uint();
+  s.lit(',"seq":');
+  const seq = s.uint();
+  s.lit(',"msg":{"market_ticker":');
+  const t = ticker(s);
+  s.lit(',"market_id":');
+  s.cachedText(ids);
+  let priceMicros: number;
+  let deltaHundredths: number;
+  let spelling: 'dollars_fp' | 'plain';
+  let tsMs: number;
+  // `,"price_dollars":` or `,"price":` (`startsWith` costs more than `lit` and a look at one character).
+  if (s.pos + 7 < s.raw.length && s.raw.charCodeAt(s.pos + 7) === 95 /* _ */) {
+    s.lit(',"price_dollars":');
+    priceMicros = price(s);
+    s.lit(',"delta_fp":');
+    deltaHundredths = count(s, true);
+    spelling = 'dollars_fp';
+    s.lit(',"side":');
+    const sd = side(s);
+    // On the deltas our own orders caused.
+    if (s.pos + 2 < s.raw.length && s.raw.charCodeAt(s.pos + 2) === 99 /* ,"c */) {
+      s.lit(',"client_order_id":');
+      s.string();
+    }
+    s.lit(',"ts":');
+    s.string();
+    s.lit(',"ts_ms":');
+    tsMs = s.uint();
+    s.lit('}}');
+    return [{ type: 'kalshi_delta', sid, seq, ticker: t, side: sd, priceMicros, deltaHundredths, spelling, tsMs }];
+  }
+  s.lit(',"price":');
+  priceMicros = centsPrice(s);
+  s.lit(',"delta":');
+  deltaHundredths = wholeDelta(s);
+  spelling = 'plain';
+  s.lit(',"side":');
+  const sd = side(s);
+  s.lit(',"ts_ms":');
+  tsMs = s.uint();
+  s.lit('}}');
+  return [{ type: 'kalshi_delta', sid, seq, ticker: t, side: sd, priceMicros, deltaHundredths, spelling, tsMs }];
+}
+
+function tickerLane(s: RawScan): KalshiWsEvent[] {
+  s.lit('{"type":"ticker","sid":');
+  const sid = s.uint();
+  s.lit(',"msg":{"market_ticker":');
+  const t = ticker(s);
+  s.lit(',"market_id":');
+  s.cachedText(ids);
+  s.lit(',"price_dollars":');
+  const lastPriceMicros = price(s);
+  s.lit(',"yes_bid_dollars":');
+  const yesBidMicros = price(s);
+  s.lit(',"yes_ask_dollars":');
+  const yesAskMicros = price(s);
+  s.lit(',"volume_fp":');
+  s.string();
+  s.lit(',"open_interest_fp":');
+  s.string();
+  s.lit(',"dollar_volume":');
+  s.skip(1);
+  s.lit(',"dollar_open_interest":');
+  s.skip(1);
+  s.lit(',"yes_bid_size_fp":');
+  s.string();
+  s.lit(',"yes_ask_size_fp":');
+  s.string();
+  s.lit(',"last_trade_size_fp":');
+  s.string();
+  s.lit(',"ts":');
+  s.skip(1);
+  s.lit(',"ts_ms":');
+  const tsMs = s.uint();
+  s.lit(',"time":');
+  s.string();
+  s.lit('}}');
+  return [{ type: 'kalshi_ticker', sid, ticker: t, yesBidMicros, yesAskMicros, lastPriceMicros, tsMs }];
+}
+
+function tradeLane(s: RawScan): KalshiWsEvent[] {
+  s.lit('{"type":"trade","sid":');
+  const sid = s.uint();
+  s.lit(',"msg":{"trade_id":');
+  s.string();
+  s.lit(',"market_ticker":');
+  const t = ticker(s);
+  s.lit(',"yes_price_dollars":');
+  const yesPriceMicros = price(s);
+  s.lit(',"no_price_dollars":');
+  s.skip(1);
+  s.lit(',"count_fp":');
+  const countHundredths = count(s, false);
+  s.lit(',"taker_side":');
+  side(s);
+  s.lit(',"taker_outcome_side":');
+  const takerSide = side(s);
+  s.lit(',"taker_book_side":');
+  s.skip(1);
+  s.lit(',"ts":');
+  s.skip(1);
+  s.lit(',"ts_ms":');
+  const tsMs = s.uint();
+  s.lit('}}');
+  return [{ type: 'kalshi_trade', sid, ticker: t, yesPriceMicros, countHundredths, takerSide, tsMs }];
+}
+
+const TYPE_HEAD = '{"type":"';
+const TYPE_LETTER = TYPE_HEAD.length;
+
+/** The lane a frame's first characters point to, if any (the lane checks them all). */
+function laneOf(raw: string): ((s: RawScan) => KalshiWsEvent[]) | undefined {
+  // (Never a read past the end: see `RawScan.peek`.)
+  if (raw.length < 32 || raw.charCodeAt(2) !== 116 /* {"t */ || raw.charCodeAt(TYPE_LETTER - 1) !== 34)
+    return undefined;
+  const c = raw.charCodeAt(TYPE_LETTER);
+  if (c === 111 /* o */) return raw.charCodeAt(TYPE_LETTER + 10) === 100 /* orderbook_d */ ? deltaLane : undefined;
+  if (c === 116 /* t */) return raw.charCodeAt(TYPE_LETTER + 1) === 105 /* ti */ ? tickerLane : tradeLane;
+  return undefined;
+}
+
+/** A frame read by its lane alone, or undefined (no lane for it, or it differs from the lane's layout). */
+export function scanKalshiWsLane(raw: string): KalshiWsEvent[] | undefined {
+  const lane = laneOf(raw);
+  return lane === undefined ? undefined : scanWith(raw, lane);
+}
+
 /** The events of a frame read off its raw text, or undefined: "ask the full parser". */
 export function scanKalshiWsFrame(raw: string): KalshiWsEvent[] | undefined {
-  return scanWith(raw, readFrame);
+  return scanKalshiWsLane(raw) ?? scanWith(raw, readFrame);
 }

@@ -3,11 +3,13 @@
  * raw text by `RawScan`, without JSON.parse, into the very events `parsePolymarketWsFrame`'s full path gives.
  * Anything else, or anything it is not sure of (a legacy spelling, a price written ".5", a duplicate key, a
  * malformed frame), gives undefined and the full path decides, errors included
- * (test/unit/venues/frame-scan.test.ts holds the two to agreement).
+ * (test/unit/venues/frame-scan.test.ts holds the two to agreement). Two readers: a lane per hot event for the
+ * venue's own layout, compared against it a run of structure at a time (most frames), and, for any other key order
+ * or spacing, a reader that takes the keys as they come.
  */
 import { CONTRACT_PAYOUT_MICROS, type PriceLevel, parseScaledSpan } from '#domain';
 import type { PolymarketPriceChange, PolymarketWsEvent } from '#domain/feed/events';
-import { BAIL, type RawScan, scanWith } from '../raw-scan.ts';
+import { BAIL, type RawScan, scanWith, TextCache } from '../raw-scan.ts';
 
 const OPEN_OBJECT = 123;
 const CLOSE_OBJECT = 125;
@@ -59,8 +61,11 @@ function timestampAt(s: RawScan): number {
   return value;
 }
 
+/** Market and token ids: a few dozen, each in frame after frame. */
+const ids = new TextCache();
+
 function idAt(s: RawScan): string {
-  const text = s.text();
+  const text = s.cachedText(ids);
   if (text === '') throw BAIL;
   return text;
 }
@@ -333,18 +338,28 @@ function readItem(s: RawScan): PolymarketWsEvent | undefined {
     } else {
       const bestBidMicros = seek(s, BEST_BID) ? optionalPriceAt(s) : undefined;
       const bestAskMicros = seek(s, BEST_ASK) ? optionalPriceAt(s) : undefined;
-      event = {
-        type: 'polymarket_best_bid_ask',
-        conditionId,
-        assetId,
-        ...(bestBidMicros === undefined ? {} : { bestBidMicros }),
-        ...(bestAskMicros === undefined ? {} : { bestAskMicros }),
-        timestampMs,
-      };
+      event = bestBidAsk(conditionId, assetId, bestBidMicros, bestAskMicros, timestampMs);
     }
   }
   s.pos = end;
   return event;
+}
+
+function bestBidAsk(
+  conditionId: string,
+  assetId: string,
+  bestBidMicros: number | undefined,
+  bestAskMicros: number | undefined,
+  timestampMs: number,
+): PolymarketWsEvent {
+  return {
+    type: 'polymarket_best_bid_ask',
+    conditionId,
+    assetId,
+    ...(bestBidMicros === undefined ? {} : { bestBidMicros }),
+    ...(bestAskMicros === undefined ? {} : { bestAskMicros }),
+    timestampMs,
+  };
 }
 
 /** "" or a zero price: that side is empty. */
@@ -373,7 +388,164 @@ function readFrame(s: RawScan): PolymarketWsEvent[] {
   return events;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Lanes: each hot event as the venue writes it, key for key, compact. Its structure is compared a run at a time
+// (`lit`, one native compare) and its values read by the same readers as above; a frame that differs anywhere (keys
+// reordered, added or missing, spaces) goes to `readFrame`, which reads any order.
+
+const COMMA = 44;
+
+function priceChangeLane(s: RawScan): PolymarketWsEvent[] {
+  s.lit('{"event_type":"price_change","market":');
+  const conditionId = idAt(s);
+  s.lit(',"price_changes":[');
+  const changes: PolymarketPriceChange['changes'] = [];
+  if (!s.take(CLOSE_ARRAY)) {
+    do {
+      s.lit('{"asset_id":');
+      const assetId = idAt(s);
+      s.lit(',"price":');
+      const priceMicros = priceAt(s);
+      s.lit(',"size":');
+      const sizeHundredths = sizeAt(s);
+      s.lit(',"side":');
+      const book = bookSideAt(s);
+      s.lit(',"hash":');
+      s.string();
+      s.lit(',"best_bid":');
+      s.string();
+      s.lit(',"best_ask":');
+      s.string();
+      s.expect(CLOSE_OBJECT);
+      changes.push({ assetId, book, priceMicros, sizeHundredths });
+    } while (s.take(COMMA));
+    s.expect(CLOSE_ARRAY);
+  }
+  s.lit(',"timestamp":');
+  const timestampMs = timestampAt(s);
+  s.expect(CLOSE_OBJECT);
+  return [{ type: 'polymarket_price_change', conditionId, timestampMs, changes }];
+}
+
+function lastTradeLane(s: RawScan): PolymarketWsEvent[] {
+  s.lit('{"event_type":"last_trade_price","market":');
+  const conditionId = idAt(s);
+  s.lit(',"asset_id":');
+  const assetId = idAt(s);
+  s.lit(',"fee_rate_bps":');
+  s.string();
+  s.lit(',"price":');
+  const priceMicros = priceAt(s);
+  s.lit(',"side":');
+  bookSideAt(s);
+  s.lit(',"size":');
+  const sizeHundredths = sizeAt(s);
+  s.lit(',"timestamp":');
+  const timestampMs = timestampAt(s);
+  s.lit(',"transaction_hash":');
+  s.string();
+  s.expect(CLOSE_OBJECT);
+  return [{ type: 'polymarket_last_trade', conditionId, assetId, priceMicros, sizeHundredths, timestampMs }];
+}
+
+function bestBidAskLane(s: RawScan): PolymarketWsEvent[] {
+  s.lit('{"event_type":"best_bid_ask","market":');
+  const conditionId = idAt(s);
+  s.lit(',"asset_id":');
+  const assetId = idAt(s);
+  s.lit(',"best_bid":');
+  const bestBidMicros = optionalPriceAt(s);
+  s.lit(',"best_ask":');
+  const bestAskMicros = optionalPriceAt(s);
+  s.lit(',"spread":');
+  s.string();
+  s.lit(',"timestamp":');
+  const timestampMs = timestampAt(s);
+  s.expect(CLOSE_OBJECT);
+  return [bestBidAsk(conditionId, assetId, bestBidMicros, bestAskMicros, timestampMs)];
+}
+
+function levelsLane(s: RawScan): PriceLevel[] {
+  const out: PriceLevel[] = [];
+  s.expect(OPEN_ARRAY);
+  if (s.take(CLOSE_ARRAY)) return out;
+  do {
+    s.lit('{"price":');
+    const priceMicros = priceAt(s);
+    s.lit(',"size":');
+    const quantity = sizeAt(s);
+    s.expect(CLOSE_OBJECT);
+    if (quantity > 0) out.push({ priceMicros, quantity });
+  } while (s.take(COMMA));
+  s.expect(CLOSE_ARRAY);
+  return out;
+}
+
+/** A `book` event: its `event_type` near the end, as the venue writes it. */
+function bookLaneItem(s: RawScan): PolymarketWsEvent {
+  s.lit('{"market":');
+  const conditionId = idAt(s);
+  s.lit(',"asset_id":');
+  const assetId = idAt(s);
+  s.lit(',"timestamp":');
+  const timestampMs = timestampAt(s);
+  s.lit(',"hash":');
+  const hash = s.text();
+  s.lit(',"bids":');
+  const bids = levelsLane(s);
+  s.lit(',"asks":');
+  const asks = levelsLane(s);
+  s.lit(',"tick_size":');
+  const tickSizeMicros = priceAt(s);
+  s.lit(',"event_type":"book","last_trade_price":');
+  s.string();
+  s.expect(CLOSE_OBJECT);
+  const event: PolymarketWsEvent = { type: 'polymarket_book', conditionId, assetId, timestampMs, bids, asks };
+  event.hash = hash;
+  event.tickSizeMicros = tickSizeMicros;
+  return event;
+}
+
+/** A `book` event, or an array of them (as on subscribing: one per token). */
+function bookLane(s: RawScan): PolymarketWsEvent[] {
+  const events: PolymarketWsEvent[] = [];
+  if (!s.take(OPEN_ARRAY)) {
+    events.push(bookLaneItem(s));
+    return events;
+  }
+  do events.push(bookLaneItem(s));
+  while (s.take(COMMA));
+  s.expect(CLOSE_ARRAY);
+  return events;
+}
+
+const TYPE_LETTER = '{"event_type":"'.length;
+
+/**
+ * The lane a frame's first characters point to, if any (the lane checks them all; `startsWith` costs more than a
+ * look at a few characters).
+ */
+function laneOf(raw: string): ((s: RawScan) => PolymarketWsEvent[]) | undefined {
+  // (Never a read past the end: see `RawScan.peek`.)
+  if (raw.length < 32) return undefined;
+  const c = raw.charCodeAt(2);
+  if (c === 101 /* {"e */ && raw.charCodeAt(TYPE_LETTER - 1) === 34) {
+    const t = raw.charCodeAt(TYPE_LETTER);
+    if (t === 112 /* p */) return priceChangeLane;
+    if (t === 108 /* l */) return lastTradeLane;
+    if (t === 98 /* b */) return bestBidAskLane;
+    return undefined;
+  }
+  return c === 109 /* {"m */ || (c === 34 && raw.charCodeAt(3) === 109) /* [{"m */ ? bookLane : undefined;
+}
+
+/** A frame read by its lane alone, or undefined (no lane for it, or it differs from the lane's layout). */
+export function scanPolymarketWsLane(raw: string): PolymarketWsEvent[] | undefined {
+  const lane = laneOf(raw);
+  return lane === undefined ? undefined : scanWith(raw, lane);
+}
+
 /** The events of a frame read off its raw text, or undefined: "ask the full parser". */
 export function scanPolymarketWsFrame(raw: string): PolymarketWsEvent[] | undefined {
-  return scanWith(raw, readFrame);
+  return scanPolymarketWsLane(raw) ?? scanWith(raw, readFrame);
 }
