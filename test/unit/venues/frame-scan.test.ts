@@ -497,4 +497,138 @@ describe('the lanes (each hot frame as the venue writes it)', () => {
       { numRuns: 3000 },
     );
   });
+
+  /**
+   * Raw JSON for a value slot of a frame the lanes read: junk right after a value, numbers past 2^53, `-0`, signs,
+   * bare numbers where strings go, ids that hold the lanes' own structure, types that share a prefix.
+   */
+  const oddToken = fc.constantFrom(
+    '"0.45x"',
+    '"0.45"5',
+    '"0.45"x',
+    '"1.0"',
+    '"0"',
+    '"1"',
+    '"0.999999"',
+    '"1.000001"',
+    '"0.9999999"',
+    '"0.5000000000000000000000"',
+    '"99999999999999999999"',
+    '"9007199254740993.5"',
+    '"12.345678901234567"',
+    '"-0"',
+    '"-0.00"',
+    '"+1"',
+    '"+0.5"',
+    '"1e2"',
+    '"5."',
+    '"000.5"',
+    '" 0.5"',
+    '"0.5 "',
+    '""',
+    '"yes"',
+    '"no"',
+    '"BUY"',
+    '"SELL"',
+    '9007199254740993',
+    '9007199254740991',
+    '900719925474099',
+    '1e3',
+    '-0',
+    '0',
+    '00',
+    '-5',
+    '5.0',
+    '100',
+    '101',
+    '"a\\"b"',
+    '"\\u0030.5"',
+    '"é✓"',
+    '"\ud800"',
+    'null',
+    'true',
+    '[]',
+    '{}',
+    '"x\\",\\"price\\":\\"0.5"',
+    '"x","price":"0.5"',
+    '"book"',
+    '"bookx"',
+    '"price_changes"',
+    '"last_trade_price_x"',
+    '"best_bid"',
+    '"orderbook_deltas"',
+    '"orderbook_snapshot"',
+    '"tickers"',
+    '"ticker_v2"',
+    '"trade_x"',
+    '"tra"',
+  );
+  const laneFrames = {
+    kalshi: [...compact(kalshiFixtureFrames), ...feedFrames('kalshi_ws').slice(0, 300)].filter(
+      (raw) => scanKalshiWsLane(raw) !== undefined,
+    ),
+    polymarket: [...compact(polymarketFixtureFrames), ...feedFrames('polymarket_ws').slice(0, 300)].filter(
+      (raw) => scanPolymarketWsLane(raw) !== undefined,
+    ),
+  };
+  /** Where each value of a frame stands: after a key's colon, up to the next comma or closing bracket. */
+  const valueSlots = (raw: string) =>
+    [...raw.matchAll(/:("(?:[^"\\]|\\.)*"|[^,}\]{[]+)/g)].map((m) => [
+      (m.index ?? 0) + 1,
+      (m.index ?? 0) + 1 + (m[1] ?? '').length,
+    ]);
+
+  for (const venue of ['kalshi', 'polymarket'] as const) {
+    it(`agree with the reference on real ${venue} lane frames with a value, or two, made odd`, () => {
+      const frames = laneFrames[venue].map((raw) => ({ raw, slots: valueSlots(raw) }));
+      expect(frames.length).toBeGreaterThan(50);
+      let laned = 0;
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...frames),
+          fc.array(fc.tuple(fc.nat(), oddToken), { minLength: 1, maxLength: 2 }),
+          ({ raw, slots }, edits) => {
+            // Right to left, so an earlier slot's place holds.
+            const picked = edits
+              .map(([n, token]) => ({ slot: slots[n % slots.length] ?? [0, 0], token }))
+              .sort((x, y) => (y.slot[0] ?? 0) - (x.slot[0] ?? 0));
+            let edited = raw;
+            let last = Number.POSITIVE_INFINITY;
+            for (const { slot, token } of picked) {
+              const [from = 0, to = 0] = slot;
+              if (to > last) continue;
+              edited = `${edited.slice(0, from)}${token}${edited.slice(to)}`;
+              last = from;
+            }
+            if (agreeing(venue, edited).laned) laned++;
+          },
+        ),
+        { numRuns: 2500, seed: 20261202 },
+      );
+      // Some odd values are still the venue's ("1.0", "0"), and the lanes read those themselves.
+      expect(laned).toBeGreaterThan(50);
+    });
+
+    it(`never hand back a cached ${venue} id for a twin of the same length and last characters`, () => {
+      const ids = laneFrames[venue].flatMap((raw) =>
+        valueSlots(raw)
+          .filter(([from = 0, to = 0]) => to - from > 12 && raw[from] === '"')
+          .map((slot) => ({ raw, slot })),
+      );
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...ids),
+          fc.nat(),
+          fc.constantFrom(...'0aZ-_9x'),
+          ({ raw, slot: [from = 0, to = 0] }, n, c) => {
+            // A character before the last 8 (the cache's key) changed: same slot, another id.
+            const at = from + 1 + (n % (to - from - 10));
+            const twin = `${raw.slice(0, at)}${c}${raw.slice(at + 1)}`;
+            for (const frame of [raw, twin, raw, twin]) agreeing(venue, frame);
+          },
+        ),
+        { numRuns: 500, seed: 20261202 },
+      );
+    });
+  }
 });
