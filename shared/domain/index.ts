@@ -66,6 +66,7 @@ export {
   priceMicros,
   type QuantityHundredths,
   quantityHundredths,
+  shareMicros,
   toMicros,
   wholeContracts,
 } from './units.ts';

@@ -119,6 +119,27 @@ export function costMicros(price: Micros, quantity: Hundredths, rounding: 'up' |
   return micros as MoneyMicros;
 }
 
+/**
+ * The part of `totalMicros` that `part` of `whole` carry (a position's cost for the contracts sold, a leg's cost for
+ * the contracts left open): total x part / whole, exact, rounded as asked. Past 2^53 the product is taken in BigInt.
+ */
+export function shareMicros(
+  totalMicros: Micros,
+  part: Hundredths,
+  whole: Hundredths,
+  rounding: 'up' | 'down',
+): MoneyMicros {
+  assertSafeInteger('totalMicros', totalMicros, 0);
+  assertSafeInteger('part', part, 0);
+  if (!Number.isSafeInteger(whole) || whole <= 0)
+    throw new RangeError(`whole must be a positive integer, got ${whole}`);
+  const big = BigInt(totalMicros) * BigInt(part);
+  const divisor = BigInt(whole);
+  const micros = Number(rounding === 'up' ? (big + divisor - 1n) / divisor : big / divisor);
+  if (!Number.isSafeInteger(micros)) throw new RangeError(`share ${part}/${whole} of ${totalMicros} is too large`);
+  return micros as MoneyMicros;
+}
+
 /** Micros in one basis point of a $1 payout. */
 const MICROS_PER_BP = CONTRACT_PAYOUT_MICROS / 10_000;
 

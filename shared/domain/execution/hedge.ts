@@ -10,6 +10,7 @@ import {
   priceMicros,
   type QuantityHundredths,
   quantityHundredths,
+  shareMicros,
   wholeContracts,
 } from '../units.ts';
 
@@ -151,7 +152,7 @@ export function openCostMicros(
   open: QuantityHundredths,
 ): MoneyMicros {
   if (filled <= 0) return moneyMicros(0);
-  return moneyMicros(Math.ceil((firstCostMicros * open) / filled), 'openCostMicros');
+  return shareMicros(firstCostMicros, open, filled, 'up');
 }
 
 /** A best bid older than this is not sold at: the book has likely moved, so the hedge stays reported instead. */

@@ -1,4 +1,4 @@
-import { type MoneyMicros, moneyMicros, type QuantityHundredths } from '../units.ts';
+import { type MoneyMicros, moneyMicros, type QuantityHundredths, shareMicros } from '../units.ts';
 
 /** An open position's contracts with what they cost and the fees paid on them. */
 export interface HeldPosition {
@@ -28,8 +28,7 @@ export function bookSale(
     throw new RangeError(`cannot sell ${sale.quantity} of a position of ${held.quantity}`);
   }
   const all = sale.quantity === held.quantity;
-  const share = (micros: MoneyMicros) =>
-    all ? micros : moneyMicros(Math.floor((micros * sale.quantity) / held.quantity));
+  const share = (micros: MoneyMicros) => (all ? micros : shareMicros(micros, sale.quantity, held.quantity, 'down'));
   const releasedCostMicros = share(held.costMicros);
   const releasedFeesMicros = share(held.feesMicros);
   const creditMicros = moneyMicros(sale.proceedsMicros - sale.feeMicros, 'creditMicros');

@@ -15,6 +15,7 @@ import {
   priceMicros,
   type QuantityHundredths,
   quantityHundredths,
+  shareMicros,
   toMicros,
   wholeContracts,
 } from '#domain';
@@ -198,5 +199,40 @@ describe('unit types', () => {
     buy(1000);
     expect(spend(costMicros(price, size, 'up'))).toBe(5_300_000);
     expect(price + 1).toBe(530_001);
+  });
+});
+
+describe('shareMicros', () => {
+  it('splits a cost by quantity, exact, rounded as asked', () => {
+    // $10.00 over 3 contracts: one contract carries 3.333333..., down 3_333_333, up 3_333_334.
+    expect(shareMicros(10_000_000, 100, 300, 'down')).toBe(3_333_333);
+    expect(shareMicros(10_000_000, 100, 300, 'up')).toBe(3_333_334);
+    expect(shareMicros(10_000_000, 300, 300, 'up')).toBe(10_000_000);
+    expect(shareMicros(10_000_000, 0, 300, 'up')).toBe(0);
+  });
+
+  it('stays exact where the product passes 2^53', () => {
+    const total = 9_000_000_000_000; // $9M
+    expect(shareMicros(total, 7_000, 9_000, 'down')).toBe(7_000_000_000_000);
+    expect(() => shareMicros(total, 1, 0, 'down')).toThrow(RangeError);
+  });
+
+  it('down and up bracket the exact share on every case', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(10_000_000_000),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.nat(1_000_000),
+        (total, whole, p) => {
+          const part = Math.min(p, whole);
+          const down = BigInt(shareMicros(total, part, whole, 'down'));
+          const up = BigInt(shareMicros(total, part, whole, 'up'));
+          const exact = BigInt(total) * BigInt(part);
+          expect(down * BigInt(whole) <= exact).toBe(true);
+          expect(up * BigInt(whole) >= exact).toBe(true);
+          expect(up - down <= 1n).toBe(true);
+        },
+      ),
+    );
   });
 });
