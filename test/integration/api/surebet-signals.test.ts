@@ -90,11 +90,18 @@ describe('GET /v1/signals: surebets', () => {
 
   it('filters by kind, shows refused surebets without a guaranteed profit, and no surebet on other kinds', async () => {
     const surebets = await getItems('/v1/signals?kind=surebet');
-    expect(surebets.map((s) => [s.candidateId, s.decision, s.reason])).toEqual([
-      [reported.id, 'reported', 'surebet_place_bet_required'],
-      [stale.id, 'rejected', 'surebet_stale'],
-    ]);
-    expect(surebets[1]!.surebet).toMatchObject({ guaranteedProfitMicros: null, claimedProfitMicros: 3_734_938 });
+    // Both were decided in one statement (the same decided_at), so their order is the ids' and not asserted.
+    const byId = (a: string, b: string) => (a < b ? -1 : 1);
+    expect(
+      surebets.map((s) => [s.candidateId, s.decision, s.reason]).sort((a, b) => byId(String(a[0]), String(b[0]))),
+    ).toEqual(
+      [
+        [reported.id, 'reported', 'surebet_place_bet_required'],
+        [stale.id, 'rejected', 'surebet_stale'],
+      ].sort((a, b) => byId(a[0]!, b[0]!)),
+    );
+    const refused = surebets.find((s) => s.candidateId === stale.id);
+    expect(refused!.surebet).toMatchObject({ guaranteedProfitMicros: null, claimedProfitMicros: 3_734_938 });
     expect(await getItems('/v1/signals?kind=model_edge')).toEqual([
       expect.objectContaining({ candidateId: 'cand-edge', kind: 'model_edge', surebet: null }),
     ]);
