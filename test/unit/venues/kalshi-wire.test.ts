@@ -271,7 +271,8 @@ function setPath(target: unknown, path: readonly (string | number)[], value: unk
   }
   const last = path.at(-1) as string | number;
   if (value === undefined) delete node[last];
-  else node[last] = value;
+  // A copy: fast-check hands the same `{}` or `[]` to every edit, and two edits could nest it in itself.
+  else node[last] = structuredClone(value);
 }
 
 describe('Kalshi REST bodies', () => {
